@@ -1,0 +1,37 @@
+//! The one place that names the worker's bindings; `wrangler.toml` declares them.
+
+use redress_shared::{ApiError, ErrorCode};
+use worker::{Bucket, D1Database, Env, Queue};
+
+const DB: &str = "DB";
+const EVIDENCE: &str = "EVIDENCE";
+const NOTIFICATIONS: &str = "NOTIFICATIONS";
+const WEBHOOK_URL: &str = "WEBHOOK_URL";
+
+pub fn db(env: &Env) -> Result<D1Database, ApiError> {
+    env.d1(DB).map_err(missing(DB))
+}
+
+pub fn evidence(env: &Env) -> Result<Bucket, ApiError> {
+    env.bucket(EVIDENCE).map_err(missing(EVIDENCE))
+}
+
+pub fn notifications(env: &Env) -> Result<Queue, ApiError> {
+    env.queue(NOTIFICATIONS).map_err(missing(NOTIFICATIONS))
+}
+
+/// The store's webhook, from a `[vars]` entry or a secret; `None` when unset or empty.
+pub fn webhook_url(env: &Env) -> Option<String> {
+    let from_secret = env.secret(WEBHOOK_URL).ok().map(|s| s.to_string());
+    let from_var = || env.var(WEBHOOK_URL).ok().map(|v| v.to_string());
+    from_secret
+        .or_else(from_var)
+        .filter(|url| !url.trim().is_empty())
+}
+
+fn missing(name: &'static str) -> impl Fn(worker::Error) -> ApiError {
+    move |e| {
+        worker::console_error!("binding {name} unavailable: {e}");
+        ApiError::new(ErrorCode::Internal, "The service is misconfigured.")
+    }
+}

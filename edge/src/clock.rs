@@ -1,0 +1,16 @@
+//! What the edge reads from the world for `shared`: random bytes and the time.
+
+use redress_shared::{ApiError, ErrorCode};
+
+/// `N` bytes from the platform's CSPRNG (`crypto.getRandomValues`).
+pub fn random<const N: usize>() -> Result<[u8; N], ApiError> {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "No randomness available."))?;
+    Ok(bytes)
+}
+
+/// Now, as RFC 3339 in UTC with milliseconds.
+pub fn now_rfc3339() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}

@@ -1,0 +1,165 @@
+//! `POST /v1/complaints`: validate with `shared`, claim the uploads, store the case
+//! and its evidence in one transaction, then put a notification on the queue.
+
+use redress_shared::{
+    validate, ApiError, Case, CaseId, CaseNotification, CaseReceipt, CaseReference, CaseStatus,
+    ComplaintSubmission, ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
+};
+use worker::{Env, Request, Response};
+
+use crate::storage::{self, InsertCaseError, UploadRow};
+use crate::{bindings, clock, http};
+
+/// Far above any honest complaint (5,000 characters of text and ten tokens).
+const MAX_BODY_BYTES: usize = 64 * 1024;
+const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
+
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let idempotency_key = idempotency_key(&req)?;
+    let submission = read_submission(&mut req).await?;
+    let complaint = validate(&submission, &Limits::default()).map_err(ApiError::validation)?;
+    let db = bindings::db(env)?;
+
+    if let Some(key) = &idempotency_key {
+        if let Some(first) = storage::find_by_idempotency_key(&db, &complaint.store_id, key).await?
+        {
+            return Ok(replay(&first));
+        }
+    }
+
+    let uploads = claimable_uploads(&db, &complaint).await?;
+    let case = new_case(complaint.clone(), &uploads)?;
+    match storage::insert_case(&db, &case, &uploads, idempotency_key.as_deref()).await {
+        Ok(()) => {}
+        Err(InsertCaseError::Storage(e)) => return Err(e),
+        Err(InsertCaseError::Conflict) => {
+            // A concurrent request won the race: either it used our key (answer with its
+            // result) or it claimed one of our files (report which).
+            if let Some(key) = &idempotency_key {
+                if let Some(first) =
+                    storage::find_by_idempotency_key(&db, &case.store_id, key).await?
+                {
+                    return Ok(replay(&first));
+                }
+            }
+            claimable_uploads(&db, &complaint).await?;
+            return Err(ApiError::new(
+                ErrorCode::StorageUnavailable,
+                "The case could not be stored; nothing was saved. Please try again.",
+            ));
+        }
+    }
+
+    // The case is stored and stays 'pending' in the outbox until delivered, so a failed
+    // enqueue loses nothing: the scheduled sweep re-enqueues it.
+    let receipt = case.receipt();
+    let queue = bindings::notifications(env)?;
+    if let Err(e) = queue.send(CaseNotification::created(case)).await {
+        worker::console_error!("enqueue failed, case left pending in the outbox: {e}");
+    }
+    Ok(http::json(201, &receipt))
+}
+
+fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
+    let key = req.headers().get("Idempotency-Key").ok().flatten();
+    match key {
+        Some(key) if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS => {
+            Err(ApiError::validation(vec![FieldError::new(
+                "Idempotency-Key",
+                FieldErrorCode::InvalidFormat,
+                format!("Use 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters."),
+            )]))
+        }
+        key => Ok(key),
+    }
+}
+
+async fn read_submission(req: &mut Request) -> Result<ComplaintSubmission, ApiError> {
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(body_too_large());
+    }
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| malformed("The body could not be read."))?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(body_too_large());
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| malformed(&format!("The body is not a complaint: {e}")))
+}
+
+/// The uploads the complaint refers to, if every one exists, belongs to this store and
+/// is not yet evidence of another case; otherwise the field errors that say which not.
+async fn claimable_uploads(
+    db: &worker::D1Database,
+    complaint: &ValidComplaint,
+) -> Result<Vec<UploadRow>, ApiError> {
+    let found = storage::find_uploads(db, &complaint.evidence).await?;
+    let mut uploads = Vec::with_capacity(complaint.evidence.len());
+    let mut errors = Vec::new();
+    for (i, token) in complaint.evidence.iter().enumerate() {
+        let usable = found.iter().find(|row| {
+            row.token == token.as_str()
+                && row.store_id == complaint.store_id
+                && row.claimed_by.is_none()
+        });
+        match usable {
+            Some(row) => uploads.push(row.clone()),
+            None => errors.push(FieldError::new(
+                &format!("evidence[{i}]"),
+                FieldErrorCode::UnknownEvidence,
+                "This file is unknown, expired, or already attached to another case. Upload it again.",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(uploads)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn new_case(complaint: ValidComplaint, uploads: &[UploadRow]) -> Result<Case, ApiError> {
+    Ok(Case {
+        id: CaseId::from_random(clock::random()?),
+        reference: CaseReference::from_random(clock::random()?),
+        status: CaseStatus::New,
+        store_id: complaint.store_id,
+        order_number: complaint.order_number,
+        email: complaint.email,
+        product_id: complaint.product_id,
+        product_url: complaint.product_url,
+        description: complaint.description,
+        resolution: complaint.resolution,
+        locale: complaint.locale,
+        evidence: uploads.iter().map(UploadRow::as_case_evidence).collect(),
+        created_at: clock::now_rfc3339(),
+    })
+}
+
+fn replay(first: &CaseReceipt) -> Response {
+    let response = http::json(201, first);
+    let _ = response.headers().set("Idempotent-Replayed", "true");
+    response
+}
+
+fn malformed(message: &str) -> ApiError {
+    ApiError::new(ErrorCode::MalformedJson, message)
+}
+
+fn body_too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!(
+            "A complaint body may be at most {} KB.",
+            MAX_BODY_BYTES / 1024
+        ),
+    )
+}

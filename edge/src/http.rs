@@ -1,0 +1,57 @@
+//! Responses: JSON bodies, the error envelope, and CORS.
+
+use redress_shared::ApiError;
+use serde::Serialize;
+use worker::{Headers, Response};
+
+pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
+    match Response::from_json(body) {
+        Ok(response) => response.with_status(status),
+        Err(e) => plain_500(&e.to_string()),
+    }
+}
+
+pub fn error(error: ApiError) -> Response {
+    if error.status() >= 500 {
+        worker::console_error!("{:?}: {}", error.code, error.message);
+    }
+    let status = error.status();
+    json(status, &error.into_body())
+}
+
+pub fn preflight() -> Response {
+    Response::empty()
+        .map(|r| r.with_status(204))
+        .unwrap_or_else(|e| plain_500(&e.to_string()))
+}
+
+/// Reflects the caller's origin so the widget can call us from a storefront.
+/// Per-store allowed origins narrow this (see the abuse issue).
+pub fn with_cors(response: Response, origin: Option<&str>) -> Response {
+    let Some(origin) = origin else {
+        return response;
+    };
+    let headers = Headers::new();
+    for (name, value) in response.headers().entries() {
+        let _ = headers.set(&name, &value);
+    }
+    let _ = headers.set("Access-Control-Allow-Origin", origin);
+    let _ = headers.set("Vary", "Origin");
+    let _ = headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    let _ = headers.set(
+        "Access-Control-Allow-Headers",
+        "Content-Type, Idempotency-Key, X-Redress-Store, X-File-Name",
+    );
+    let _ = headers.set("Access-Control-Max-Age", "600");
+    response.with_headers(headers)
+}
+
+fn plain_500(reason: &str) -> Response {
+    worker::console_error!("could not build a response: {reason}");
+    Response::error("internal error", 500).unwrap_or_else(|_| unreachable_response())
+}
+
+#[allow(clippy::unwrap_used)] // Response::empty() cannot fail; this is the last resort.
+fn unreachable_response() -> Response {
+    Response::empty().unwrap()
+}

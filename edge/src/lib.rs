@@ -1,0 +1,47 @@
+//! The Redress edge: a Cloudflare Worker that takes evidence and complaints from the
+//! widget, stores them in R2 and D1, and forwards new cases through a Queue.
+//!
+//! Handlers are thin: they read the request, call `redress_shared` for every rule,
+//! call storage, and answer. Bindings are reached only through [`bindings`].
+
+mod bindings;
+mod clock;
+mod complaints;
+mod evidence_upload;
+mod http;
+mod notify;
+mod storage;
+
+use redress_shared::{ApiError, CaseNotification, ErrorCode};
+use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let origin = req.headers().get("Origin").ok().flatten();
+    let answer = route(req, &env).await;
+    let response = answer.unwrap_or_else(http::error);
+    Ok(http::with_cors(response, origin.as_deref()))
+}
+
+async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
+    let path = req.path();
+    match (req.method(), path.as_str()) {
+        (Method::Options, _) => Ok(http::preflight()),
+        (Method::Get, "/v1/health") => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
+        (Method::Post, "/v1/evidence") => evidence_upload::handle(req, env).await,
+        (Method::Post, "/v1/complaints") => complaints::handle(req, env).await,
+        (_, "/v1/health" | "/v1/evidence" | "/v1/complaints") => Err(ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            "This method is not allowed on this path.",
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::NotFound,
+            "Nothing lives at this path.",
+        )),
+    }
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<CaseNotification>, env: Env, _ctx: Context) -> Result<()> {
+    notify::consume(batch, &env).await
+}

@@ -1,0 +1,93 @@
+//! The queue consumer: forwards each new case to the store's webhook, once.
+//!
+//! Queues deliver at least once; the `deliveries` table makes it once in effect. A
+//! failed delivery is retried with backoff by the queue, and its attempts are kept in
+//! D1 because the `worker` crate does not expose the message's attempt count.
+
+use redress_shared::CaseNotification;
+use worker::{
+    Env, Fetch, Headers, Message, MessageBatch, Method, QueueRetryOptionsBuilder, Request,
+    RequestInit,
+};
+
+use crate::{bindings, clock, storage};
+
+const WEBHOOK: &str = "webhook";
+
+pub async fn consume(batch: MessageBatch<CaseNotification>, env: &Env) -> worker::Result<()> {
+    let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
+    let webhook = bindings::webhook_url(env);
+    for message in batch.messages()? {
+        handle(&message, &db, webhook.as_deref()).await;
+    }
+    Ok(())
+}
+
+async fn handle(
+    message: &Message<CaseNotification>,
+    db: &worker::D1Database,
+    webhook: Option<&str>,
+) {
+    use worker::MessageExt;
+    let case_id = message.body().case.id.as_str().to_owned();
+    let Some(url) = webhook else {
+        // No channel configured: nothing to deliver; the case stays visible to agents.
+        message.ack();
+        return;
+    };
+    match storage::already_delivered(db, &case_id, WEBHOOK).await {
+        Ok(true) => {
+            message.ack();
+            return;
+        }
+        Ok(false) => {}
+        Err(e) => {
+            worker::console_error!("D1 unavailable in consumer: {e}");
+            message.retry();
+            return;
+        }
+    }
+    let outcome = post_json(url, message.body()).await;
+    let failed = outcome.is_err();
+    if let Err(e) = &outcome {
+        worker::console_warn!("webhook delivery of case {case_id} failed: {e}");
+    }
+    if let Err(e) =
+        storage::record_delivery(db, &case_id, WEBHOOK, outcome, &clock::now_rfc3339()).await
+    {
+        worker::console_error!("could not record delivery of case {case_id}: {e}");
+    }
+    if failed {
+        message.retry_with_options(
+            &QueueRetryOptionsBuilder::new()
+                .with_delay_seconds(2)
+                .build(),
+        );
+    } else {
+        message.ack();
+    }
+}
+
+async fn post_json(url: &str, body: &CaseNotification) -> Result<(), String> {
+    let json = serde_json::to_string(body).map_err(|e| e.to_string())?;
+    let headers = Headers::new();
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|e| e.to_string())?;
+    headers
+        .set("User-Agent", "Redress-Webhook/1")
+        .map_err(|e| e.to_string())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(json.into()));
+    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    let response = Fetch::Request(request)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    match response.status_code() {
+        200..=299 => Ok(()),
+        status => Err(format!("webhook answered {status}")),
+    }
+}

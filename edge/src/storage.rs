@@ -1,0 +1,252 @@
+//! D1 reads and writes. Every multi-row write is one `batch`, which D1 runs as a
+//! transaction: a case is never stored without its evidence rows.
+
+use redress_shared::{
+    ApiError, Case, CaseEvidence, CaseReceipt, ErrorCode, EvidenceKind, UploadToken,
+};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{query, D1Database, D1PreparedStatement};
+
+/// An upload as stored, before or after a case claims it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UploadRow {
+    pub token: String,
+    pub store_id: String,
+    pub r2_key: String,
+    pub kind: EvidenceKind,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub file_name: String,
+    /// Set when a case already claimed this upload.
+    pub claimed_by: Option<String>,
+}
+
+impl UploadRow {
+    pub fn as_case_evidence(&self) -> CaseEvidence {
+        CaseEvidence {
+            kind: self.kind,
+            content_type: self.content_type.clone(),
+            size: self.size,
+            sha256: self.sha256.clone(),
+            file_name: self.file_name.clone(),
+        }
+    }
+}
+
+pub fn unavailable(e: worker::Error) -> ApiError {
+    worker::console_error!("D1: {e}");
+    ApiError::new(
+        ErrorCode::StorageUnavailable,
+        "Storage is unavailable; nothing was saved. Please try again.",
+    )
+}
+
+pub async fn insert_upload(
+    db: &D1Database,
+    row: &UploadRow,
+    created_at: &str,
+) -> Result<(), ApiError> {
+    query!(
+        db,
+        "INSERT INTO uploads (token, store_id, r2_key, kind, content_type, size, sha256, file_name, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        row.token,
+        row.store_id,
+        row.r2_key,
+        row.kind,
+        row.content_type,
+        row.size,
+        row.sha256,
+        row.file_name,
+        created_at
+    )
+    .map_err(unavailable)?
+    .run()
+    .await
+    .map_err(unavailable)?;
+    Ok(())
+}
+
+/// The uploads behind these tokens, whichever store they belong to.
+pub async fn find_uploads(
+    db: &D1Database,
+    tokens: &[UploadToken],
+) -> Result<Vec<UploadRow>, ApiError> {
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=tokens.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT u.token, u.store_id, u.r2_key, u.kind, u.content_type, u.size, u.sha256,
+                u.file_name, e.case_id AS claimed_by
+         FROM uploads u LEFT JOIN evidence e ON e.upload_token = u.token
+         WHERE u.token IN ({})",
+        placeholders.join(", ")
+    );
+    let args: Vec<JsValue> = tokens
+        .iter()
+        .map(|t| JsValue::from_str(t.as_str()))
+        .collect();
+    let result = db
+        .prepare(sql)
+        .bind(&args)
+        .map_err(unavailable)?
+        .all()
+        .await
+        .map_err(unavailable)?;
+    result.results::<UploadRow>().map_err(unavailable)
+}
+
+#[derive(Deserialize)]
+struct ReceiptRow {
+    id: String,
+    reference: String,
+    status: String,
+    created_at: String,
+}
+
+/// The receipt of the case a store already created under this idempotency key.
+pub async fn find_by_idempotency_key(
+    db: &D1Database,
+    store_id: &str,
+    key: &str,
+) -> Result<Option<CaseReceipt>, ApiError> {
+    let row: Option<ReceiptRow> = query!(
+        db,
+        "SELECT id, reference, status, created_at FROM cases WHERE store_id = ?1 AND idempotency_key = ?2",
+        store_id,
+        key
+    )
+    .map_err(unavailable)?
+    .first(None)
+    .await
+    .map_err(unavailable)?;
+    row.map(|r| {
+        serde_json::from_value(serde_json::json!({
+            "id": r.id, "reference": r.reference, "status": r.status, "created_at": r.created_at,
+        }))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("stored case unreadable: {e}")))
+    })
+    .transpose()
+}
+
+/// Why storing a case did not happen.
+pub enum InsertCaseError {
+    /// Another request claimed one of the uploads, or used the idempotency key, first.
+    Conflict,
+    Storage(ApiError),
+}
+
+/// Writes the case and its evidence rows in one transaction.
+pub async fn insert_case(
+    db: &D1Database,
+    case: &Case,
+    uploads: &[UploadRow],
+    idempotency_key: Option<&str>,
+) -> Result<(), InsertCaseError> {
+    let storage = |e| InsertCaseError::Storage(unavailable(e));
+    let mut statements: Vec<D1PreparedStatement> = Vec::with_capacity(uploads.len() + 1);
+    statements.push(
+        query!(
+            db,
+            "INSERT INTO cases (id, reference, store_id, status, order_number, email, product_id,
+                                product_url, description, resolution, locale, created_at, idempotency_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            case.id.as_str(),
+            case.reference.as_str(),
+            case.store_id,
+            case.status.code(),
+            case.order_number,
+            case.email,
+            case.product_id,
+            case.product_url,
+            case.description,
+            case.resolution.code(),
+            case.locale,
+            case.created_at,
+            idempotency_key
+        )
+        .map_err(storage)?,
+    );
+    for (position, upload) in uploads.iter().enumerate() {
+        statements.push(
+            query!(
+                db,
+                "INSERT INTO evidence (case_id, position, upload_token, r2_key, kind, content_type, size, sha256, file_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                case.id.as_str(),
+                position as u32,
+                upload.token,
+                upload.r2_key,
+                upload.kind,
+                upload.content_type,
+                upload.size,
+                upload.sha256,
+                upload.file_name
+            )
+            .map_err(storage)?,
+        );
+    }
+    match db.batch(statements).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.to_string().contains("UNIQUE constraint failed") => {
+            Err(InsertCaseError::Conflict)
+        }
+        Err(e) => Err(storage(e)),
+    }
+}
+
+/// Whether `channel` already received this case (a redelivered message must not notify twice).
+pub async fn already_delivered(
+    db: &D1Database,
+    case_id: &str,
+    channel: &str,
+) -> worker::Result<bool> {
+    let state: Option<String> = query!(
+        db,
+        "SELECT state FROM deliveries WHERE case_id = ?1 AND channel = ?2",
+        case_id,
+        channel
+    )?
+    .first(Some("state"))
+    .await?;
+    Ok(state.as_deref() == Some("delivered"))
+}
+
+/// Records one delivery attempt; on success the case leaves the outbox.
+pub async fn record_delivery(
+    db: &D1Database,
+    case_id: &str,
+    channel: &str,
+    outcome: Result<(), String>,
+    at: &str,
+) -> worker::Result<()> {
+    let (state, error) = match &outcome {
+        Ok(()) => ("delivered", None),
+        Err(e) => ("failing", Some(e.as_str())),
+    };
+    let mut statements = vec![query!(
+        db,
+        "INSERT INTO deliveries (case_id, channel, state, attempts, last_error, updated_at)
+         VALUES (?1, ?2, ?3, 1, ?4, ?5)
+         ON CONFLICT (case_id, channel) DO UPDATE
+           SET state = excluded.state, attempts = deliveries.attempts + 1,
+               last_error = excluded.last_error, updated_at = excluded.updated_at",
+        case_id,
+        channel,
+        state,
+        error,
+        at
+    )?];
+    if outcome.is_ok() {
+        statements.push(query!(
+            db,
+            "UPDATE cases SET notify_state = 'delivered' WHERE id = ?1",
+            case_id
+        )?);
+    }
+    db.batch(statements).await?;
+    Ok(())
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every tool Redress needs, idempotently: a reused machine keeps them in
+# ~/.cargo/bin and the system, so a second run costs seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.129
+WORKER_BUILD_VERSION=0.8.7
+TRUNK_VERSION=0.21.14
+
+log() { printf '[install] %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# `cargo install --version X` is a no-op when that version is already installed.
+cargo_tool() { # crate version binary
+  if ! "$HOME/.cargo/bin/$3" --version 2>/dev/null | grep -q "$2"; then
+    log "cargo install $1 $2"
+    cargo install "$1" --version "$2" --locked
+  fi
+}
+cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build
+cargo_tool trunk "$TRUNK_VERSION" trunk
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  log "installing Debian's chromium and chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# wrangler, Node 22 for it, binaryen's wasm-opt and esbuild, pinned by package-lock.json.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+log "tools ready"

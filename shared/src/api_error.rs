@@ -1,0 +1,132 @@
+//! The one error shape every Redress endpoint answers with, and its stable codes.
+//!
+//! ```json
+//! {"error": {"code": "validation_failed", "message": "...",
+//!            "fields": [{"field": "email", "code": "invalid_email", "message": "..."}]}}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::FieldError;
+
+/// Stable, machine-readable error codes, each tied to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// One or more fields are wrong; see `fields`.
+    ValidationFailed,
+    /// The body is not the JSON the endpoint expects.
+    MalformedJson,
+    /// An upload did not say how long it is.
+    LengthRequired,
+    /// A body, or a file for its type, is over the limit.
+    PayloadTooLarge,
+    /// The file's bytes are not of an allowed type.
+    FileTypeNotAllowed,
+    /// The file's bytes disagree with the type it was declared as.
+    FileTypeMismatch,
+    /// The upload ended before its declared length, or ran past it.
+    IncompleteUpload,
+    NotFound,
+    MethodNotAllowed,
+    /// A storage service failed; nothing was written, the request may be retried.
+    StorageUnavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::ValidationFailed
+            | ErrorCode::MalformedJson
+            | ErrorCode::IncompleteUpload => 400,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::LengthRequired => 411,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::FileTypeNotAllowed | ErrorCode::FileTypeMismatch => 415,
+            ErrorCode::Internal => 500,
+            ErrorCode::StorageUnavailable => 503,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// The JSON envelope: `{"error": ApiError}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn validation(fields: Vec<FieldError>) -> ApiError {
+        ApiError {
+            code: ErrorCode::ValidationFailed,
+            message: "Some fields need attention.".to_owned(),
+            fields,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+
+    pub fn into_body(self) -> ErrorBody {
+        ErrorBody { error: self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::FieldErrorCode;
+
+    #[test]
+    fn validation_errors_serialise_with_codes_and_fields() {
+        let error = ApiError::validation(vec![FieldError::new(
+            "email",
+            FieldErrorCode::InvalidEmail,
+            "bad",
+        )]);
+        let json = serde_json::to_value(error.into_body()).expect("serialises");
+        assert_eq!(json["error"]["code"], "validation_failed");
+        assert_eq!(json["error"]["fields"][0]["field"], "email");
+        assert_eq!(json["error"]["fields"][0]["code"], "invalid_email");
+    }
+
+    #[test]
+    fn codes_map_to_the_documented_statuses() {
+        assert_eq!(ErrorCode::ValidationFailed.status(), 400);
+        assert_eq!(ErrorCode::PayloadTooLarge.status(), 413);
+        assert_eq!(ErrorCode::FileTypeNotAllowed.status(), 415);
+        assert_eq!(ErrorCode::FileTypeMismatch.status(), 415);
+        assert_eq!(ErrorCode::NotFound.status(), 404);
+        assert_eq!(ErrorCode::MethodNotAllowed.status(), 405);
+    }
+
+    #[test]
+    fn a_field_error_code_has_the_same_text_in_json_and_in_code() {
+        for code in [
+            FieldErrorCode::Required,
+            FieldErrorCode::UnknownEvidence,
+            FieldErrorCode::TooManyFiles,
+        ] {
+            assert_eq!(serde_json::to_value(code).expect("serialises"), code.code());
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The stored case: identity, the reference shown to the shopper, and its status.
+
+use serde::{Deserialize, Serialize};
+
+use crate::complaint::Resolution;
+use crate::evidence::EvidenceKind;
+
+/// Internal identifier of a case: 128 random bits as 32 lowercase hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CaseId(String);
+
+impl CaseId {
+    pub fn from_random(bytes: [u8; 16]) -> CaseId {
+        CaseId(hex(&bytes))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The reference a shopper quotes: `RD-XXXX-XXXX-XXXX`, 60 random bits in Crockford
+/// base32 (no I, L, O, U), so it reads aloud well and cannot be guessed or enumerated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CaseReference(String);
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl CaseReference {
+    pub const PREFIX: &'static str = "RD-";
+
+    /// Builds a reference from 8 random bytes; only the low 60 bits are used.
+    pub fn from_random(bytes: [u8; 8]) -> CaseReference {
+        let mut bits = u64::from_le_bytes(bytes);
+        let mut out = String::from(Self::PREFIX);
+        for group in 0..3 {
+            if group > 0 {
+                out.push('-');
+            }
+            for _ in 0..4 {
+                out.push(CROCKFORD[(bits & 31) as usize] as char);
+                bits >>= 5;
+            }
+        }
+        CaseReference(out)
+    }
+
+    /// Accepts what a shopper types: any case, with or without dashes and prefix.
+    pub fn parse(input: &str) -> Option<CaseReference> {
+        let compact: String = input
+            .trim()
+            .to_ascii_uppercase()
+            .chars()
+            .filter(|c| *c != '-')
+            .collect();
+        let symbols = match compact.strip_prefix("RD") {
+            Some(rest) if rest.len() == 12 => rest,
+            _ => compact.as_str(),
+        };
+        if symbols.len() != 12 || !symbols.bytes().all(|b| CROCKFORD.contains(&b)) {
+            return None;
+        }
+        Some(CaseReference(format!(
+            "{}{}-{}-{}",
+            Self::PREFIX,
+            &symbols[0..4],
+            &symbols[4..8],
+            &symbols[8..12]
+        )))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a case stands in the agents' workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    New,
+    InProgress,
+    WaitingForShopper,
+    Resolved,
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::InProgress => "in_progress",
+            CaseStatus::WaitingForShopper => "waiting_for_shopper",
+            CaseStatus::Resolved => "resolved",
+            CaseStatus::Closed => "closed",
+        }
+    }
+}
+
+/// One piece of evidence as attached to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvidence {
+    pub kind: EvidenceKind,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    /// The shopper's file name, sanitised; never used as a storage key.
+    pub file_name: String,
+}
+
+/// A stored case, as the edge returns it and as notifications carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub reference: CaseReference,
+    pub status: CaseStatus,
+    pub store_id: String,
+    pub order_number: String,
+    pub email: String,
+    pub product_id: Option<String>,
+    pub product_url: Option<String>,
+    pub description: String,
+    pub resolution: Resolution,
+    pub locale: String,
+    pub evidence: Vec<CaseEvidence>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_has_the_documented_shape() {
+        let r = CaseReference::from_random([0xff; 8]);
+        assert_eq!(r.as_str().len(), "RD-XXXX-XXXX-XXXX".len());
+        assert!(r.as_str().starts_with("RD-"));
+        assert!(r.as_str()[3..]
+            .chars()
+            .all(|c| c == '-' || CROCKFORD.contains(&(c as u8))));
+    }
+
+    #[test]
+    fn different_random_bytes_give_different_references() {
+        let a = CaseReference::from_random([1, 2, 3, 4, 5, 6, 7, 8]);
+        let b = CaseReference::from_random([1, 2, 3, 4, 5, 6, 7, 9]);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn reference_parses_back_from_what_a_shopper_types() {
+        let r = CaseReference::from_random([9, 8, 7, 6, 5, 4, 3, 2]);
+        let typed = r.as_str().to_lowercase().replace('-', "");
+        assert_eq!(CaseReference::parse(&typed), Some(r.clone()));
+        assert_eq!(CaseReference::parse(r.as_str()), Some(r));
+        assert_eq!(CaseReference::parse("RD-OOOO-IIII-LLLL"), None);
+        assert_eq!(CaseReference::parse("RD-1234"), None);
+    }
+
+    #[test]
+    fn case_id_is_32_hex_digits() {
+        let id = CaseId::from_random([0xab; 16]);
+        assert_eq!(id.as_str(), "ab".repeat(16));
+    }
+}
+
+/// The answer to a submission: what the shopper keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReceipt {
+    pub id: CaseId,
+    pub reference: CaseReference,
+    pub status: CaseStatus,
+    pub created_at: String,
+}
+
+impl Case {
+    pub fn receipt(&self) -> CaseReceipt {
+        CaseReceipt {
+            id: self.id.clone(),
+            reference: self.reference.clone(),
+            status: self.status,
+            created_at: self.created_at.clone(),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The complaint model and the rules every part of Redress agrees on.
+//!
+//! Pure by design: no I/O, no clocks, no randomness, no platform types. The edge and
+//! the widget pass in what they read from the world (bytes, random numbers, times)
+//! and get back plain values, so the same rules run natively in tests and in wasm.
+
+pub mod api_error;
+pub mod case;
+pub mod complaint;
+pub mod evidence;
+pub mod notification;
+pub mod validate;
+pub mod widget_ids;
+
+pub use api_error::{ApiError, ErrorCode};
+pub use case::{Case, CaseEvidence, CaseId, CaseReceipt, CaseReference, CaseStatus};
+pub use complaint::{ComplaintSubmission, Resolution, ValidComplaint};
+pub use evidence::{
+    sanitize_file_name, sniff, EvidenceKind, EvidenceLimits, UploadReceipt, UploadToken, SNIFF_LEN,
+};
+pub use notification::CaseNotification;
+pub use validate::{
+    validate, validate_file_count, validate_store_id, FieldError, FieldErrorCode, Limits,
+};
+
+/// Lowercase hex of some bytes (ids, tokens, SHA-256 digests).
+pub use case::hex;

@@ -1,0 +1,24 @@
+//! The message the edge puts on the notification queue, and posts to a store's webhook.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Case;
+
+/// What a store's channels receive about a new case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseNotification {
+    /// Always `case.created` for now; more events come with the agents' workflow.
+    pub event: String,
+    pub case: Case,
+}
+
+impl CaseNotification {
+    pub const CASE_CREATED: &'static str = "case.created";
+
+    pub fn created(case: Case) -> CaseNotification {
+        CaseNotification {
+            event: Self::CASE_CREATED.to_owned(),
+            case,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Element ids inside the widget's shadow root, shared by the widget and its browser
+//! tests so that tests never hard-code selectors. The loader (`site/embed.js`) uses
+//! `HOST` and `LAUNCHER` too.
+
+/// The element the loader adds to the host page; its shadow root holds everything else.
+pub const HOST: &str = "redress-host";
+pub const LAUNCHER: &str = "redress-launcher";
+pub const PANEL: &str = "redress-panel";
+pub const FORM: &str = "redress-form";
+pub const ORDER_NUMBER: &str = "redress-order-number";
+pub const EMAIL: &str = "redress-email";
+pub const DESCRIPTION: &str = "redress-description";
+pub const RESOLUTION: &str = "redress-resolution";
+pub const FILES: &str = "redress-files";
+pub const SUBMIT: &str = "redress-submit";
+pub const CLOSE: &str = "redress-close";
+pub const FORM_ERROR: &str = "redress-form-error";
+pub const RECEIPT: &str = "redress-receipt";
+pub const REFERENCE: &str = "redress-reference";
+
+/// The id of the message shown under a field, by the field's wire name
+/// (`email`, `order_number`, `evidence`...).
+pub fn field_error(field: &str) -> String {
+    format!("redress-error-{}", field.replace('_', "-"))
+}

@@ -1,0 +1,61 @@
+//! Calls to the edge: what it refused (with its stable codes and field errors) is kept
+//! apart from not reaching it at all.
+
+use gloo_net::http::{Request, Response};
+use redress_shared::api_error::ErrorBody;
+use redress_shared::{ApiError, CaseReceipt, ComplaintSubmission, UploadReceipt};
+use serde::de::DeserializeOwned;
+
+use crate::config::WidgetConfig;
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// The edge answered with an error.
+    Refused(ApiError),
+    /// The edge could not be reached, or answered something that is not ours.
+    Unreachable(String),
+}
+
+/// Uploads one file; the edge decides its type from the bytes.
+pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<UploadReceipt, Failure> {
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    let request = Request::post(&format!("{}/v1/evidence", config.api_base))
+        .header("X-Redress-Store", &config.store_id)
+        .header("X-File-Name", &name)
+        .header("Content-Type", &file.type_())
+        .body(file.clone())
+        .map_err(network)?;
+    answer(request.send().await.map_err(network)?).await
+}
+
+pub async fn submit(
+    config: &WidgetConfig,
+    submission: &ComplaintSubmission,
+    idempotency_key: &str,
+) -> Result<CaseReceipt, Failure> {
+    let request = Request::post(&format!("{}/v1/complaints", config.api_base))
+        .header("Idempotency-Key", idempotency_key)
+        .json(submission)
+        .map_err(network)?;
+    answer(request.send().await.map_err(network)?).await
+}
+
+async fn answer<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
+    if response.ok() {
+        return response.json::<T>().await.map_err(network);
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(Failure::Refused(body.error)),
+        Err(_) => Err(Failure::Unreachable(format!(
+            "The service answered {}. Please try again.",
+            response.status()
+        ))),
+    }
+}
+
+fn network(e: gloo_net::Error) -> Failure {
+    Failure::Unreachable(format!(
+        "We could not reach the complaints service ({e}). Check your connection and try again."
+    ))
+}

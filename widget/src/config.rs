@@ -1,0 +1,43 @@
+//! What the loader tells the widget: which store, where the edge is, and what the
+//! storefront already knows about the shopper's order.
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+#[derive(Debug, Clone)]
+pub struct WidgetConfig {
+    pub store_id: String,
+    /// Origin of the edge, without a trailing slash.
+    pub api_base: String,
+    pub product_id: Option<String>,
+    pub product_url: Option<String>,
+    pub locale: String,
+    pub order_number: Option<String>,
+    pub email: Option<String>,
+}
+
+impl WidgetConfig {
+    pub fn from_js(value: &JsValue) -> Result<WidgetConfig, JsValue> {
+        let get = |key: &str| {
+            Reflect::get(value, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let store_id = get("store").ok_or_else(|| JsValue::from_str("data-store is required"))?;
+        let api_base = get("api").ok_or_else(|| JsValue::from_str("api is required"))?;
+        let locale = get("locale")
+            .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
+            .unwrap_or_else(|| "en".to_owned());
+        Ok(WidgetConfig {
+            store_id,
+            api_base: api_base.trim_end_matches('/').to_owned(),
+            product_id: get("product"),
+            product_url: get("productUrl"),
+            locale,
+            order_number: get("orderNumber"),
+            email: get("email"),
+        })
+    }
+}

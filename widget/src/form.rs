@@ -1,0 +1,218 @@
+//! The complaint form: renders state, and calls `redress_shared` for every rule.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use redress_shared::widget_ids as ids;
+use redress_shared::{
+    validate, validate_file_count, CaseReceipt, ComplaintSubmission, FieldError, FieldErrorCode,
+    Limits, Resolution,
+};
+
+use crate::api::{self, Failure};
+use crate::config::WidgetConfig;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    Editing,
+    /// What is happening now, announced to assistive technology.
+    Sending(String),
+    Done(CaseReceipt),
+}
+
+#[component]
+pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoView {
+    let order_number = RwSignal::new(config.order_number.clone().unwrap_or_default());
+    let email = RwSignal::new(config.email.clone().unwrap_or_default());
+    let description = RwSignal::new(String::new());
+    let resolution = RwSignal::new(String::new());
+    let files = RwSignal::new_local(Vec::<web_sys::File>::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let form_error = RwSignal::new(None::<String>);
+    let stage = RwSignal::new(Stage::Editing);
+    // One key for the life of this form: a retried submit cannot file the case twice.
+    let idempotency_key = new_idempotency_key();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if matches!(stage.get_untracked(), Stage::Sending(_)) {
+            return;
+        }
+        let submission = ComplaintSubmission {
+            store_id: config.store_id.clone(),
+            order_number: order_number.get_untracked(),
+            email: email.get_untracked(),
+            product_id: config.product_id.clone(),
+            product_url: config.product_url.clone(),
+            description: description.get_untracked(),
+            resolution: resolution.get_untracked(),
+            evidence: Vec::new(),
+            locale: Some(config.locale.clone()),
+        };
+        let chosen = files.get_untracked();
+        let limits = Limits::default();
+        let mut found = validate(&submission, &limits).err().unwrap_or_default();
+        if let Err(e) = validate_file_count(chosen.len(), &limits) {
+            found.push(e);
+        }
+        form_error.set(None);
+        errors.set(found.clone());
+        if !found.is_empty() {
+            form_error.set(Some("Please correct the highlighted fields.".to_owned()));
+            return;
+        }
+
+        let config = config.clone();
+        let idempotency_key = idempotency_key.clone();
+        spawn_local(async move {
+            let mut tokens = Vec::with_capacity(chosen.len());
+            for (i, file) in chosen.iter().enumerate() {
+                stage.set(Stage::Sending(format!(
+                    "Uploading file {} of {}…",
+                    i + 1,
+                    chosen.len()
+                )));
+                match api::upload(&config, file).await {
+                    Ok(receipt) => tokens.push(receipt.token.as_str().to_owned()),
+                    Err(failure) => {
+                        show_failure(failure, Some((&file.name(), errors)), form_error);
+                        stage.set(Stage::Editing);
+                        return;
+                    }
+                }
+            }
+            stage.set(Stage::Sending("Sending your complaint…".to_owned()));
+            let submission = ComplaintSubmission {
+                evidence: tokens,
+                ..submission
+            };
+            match api::submit(&config, &submission, &idempotency_key).await {
+                Ok(receipt) => stage.set(Stage::Done(receipt)),
+                Err(failure) => {
+                    if let Failure::Refused(e) = &failure {
+                        errors.set(e.fields.clone());
+                    }
+                    show_failure(failure, None, form_error);
+                    stage.set(Stage::Editing);
+                }
+            }
+        });
+    };
+
+    let on_files = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let chosen = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        files.set(chosen);
+    };
+    let close = move |_| {
+        let _ = host.remove_attribute("data-open");
+    };
+    let sending = move || matches!(stage.get(), Stage::Sending(_));
+    let done = move || matches!(stage.get(), Stage::Done(_));
+    let status = move || match stage.get() {
+        Stage::Sending(what) => what,
+        _ => String::new(),
+    };
+    let reference = move || match stage.get() {
+        Stage::Done(receipt) => receipt.reference.as_str().to_owned(),
+        _ => String::new(),
+    };
+
+    view! {
+        <section id=ids::PANEL class="panel" role="dialog" aria-modal="true" aria-labelledby="redress-title">
+            <header>
+                <h2 id="redress-title">"Report a problem with your order"</h2>
+                <button type="button" id=ids::CLOSE class="close" aria-label="Close" on:click=close>"×"</button>
+            </header>
+            <form id=ids::FORM novalidate=true on:submit=on_submit hidden=done>
+                <label for=ids::ORDER_NUMBER>"Order number"</label>
+                <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off"
+                    aria-describedby=ids::field_error("order_number") bind:value=order_number />
+                <FieldMessage errors field="order_number" />
+
+                <label for=ids::EMAIL>"Email"</label>
+                <input id=ids::EMAIL name="email" type="email" autocomplete="email"
+                    aria-describedby=ids::field_error("email") bind:value=email />
+                <FieldMessage errors field="email" />
+
+                <label for=ids::DESCRIPTION>"What went wrong?"</label>
+                <textarea id=ids::DESCRIPTION name="description" rows="4"
+                    aria-describedby=ids::field_error("description") bind:value=description></textarea>
+                <FieldMessage errors field="description" />
+
+                <label for=ids::RESOLUTION>"What would you like us to do?"</label>
+                <select id=ids::RESOLUTION name="resolution" aria-describedby=ids::field_error("resolution")
+                    on:change=move |ev| resolution.set(event_target_value(&ev))>
+                    <option value="" selected=true disabled=true>"Choose…"</option>
+                    {Resolution::ALL
+                        .iter()
+                        .map(|r| view! { <option value=r.code()>{r.label()}</option> })
+                        .collect_view()}
+                </select>
+                <FieldMessage errors field="resolution" />
+
+                <label for=ids::FILES>"Photos, videos or documents (optional)"</label>
+                <input id=ids::FILES name="evidence" type="file" multiple=true
+                    accept="image/*,video/mp4,video/quicktime,video/webm,application/pdf"
+                    aria-describedby=ids::field_error("evidence") on:change=on_files />
+                <FieldMessage errors field="evidence" />
+
+                <p id=ids::FORM_ERROR class="form-error" role="alert">{move || form_error.get()}</p>
+                <p class="status" aria-live="polite">{status}</p>
+                <button id=ids::SUBMIT type="submit" disabled=sending>"Send"</button>
+            </form>
+            <div id=ids::RECEIPT class="receipt" hidden=move || !done() aria-live="polite">
+                <p>"Thank you. Your case reference is"</p>
+                <p id=ids::REFERENCE class="reference">{reference}</p>
+                <p>"Keep it: the store will reply to your email."</p>
+            </div>
+        </section>
+    }
+}
+
+/// The message under one field. Edge errors name files by position (`evidence[2]`);
+/// they show under their field.
+#[component]
+fn FieldMessage(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl IntoView {
+    let message = move || {
+        errors.with(|all| {
+            all.iter()
+                .filter(|e| e.field.split('[').next() == Some(field))
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    };
+    view! { <p id=ids::field_error(field) class="field-error">{message}</p> }
+}
+
+fn show_failure(
+    failure: Failure,
+    file: Option<(&str, RwSignal<Vec<FieldError>>)>,
+    form_error: RwSignal<Option<String>>,
+) {
+    let message = match failure {
+        Failure::Refused(e) if !e.fields.is_empty() => {
+            "Please correct the highlighted fields.".to_owned()
+        }
+        Failure::Refused(e) => e.message,
+        Failure::Unreachable(message) => message,
+    };
+    if let Some((name, errors)) = file {
+        errors.set(vec![FieldError::new(
+            "evidence",
+            FieldErrorCode::InvalidFormat,
+            format!("{name}: {message}"),
+        )]);
+    }
+    form_error.set(Some(message));
+}
+
+fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}", js_sys::Math::random()))
+}

@@ -1,0 +1,36 @@
+//! The Redress complaint widget. The loader (`site/embed.js`) creates a shadow root on
+//! the storefront page, imports this module when the shopper opens the launcher, and
+//! calls [`mount`]; nothing here touches the host page outside that shadow root.
+
+mod api;
+mod config;
+mod form;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Trunk builds a binary; the loader calls [`mount`] instead.
+fn main() {}
+
+/// Renders the complaint form into `root`. `config` is a plain object from the loader:
+/// `{store, api, product?, productUrl?, locale?, orderNumber?, email?}`.
+#[wasm_bindgen]
+pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> {
+    let config = config::WidgetConfig::from_js(&config)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(include_str!("../widget.css")));
+    root.append_child(&style)?;
+    let container: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;
+    root.append_child(&container)?;
+    let host = root.host();
+    leptos::mount::mount_to(
+        container,
+        move || view! { <form::ComplaintForm config host /> },
+    )
+    .forget();
+    Ok(())
+}
