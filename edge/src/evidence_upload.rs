@@ -6,19 +6,23 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures_util::{stream, StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
+use js_sys::{Reflect, Uint8Array};
 use redress_shared::evidence::sanitize_file_name;
 use redress_shared::{
     hex, sniff, validate_store_id, ApiError, ErrorCode, EvidenceLimits, FieldError, FieldErrorCode,
     Limits, UploadReceipt, UploadToken, SNIFF_LEN,
 };
 use sha2::{Digest, Sha256};
-use worker::{Env, FixedLengthStream, HttpMetadata, Request, Response};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStream, ReadableStreamDefaultReader};
+use worker::{ByteStream, Env, FixedLengthStream, HttpMetadata, Request, Response};
 
 use crate::storage::{self, UploadRow};
 use crate::{bindings, clock, http};
 
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     let limits = EvidenceLimits::default();
     let store_id = header(&req, "X-Redress-Store").unwrap_or_default();
     validate_store_id(&store_id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
@@ -31,14 +35,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         return Err(too_large(limits.max_upload_bytes()));
     }
 
-    let mut body = req.stream().map_err(|_| empty_file())?;
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    while head.len() < SNIFF_LEN && (head.len() as u64) < length {
-        match body.next().await {
-            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-            Some(Err(_)) | None => break,
-        }
-    }
+    // Sniff the first bytes from a clone (a tee of the body), leaving the request's own
+    // body unread: a refused upload is then discarded by the runtime untouched, and an
+    // accepted one streams to R2 from its first byte.
+    let probe = req.clone().map_err(|_| empty_file())?;
+    let head = read_head(&probe.inner().body().ok_or_else(empty_file)?, length).await;
     let kind = sniff(&head).ok_or_else(|| {
         ApiError::new(
             ErrorCode::FileTypeNotAllowed,
@@ -68,9 +69,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             chunk
         }
     };
-    let whole = stream::once(async move { Ok(head) })
-        .chain(body)
-        .map_ok(observe);
+    let body = req.inner().body().ok_or_else(empty_file)?;
+    let whole = ByteStream::from(body).map_ok(observe);
 
     let token = UploadToken::from_random(clock::random()?);
     let r2_key = format!("evidence/{store_id}/{}", hex(&clock::random::<16>()?));
@@ -127,6 +127,29 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             sha256,
         },
     ))
+}
+
+/// At least [`SNIFF_LEN`] bytes from the start of the body (fewer if it is shorter);
+/// the rest of that stream is cancelled.
+async fn read_head(body: &ReadableStream, length: u64) -> Vec<u8> {
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    while head.len() < SNIFF_LEN && (head.len() as u64) < length {
+        let Ok(step) = JsFuture::from(reader.read()).await else {
+            break;
+        };
+        let done = Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool());
+        if done != Some(false) {
+            break;
+        }
+        if let Ok(value) = Reflect::get(&step, &"value".into()) {
+            head.extend_from_slice(&Uint8Array::new(&value).to_vec());
+        }
+    }
+    let _ = reader.cancel();
+    head
 }
 
 fn header(req: &Request, name: &str) -> Option<String> {

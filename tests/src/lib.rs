@@ -1,1 +1,63 @@
+//! The test harness: real processes on loopback, each stopped when its handle drops.
+//!
+//! - [`Edge`]: the worker under `wrangler dev` with fresh on-disk D1, R2 and Queue state,
+//!   and what it stored, read back through wrangler's own CLI.
+//! - [`Browser`]: Debian's chromedriver and headless Chromium through fantoccini.
+//! - [`WebhookReceiver`]: a store's webhook endpoint that records what it receives.
 
+mod browser;
+mod edge;
+mod process;
+mod webhook;
+
+pub use browser::Browser;
+pub use edge::Edge;
+pub use webhook::WebhookReceiver;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The workspace root (the tests crate lives one level below it).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// A port the OS says is free right now on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// Polls `probe` until it yields a value or `limit` passes.
+pub async fn eventually<T, F, Fut>(limit: Duration, mut probe: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = probe().await {
+            return Some(value);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    redress_shared::hex(&sha2::Sha256::digest(bytes))
+}

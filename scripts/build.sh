@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the static side: the widget's WebAssembly app (Trunk, release, wasm-opt -Oz),
+# the loader and the demo storefront, into dist/site, which the worker serves as
+# assets. The worker itself is built by wrangler through scripts/build-edge.sh.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+# Trunk runs offline: it takes wasm-bindgen and wasm-opt from PATH and never downloads.
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
+trunk build --release
+# Trunk's own minifier cannot parse current wasm-bindgen glue; esbuild can.
+glue=dist/site/widget/redress-widget.js
+esbuild "$glue" --minify --format=esm --log-level=warning --outfile="$glue" --allow-overwrite
+esbuild site/embed.js --minify --log-level=warning --outfile=dist/site/embed.js
+cp site/index.html dist/site/index.html
+echo "[build] widget and site ready in dist/site" >&2

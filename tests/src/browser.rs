@@ -1,0 +1,106 @@
+//! Debian's chromedriver driving headless Chromium, and the way into the widget's
+//! shadow root.
+
+use std::process::Command;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use redress_shared::widget_ids;
+use tempfile::TempDir;
+
+use crate::process::Group;
+use crate::{eventually, free_port};
+
+pub struct Browser {
+    pub client: Client,
+    // Fields drop in order: the session's driver stops before the profile is removed.
+    _driver: Group,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let profile = tempfile::Builder::new()
+            .prefix("redress-chromium-")
+            .tempdir()
+            .expect("profile folder");
+        let port = free_port();
+        let mut command = Command::new("chromedriver");
+        command.args([
+            format!("--port={port}"),
+            "--allowed-ips=127.0.0.1".to_owned(),
+        ]);
+        let driver = Group::spawn(
+            "chromedriver",
+            command,
+            &profile.path().join("chromedriver.log"),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+
+        let status = format!("{url}/status");
+        let http = reqwest::Client::new();
+        eventually(Duration::from_secs(30), || {
+            let request = http.get(&status).send();
+            async move { request.await.ok().filter(|r| r.status().is_success()) }
+        })
+        .await
+        .expect("chromedriver answers /status");
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "chrome".into());
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().join("profile").display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .expect("a Chromium session");
+        Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    /// An element inside the widget's shadow root, waiting for it to appear (the
+    /// WebAssembly app loads only when the shopper opens the launcher).
+    pub async fn widget(&self, id: &str) -> Element {
+        let selector = format!("#{id}");
+        let found = eventually(Duration::from_secs(30), || async {
+            let host = self
+                .client
+                .find(Locator::Css(&format!("#{}", widget_ids::HOST)))
+                .await
+                .ok()?;
+            let root = host.shadow_root().await.ok()?;
+            root.find(Locator::Css(&selector)).await.ok()
+        })
+        .await;
+        found.unwrap_or_else(|| panic!("no #{id} in the widget's shadow root"))
+    }
+
+    /// The text of a widget element once it is not empty.
+    pub async fn widget_text(&self, id: &str, limit: Duration) -> Option<String> {
+        eventually(limit, || async {
+            let text = self.widget(id).await.text().await.ok()?;
+            (!text.trim().is_empty()).then_some(text)
+        })
+        .await
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

@@ -1,0 +1,78 @@
+//! A store's webhook endpoint on loopback that keeps every body it receives.
+
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub struct WebhookReceiver {
+    url: String,
+    received: Arc<Mutex<Vec<Value>>>,
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl WebhookReceiver {
+    pub fn start() -> WebhookReceiver {
+        let server =
+            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind webhook receiver"));
+        let port = server.server_addr().to_ip().expect("an IP listener").port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let thread = {
+            let (server, received) = (server.clone(), received.clone());
+            std::thread::spawn(move || {
+                for mut request in server.incoming_requests() {
+                    let mut body = String::new();
+                    let _ = request.as_reader().read_to_string(&mut body);
+                    if let Ok(json) = serde_json::from_str::<Value>(&body) {
+                        received.lock().expect("receiver lock").push(json);
+                    }
+                    let _ = request.respond(tiny_http::Response::empty(200));
+                }
+            })
+        };
+        WebhookReceiver {
+            url: format!("http://127.0.0.1:{port}/hooks/redress"),
+            received,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every notification received so far about the case with this reference.
+    pub fn notifications_for(&self, reference: &str) -> Vec<Value> {
+        self.received
+            .lock()
+            .expect("receiver lock")
+            .iter()
+            .filter(|n| n["case"]["reference"] == reference)
+            .cloned()
+            .collect()
+    }
+
+    /// Waits for the first notification about `reference`, then a little longer so
+    /// that a duplicate would have arrived too.
+    pub async fn settle_for(&self, reference: &str, limit: Duration) -> Vec<Value> {
+        crate::eventually(limit, || async {
+            let got = self.notifications_for(reference);
+            (!got.is_empty()).then_some(())
+        })
+        .await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        self.notifications_for(reference)
+    }
+}
+
+impl Drop for WebhookReceiver {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! One complaint, end to end: the demo storefront page in headless Chromium, the widget
+//! in its shadow root, the worker under `wrangler dev`, D1, R2, the queue, and a store's
+//! webhook. Then the edge's refusals, against the same worker.
+//!
+//! One worker serves every scenario (starting one costs seconds and half a gigabyte),
+//! so the scenarios run in order inside one test and each is named when it fails.
+
+use std::time::Duration;
+
+use redress_e2e::{fixture, sha256_hex, Browser, Edge, WebhookReceiver};
+use redress_shared::widget_ids as ids;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
+    let webhook = WebhookReceiver::start();
+    let edge = Edge::start(webhook.url()).await;
+    let http = reqwest::Client::new();
+
+    a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(&edge, &webhook)
+        .await;
+    an_idempotent_retry_returns_the_first_case(&edge, &http).await;
+    bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
+}
+
+async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+) {
+    let photo = fixture("cracked-shade.png");
+    let photo_bytes = std::fs::read(&photo).expect("fixture photo");
+    let browser = Browser::start().await;
+
+    browser
+        .client
+        .goto(&edge.url("/"))
+        .await
+        .expect("demo storefront loads");
+    let wasm_before_open = wasm_requests(&browser).await;
+    assert_eq!(
+        wasm_before_open, 0,
+        "the storefront fetched WebAssembly before the widget was opened"
+    );
+
+    browser
+        .widget(ids::LAUNCHER)
+        .await
+        .click()
+        .await
+        .expect("open the widget");
+    browser
+        .widget(ids::ORDER_NUMBER)
+        .await
+        .send_keys("A-1001")
+        .await
+        .expect("type");
+    browser
+        .widget(ids::EMAIL)
+        .await
+        .send_keys("shopper@example.com")
+        .await
+        .expect("type");
+    browser
+        .widget(ids::DESCRIPTION)
+        .await
+        .send_keys("The lamp arrived with its shade cracked in two places.")
+        .await
+        .expect("type");
+    browser
+        .widget(ids::RESOLUTION)
+        .await
+        .select_by_value("replacement")
+        .await
+        .expect("choose");
+    browser
+        .widget(ids::FILES)
+        .await
+        .send_keys(photo.to_str().expect("utf-8 path"))
+        .await
+        .expect("attach the photo");
+    browser
+        .widget(ids::SUBMIT)
+        .await
+        .click()
+        .await
+        .expect("send");
+
+    let reference = browser
+        .widget_text(ids::REFERENCE, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|| panic!("the widget showed no case reference\n{}", edge.log_tail()));
+    browser.close().await;
+    assert!(reference.starts_with("RD-"), "reference {reference:?}");
+
+    let cases = edge.query(&format!(
+        "SELECT id, store_id, order_number, email, resolution, product_id FROM cases WHERE reference = '{reference}'"
+    ));
+    assert_eq!(cases.len(), 1, "one case row for {reference}");
+    let case = &cases[0];
+    assert_eq!(case["store_id"], "demo-store");
+    assert_eq!(case["order_number"], "A-1001");
+    assert_eq!(case["email"], "shopper@example.com");
+    assert_eq!(case["resolution"], "replacement");
+    assert_eq!(case["product_id"], "aurora-desk-lamp");
+
+    let evidence = edge.query(&format!(
+        "SELECT r2_key, sha256, size, kind, file_name FROM evidence WHERE case_id = '{}'",
+        case["id"].as_str().expect("case id")
+    ));
+    assert_eq!(evidence.len(), 1, "one evidence row");
+    let row = &evidence[0];
+    assert_eq!(row["kind"], "png");
+    assert_eq!(row["file_name"], "cracked-shade.png");
+    assert_eq!(row["size"], photo_bytes.len());
+    assert_eq!(row["sha256"], sha256_hex(&photo_bytes));
+    let stored = edge.object(row["r2_key"].as_str().expect("r2 key"));
+    assert_eq!(
+        sha256_hex(&stored),
+        sha256_hex(&photo_bytes),
+        "R2 holds the shopper's exact bytes"
+    );
+
+    let notifications = webhook
+        .settle_for(&reference, Duration::from_secs(30))
+        .await;
+    assert_eq!(
+        notifications.len(),
+        1,
+        "exactly one notification for {reference}"
+    );
+    assert_eq!(notifications[0]["event"], "case.created");
+    assert_eq!(
+        notifications[0]["case"]["evidence"][0]["sha256"],
+        sha256_hex(&photo_bytes)
+    );
+}
+
+async fn an_idempotent_retry_returns_the_first_case(edge: &Edge, http: &reqwest::Client) {
+    let submission = json!({
+        "store_id": "demo-store", "order_number": "B-7", "email": "retry@example.com",
+        "description": "Parcel marked delivered but never arrived.", "resolution": "resend",
+    });
+    let send = || {
+        http.post(edge.url("/v1/complaints"))
+            .header("Idempotency-Key", "retry-once-7")
+            .json(&submission)
+            .send()
+    };
+    let first: Value = send().await.expect("first").json().await.expect("json");
+    let second = send().await.expect("second");
+    assert_eq!(second.status(), 201);
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    let second: Value = second.json().await.expect("json");
+    assert_eq!(first["reference"], second["reference"]);
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM cases WHERE email = 'retry@example.com'"),
+        1
+    );
+}
+
+async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &reqwest::Client) {
+    let before = stored_rows(edge);
+    let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+
+    let refusal = |status: u16, code: &'static str| {
+        move |response: (u16, Value)| {
+            assert_eq!(response.0, status, "{}", response.1);
+            assert_eq!(response.1["error"]["code"], code, "{}", response.1);
+            response.1
+        }
+    };
+
+    // Every missing field is reported at once, each with its own code.
+    let body =
+        refusal(400, "validation_failed")(post_json(http, edge, "/v1/complaints", json!({})).await);
+    let fields: Vec<(&str, &str)> = body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or(""),
+                f["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("store_id", "required"),
+            ("order_number", "required"),
+            ("email", "required"),
+            ("description", "required"),
+            ("resolution", "required"),
+        ]
+    );
+
+    let wrong = json!({
+        "store_id": "demo-store", "order_number": "A-1", "email": "nobody@nowhere",
+        "description": "Broken on arrival, glass everywhere.", "resolution": "free_money",
+        "evidence": ["up_00000000000000000000000000000000"],
+    });
+    let body =
+        refusal(400, "validation_failed")(post_json(http, edge, "/v1/complaints", wrong).await);
+    let codes: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(codes, ["invalid_email", "unknown_resolution"]);
+
+    // A well-formed complaint that refers to a file nobody uploaded.
+    let unknown_file = json!({
+        "store_id": "demo-store", "order_number": "A-1", "email": "a@example.com",
+        "description": "Broken on arrival, glass everywhere.", "resolution": "replacement",
+        "evidence": ["up_00000000000000000000000000000000"],
+    });
+    let body = refusal(400, "validation_failed")(
+        post_json(http, edge, "/v1/complaints", unknown_file).await,
+    );
+    assert_eq!(body["error"]["fields"][0]["field"], "evidence[0]");
+    assert_eq!(body["error"]["fields"][0]["code"], "unknown_evidence");
+
+    let malformed = http
+        .post(edge.url("/v1/complaints"))
+        .header("Content-Type", "application/json")
+        .body("{\"store_id\": ")
+        .send()
+        .await
+        .expect("send");
+    refusal(400, "malformed_json")(answer(malformed).await);
+
+    // Files are judged by their bytes.
+    refusal(415, "file_type_not_allowed")(
+        upload(
+            http,
+            edge,
+            "text/html",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+        )
+        .await,
+    );
+    refusal(415, "file_type_not_allowed")(
+        upload(
+            http,
+            edge,
+            "image/svg+xml",
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+        )
+        .await,
+    );
+    refusal(415, "file_type_mismatch")(upload(http, edge, "image/jpeg", png.clone()).await);
+
+    let mut oversized = png.clone();
+    oversized.resize(21 * 1024 * 1024, 0);
+    refusal(413, "payload_too_large")(upload(http, edge, "image/png", oversized).await);
+
+    let no_store = http
+        .post(edge.url("/v1/evidence"))
+        .header("Content-Type", "image/png")
+        .body(png.clone())
+        .send()
+        .await
+        .expect("send");
+    let body = refusal(400, "validation_failed")(answer(no_store).await);
+    assert_eq!(body["error"]["fields"][0]["field"], "store_id");
+
+    let unknown_path = http
+        .get(edge.url("/v1/nothing-here"))
+        .send()
+        .await
+        .expect("send");
+    refusal(404, "not_found")(answer(unknown_path).await);
+    let wrong_method = http
+        .get(edge.url("/v1/complaints"))
+        .send()
+        .await
+        .expect("send");
+    refusal(405, "method_not_allowed")(answer(wrong_method).await);
+
+    assert_eq!(
+        stored_rows(edge),
+        before,
+        "a refused request wrote something"
+    );
+}
+
+/// Row counts of every table a request can write to.
+fn stored_rows(edge: &Edge) -> Value {
+    edge.query(
+        "SELECT (SELECT COUNT(*) FROM cases) AS cases, (SELECT COUNT(*) FROM evidence) AS evidence,
+                (SELECT COUNT(*) FROM uploads) AS uploads",
+    )[0]
+    .clone()
+}
+
+async fn post_json(http: &reqwest::Client, edge: &Edge, path: &str, body: Value) -> (u16, Value) {
+    answer(
+        http.post(edge.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await
+}
+
+async fn upload(
+    http: &reqwest::Client,
+    edge: &Edge,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let size = bytes.len();
+    let response = http
+        .post(edge.url("/v1/evidence"))
+        .header("X-Redress-Store", "demo-store")
+        .header("Content-Type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "upload of {size} bytes as {content_type}: {e}\n{}",
+                edge.log_tail()
+            )
+        });
+    answer(response).await
+}
+
+async fn answer(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text }));
+    (status, json)
+}
+
+/// How many `.wasm` resources the page has fetched so far.
+async fn wasm_requests(browser: &Browser) -> u64 {
+    browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm')).length",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(u64::MAX)
+}
