@@ -12,7 +12,7 @@ mod http;
 mod notify;
 mod storage;
 
-use redress_shared::{ApiError, CaseNotification, ErrorCode};
+use redress_shared::{routes, ApiError, CaseNotification, ErrorCode};
 use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
 
 #[event(fetch)]
@@ -27,10 +27,10 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
     let path = req.path();
     match (req.method(), path.as_str()) {
         (Method::Options, _) => Ok(http::preflight()),
-        (Method::Get, "/v1/health") => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
-        (Method::Post, "/v1/evidence") => evidence_upload::handle(req, env).await,
-        (Method::Post, "/v1/complaints") => complaints::handle(req, env).await,
-        (_, "/v1/health" | "/v1/evidence" | "/v1/complaints") => Err(ApiError::new(
+        (Method::Get, routes::HEALTH) => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
+        (Method::Post, routes::EVIDENCE) => evidence_upload::handle(req, env).await,
+        (Method::Post, routes::COMPLAINTS) => complaints::handle(req, env).await,
+        (_, path) if routes::is_known_path(path) => Err(ApiError::new(
             ErrorCode::MethodNotAllowed,
             "This method is not allowed on this path.",
         )),

@@ -35,6 +35,20 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::ValidationFailed,
+        ErrorCode::MalformedJson,
+        ErrorCode::LengthRequired,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::FileTypeNotAllowed,
+        ErrorCode::FileTypeMismatch,
+        ErrorCode::IncompleteUpload,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::StorageUnavailable,
+        ErrorCode::Internal,
+    ];
+
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::ValidationFailed

@@ -91,7 +91,7 @@ impl Resolution {
 pub struct ValidComplaint {
     pub store_id: String,
     pub order_number: String,
-    /// Lower-cased, trimmed.
+    /// Trimmed; ASCII letters lower-cased.
     pub email: String,
     pub product_id: Option<String>,
     pub product_url: Option<String>,

@@ -9,6 +9,7 @@ pub mod case;
 pub mod complaint;
 pub mod evidence;
 pub mod notification;
+pub mod routes;
 pub mod validate;
 pub mod widget_ids;
 

@@ -26,6 +26,19 @@ pub enum FieldErrorCode {
 }
 
 impl FieldErrorCode {
+    pub const ALL: [FieldErrorCode; 10] = [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooShort,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::InvalidFormat,
+        FieldErrorCode::InvalidEmail,
+        FieldErrorCode::InvalidUrl,
+        FieldErrorCode::UnknownResolution,
+        FieldErrorCode::TooManyFiles,
+        FieldErrorCode::DuplicateFile,
+        FieldErrorCode::UnknownEvidence,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             FieldErrorCode::Required => "required",
@@ -109,7 +122,7 @@ pub fn validate(
             .and_then(|_| plain_line(order_number)),
     );
 
-    let email = input.email.trim().to_lowercase();
+    let email = input.email.trim().to_ascii_lowercase();
     check(
         "email",
         required(&email)
@@ -299,7 +312,9 @@ fn free_text(value: &str) -> Check {
 }
 
 /// A deliberately plain check: one `@`, a non-empty local part, a dotted domain of
-/// letters, digits and hyphens. Deliverability is the mail system's business.
+/// letters, digits and hyphens (any non-ASCII letter passes, for internationalised
+/// addresses, without shipping Unicode tables to the widget). Deliverability is the
+/// mail system's business.
 fn email_shape(value: &str) -> Check {
     let invalid = || {
         Err((
@@ -314,9 +329,9 @@ fn email_shape(value: &str) -> Check {
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local.chars().all(|c| {
+            !c.is_ascii() || c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c)
+        });
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -324,7 +339,8 @@ fn email_shape(value: &str) -> Check {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && l.chars()
+                    .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '-')
         });
     if local_ok && domain_ok {
         Ok(())

@@ -21,6 +21,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
         .await;
     an_idempotent_retry_returns_the_first_case(&edge, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
+    every_documented_route_is_served(&edge, &http).await;
 }
 
 async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(
@@ -284,6 +285,31 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         before,
         "a refused request wrote something"
     );
+}
+
+async fn every_documented_route_is_served(edge: &Edge, http: &reqwest::Client) {
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(redress_e2e::repo_root().join("openapi.json"))
+            .expect("openapi.json"),
+    )
+    .expect("JSON");
+    for (path, operations) in doc["paths"].as_object().expect("paths") {
+        for method in operations.as_object().expect("operations").keys() {
+            let method =
+                reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let status = http
+                .request(method.clone(), edge.url(path))
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16();
+            assert!(
+                status != 404 && status != 405,
+                "{method} {path} is documented but the worker answers {status}"
+            );
+        }
+    }
 }
 
 /// Row counts of every table a request can write to.

@@ -3,7 +3,7 @@
 
 use gloo_net::http::{Request, Response};
 use redress_shared::api_error::ErrorBody;
-use redress_shared::{ApiError, CaseReceipt, ComplaintSubmission, UploadReceipt};
+use redress_shared::{routes, ApiError, CaseReceipt, ComplaintSubmission, UploadReceipt};
 use serde::de::DeserializeOwned;
 
 use crate::config::WidgetConfig;
@@ -20,7 +20,7 @@ pub enum Failure {
 /// Uploads one file; the edge decides its type from the bytes.
 pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<UploadReceipt, Failure> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
-    let request = Request::post(&format!("{}/v1/evidence", config.api_base))
+    let request = Request::post(&format!("{}{}", config.api_base, routes::EVIDENCE))
         .header("X-Redress-Store", &config.store_id)
         .header("X-File-Name", &name)
         .header("Content-Type", &file.type_())
@@ -34,7 +34,7 @@ pub async fn submit(
     submission: &ComplaintSubmission,
     idempotency_key: &str,
 ) -> Result<CaseReceipt, Failure> {
-    let request = Request::post(&format!("{}/v1/complaints", config.api_base))
+    let request = Request::post(&format!("{}{}", config.api_base, routes::COMPLAINTS))
         .header("Idempotency-Key", idempotency_key)
         .json(submission)
         .map_err(network)?;

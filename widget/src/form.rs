@@ -211,8 +211,9 @@ fn show_failure(
 }
 
 fn new_idempotency_key() -> String {
+    // Every browser that runs WebAssembly has crypto.randomUUID on https and localhost.
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}", js_sys::Math::random()))
+        .unwrap_or_default()
 }

@@ -1,0 +1,71 @@
+//! `openapi.json` describes exactly what the worker serves and answers. (The e2e test
+//! also calls every documented route on the real worker.)
+
+use std::collections::BTreeSet;
+
+use redress_shared::{routes, ErrorCode, FieldErrorCode, Resolution};
+use serde_json::Value;
+
+fn document() -> Value {
+    let text = std::fs::read_to_string(redress_e2e::repo_root().join("openapi.json"))
+        .expect("openapi.json");
+    serde_json::from_str(&text).expect("openapi.json is JSON")
+}
+
+fn strings(value: &Value) -> BTreeSet<String> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_owned())
+        .collect()
+}
+
+fn codes<T: serde::Serialize>(all: &[T]) -> BTreeSet<String> {
+    all.iter()
+        .map(|c| {
+            serde_json::to_value(c)
+                .expect("serialises")
+                .as_str()
+                .expect("a string")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn documents_exactly_the_routes_the_worker_serves() {
+    let doc = document();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .expect("operations")
+                .keys()
+                .map(move |method| (method.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let served: BTreeSet<(String, String)> = routes::ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, served);
+}
+
+#[test]
+fn documents_every_error_code_field_code_and_resolution() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let error = &schemas["ErrorBody"]["properties"]["error"]["properties"];
+    assert_eq!(strings(&error["code"]["enum"]), codes(&ErrorCode::ALL));
+    assert_eq!(
+        strings(&error["fields"]["items"]["properties"]["code"]["enum"]),
+        codes(&FieldErrorCode::ALL)
+    );
+    assert_eq!(
+        strings(&schemas["Resolution"]["enum"]),
+        codes(&Resolution::ALL)
+    );
+}
