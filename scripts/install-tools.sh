@@ -34,8 +34,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
 fi
 
 # wrangler, Node 22 for it, binaryen's wasm-opt and esbuild, pinned by package-lock.json.
+# `npm install` rather than `npm ci`: the registry these machines reach lacks workerd's
+# macOS and Windows builds, so the lock cannot list them and `npm ci` calls it out of
+# sync. With the lock present, `npm install` installs exactly the locked versions.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "npm install (locked)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 log "tools ready"
