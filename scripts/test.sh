@@ -9,4 +9,4 @@ export WRANGLER_SEND_METRICS=false
 
 bash scripts/install-tools.sh
 bash scripts/build.sh
-cargo test --locked
+cargo test --locked --all-targets

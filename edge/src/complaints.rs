@@ -21,7 +21,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
 
     if let Some(key) = &idempotency_key {
-        if let Some(first) = storage::find_by_idempotency_key(&db, &complaint.store_id, key).await?
+        if let Some(first) =
+            storage::find_by_idempotency_key(&db, &complaint.details.store_id, key).await?
         {
             return Ok(replay(&first));
         }
@@ -37,7 +38,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             // result) or it claimed one of our files (report which).
             if let Some(key) = &idempotency_key {
                 if let Some(first) =
-                    storage::find_by_idempotency_key(&db, &case.store_id, key).await?
+                    storage::find_by_idempotency_key(&db, &case.details.store_id, key).await?
                 {
                     return Ok(replay(&first));
                 }
@@ -54,7 +55,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     // enqueue loses nothing: the scheduled sweep re-enqueues it.
     let receipt = case.receipt();
     let queue = bindings::notifications(env)?;
-    if let Err(e) = queue.send(CaseNotification::created(case)).await {
+    // The message is the webhook's JSON text, so what a store receives is byte for byte
+    // what was enqueued (and serde's `flatten` needs no JS-value mapping).
+    let message = serde_json::to_string(&CaseNotification::created(case))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("notification: {e}")))?;
+    if let Err(e) = queue.send(message).await {
         worker::console_error!("enqueue failed, case left pending in the outbox: {e}");
     }
     Ok(http::json(201, &receipt))
@@ -107,7 +112,7 @@ async fn claimable_uploads(
     for (i, token) in complaint.evidence.iter().enumerate() {
         let usable = found.iter().find(|row| {
             row.token == token.as_str()
-                && row.store_id == complaint.store_id
+                && row.store_id == complaint.details.store_id
                 && row.claimed_by.is_none()
         });
         match usable {
@@ -131,14 +136,7 @@ fn new_case(complaint: ValidComplaint, uploads: &[UploadRow]) -> Result<Case, Ap
         id: CaseId::from_random(clock::random()?),
         reference: CaseReference::from_random(clock::random()?),
         status: CaseStatus::New,
-        store_id: complaint.store_id,
-        order_number: complaint.order_number,
-        email: complaint.email,
-        product_id: complaint.product_id,
-        product_url: complaint.product_url,
-        description: complaint.description,
-        resolution: complaint.resolution,
-        locale: complaint.locale,
+        details: complaint.details,
         evidence: uploads.iter().map(UploadRow::as_case_evidence).collect(),
         created_at: clock::now_rfc3339(),
     })

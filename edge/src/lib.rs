@@ -12,7 +12,7 @@ mod http;
 mod notify;
 mod storage;
 
-use redress_shared::{routes, ApiError, CaseNotification, ErrorCode};
+use redress_shared::{routes, ApiError, ErrorCode};
 use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
 
 #[event(fetch)]
@@ -42,6 +42,6 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
 }
 
 #[event(queue)]
-async fn queue(batch: MessageBatch<CaseNotification>, env: Env, _ctx: Context) -> Result<()> {
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
     notify::consume(batch, &env).await
 }

@@ -14,7 +14,7 @@ use crate::{bindings, clock, storage};
 
 const WEBHOOK: &str = "webhook";
 
-pub async fn consume(batch: MessageBatch<CaseNotification>, env: &Env) -> worker::Result<()> {
+pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
     let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
     let webhook = bindings::webhook_url(env);
     for message in batch.messages()? {
@@ -23,13 +23,15 @@ pub async fn consume(batch: MessageBatch<CaseNotification>, env: &Env) -> worker
     Ok(())
 }
 
-async fn handle(
-    message: &Message<CaseNotification>,
-    db: &worker::D1Database,
-    webhook: Option<&str>,
-) {
+async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Option<&str>) {
     use worker::MessageExt;
-    let case_id = message.body().case.id.as_str().to_owned();
+    let Ok(notification) = serde_json::from_str::<CaseNotification>(message.body()) else {
+        // Not ours: retrying cannot help, and a poison message must not block the queue.
+        worker::console_error!("dropping an unreadable notification message");
+        message.ack();
+        return;
+    };
+    let case_id = notification.case.id.as_str().to_owned();
     let Some(url) = webhook else {
         // No channel configured: nothing to deliver; the case stays visible to agents.
         message.ack();
@@ -68,8 +70,7 @@ async fn handle(
     }
 }
 
-async fn post_json(url: &str, body: &CaseNotification) -> Result<(), String> {
-    let json = serde_json::to_string(body).map_err(|e| e.to_string())?;
+async fn post_json(url: &str, json: &str) -> Result<(), String> {
     let headers = Headers::new();
     headers
         .set("Content-Type", "application/json")

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::Resolution;
+use crate::complaint::ComplaintDetails;
 use crate::evidence::EvidenceKind;
 
 /// Internal identifier of a case: 128 random bits as 32 lowercase hex digits.
@@ -116,14 +116,8 @@ pub struct Case {
     pub id: CaseId,
     pub reference: CaseReference,
     pub status: CaseStatus,
-    pub store_id: String,
-    pub order_number: String,
-    pub email: String,
-    pub product_id: Option<String>,
-    pub product_url: Option<String>,
-    pub description: String,
-    pub resolution: Resolution,
-    pub locale: String,
+    #[serde(flatten)]
+    pub details: ComplaintDetails,
     pub evidence: Vec<CaseEvidence>,
     /// RFC 3339, UTC.
     pub created_at: String,
@@ -168,6 +162,37 @@ mod tests {
         assert_eq!(CaseReference::parse(r.as_str()), Some(r));
         assert_eq!(CaseReference::parse("RD-OOOO-IIII-LLLL"), None);
         assert_eq!(CaseReference::parse("RD-1234"), None);
+    }
+
+    #[test]
+    fn a_case_serialises_flat_as_webhooks_document_it() {
+        use crate::complaint::Resolution;
+        let case = Case {
+            id: CaseId::from_random([1; 16]),
+            reference: CaseReference::from_random([2; 8]),
+            status: CaseStatus::New,
+            details: ComplaintDetails {
+                store_id: "demo-store".into(),
+                order_number: "A-1".into(),
+                email: "a@example.com".into(),
+                product_id: None,
+                product_url: None,
+                description: "Arrived broken.".into(),
+                resolution: Resolution::Replacement,
+                locale: "en".into(),
+            },
+            evidence: Vec::new(),
+            created_at: "2026-11-23T00:00:00.000Z".into(),
+        };
+        let json = serde_json::to_value(&case).expect("serialises");
+        assert_eq!(json["order_number"], "A-1");
+        assert_eq!(json["resolution"], "replacement");
+        assert_eq!(json["status"], "new");
+        assert!(json.get("details").is_none());
+        assert_eq!(
+            serde_json::from_value::<Case>(json).expect("deserialises"),
+            case
+        );
     }
 
     #[test]

@@ -86,9 +86,10 @@ impl Resolution {
     }
 }
 
-/// A submission that passed [`crate::validate`]: trimmed, normalised and typed.
+/// What the shopper told us, validated and normalised: the part of a complaint that
+/// its case keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidComplaint {
+pub struct ComplaintDetails {
     pub store_id: String,
     pub order_number: String,
     /// Trimmed; ASCII letters lower-cased.
@@ -97,7 +98,13 @@ pub struct ValidComplaint {
     pub product_url: Option<String>,
     pub description: String,
     pub resolution: Resolution,
+    pub locale: String,
+}
+
+/// A submission that passed [`crate::validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidComplaint {
+    pub details: ComplaintDetails,
     /// Distinct tokens, in the order the shopper attached them.
     pub evidence: Vec<UploadToken>,
-    pub locale: String,
 }

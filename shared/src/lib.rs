@@ -15,7 +15,7 @@ pub mod widget_ids;
 
 pub use api_error::{ApiError, ErrorCode};
 pub use case::{Case, CaseEvidence, CaseId, CaseReceipt, CaseReference, CaseStatus};
-pub use complaint::{ComplaintSubmission, Resolution, ValidComplaint};
+pub use complaint::{ComplaintDetails, ComplaintSubmission, Resolution, ValidComplaint};
 pub use evidence::{
     sanitize_file_name, sniff, EvidenceKind, EvidenceLimits, UploadReceipt, UploadToken, SNIFF_LEN,
 };

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::complaint::{ComplaintSubmission, Resolution, ValidComplaint};
+use crate::complaint::{ComplaintDetails, ComplaintSubmission, Resolution, ValidComplaint};
 use crate::evidence::{is_bidi_control, UploadToken};
 
 /// Why a field was refused. The snake_case codes are stable API.
@@ -194,15 +194,17 @@ pub fn validate(
 
     match (errors.is_empty(), resolution) {
         (true, Some(resolution)) => Ok(ValidComplaint {
-            store_id: store_id.to_owned(),
-            order_number: order_number.to_owned(),
-            email,
-            product_id: product_id.map(str::to_owned),
-            product_url: product_url.map(str::to_owned),
-            description: description.to_owned(),
-            resolution,
+            details: ComplaintDetails {
+                store_id: store_id.to_owned(),
+                order_number: order_number.to_owned(),
+                email,
+                product_id: product_id.map(str::to_owned),
+                product_url: product_url.map(str::to_owned),
+                description: description.to_owned(),
+                resolution,
+                locale: locale.to_owned(),
+            },
             evidence,
-            locale: locale.to_owned(),
         }),
         _ => Err(errors),
     }
@@ -417,9 +419,9 @@ mod tests {
     #[test]
     fn a_good_submission_is_normalised() {
         let valid = validate(&good(), &Limits::default()).expect("valid");
-        assert_eq!(valid.email, "shopper@example.com");
-        assert_eq!(valid.resolution, Resolution::Replacement);
-        assert_eq!(valid.locale, "en-GB");
+        assert_eq!(valid.details.email, "shopper@example.com");
+        assert_eq!(valid.details.resolution, Resolution::Replacement);
+        assert_eq!(valid.details.locale, "en-GB");
         assert_eq!(valid.evidence.len(), 1);
     }
 
@@ -532,7 +534,10 @@ mod tests {
         let mut input = good();
         input.locale = None;
         assert_eq!(
-            validate(&input, &Limits::default()).expect("valid").locale,
+            validate(&input, &Limits::default())
+                .expect("valid")
+                .details
+                .locale,
             "en"
         );
     }

@@ -1,5 +1,6 @@
 //! A store's webhook endpoint on loopback that keeps every body it receives.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -8,7 +9,11 @@ use serde_json::Value;
 
 pub struct WebhookReceiver {
     url: String,
+    /// Bodies the receiver acknowledged (answered 200).
     received: Arc<Mutex<Vec<Value>>>,
+    /// How many of the next requests to refuse with a 503, as a store's endpoint that is down.
+    refuse_next: Arc<AtomicUsize>,
+    refused: Arc<AtomicUsize>,
     server: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
 }
@@ -19,12 +24,23 @@ impl WebhookReceiver {
             Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind webhook receiver"));
         let port = server.server_addr().to_ip().expect("an IP listener").port();
         let received = Arc::new(Mutex::new(Vec::new()));
+        let refuse_next = Arc::new(AtomicUsize::new(0));
+        let refused = Arc::new(AtomicUsize::new(0));
         let thread = {
             let (server, received) = (server.clone(), received.clone());
+            let (refuse_next, refused) = (refuse_next.clone(), refused.clone());
             std::thread::spawn(move || {
                 for mut request in server.incoming_requests() {
                     let mut body = String::new();
                     let _ = request.as_reader().read_to_string(&mut body);
+                    let refuse = refuse_next
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok();
+                    if refuse {
+                        refused.fetch_add(1, Ordering::SeqCst);
+                        let _ = request.respond(tiny_http::Response::empty(503));
+                        continue;
+                    }
                     if let Ok(json) = serde_json::from_str::<Value>(&body) {
                         received.lock().expect("receiver lock").push(json);
                     }
@@ -35,6 +51,8 @@ impl WebhookReceiver {
         WebhookReceiver {
             url: format!("http://127.0.0.1:{port}/hooks/redress"),
             received,
+            refuse_next,
+            refused,
             server,
             thread: Some(thread),
         }
@@ -44,7 +62,17 @@ impl WebhookReceiver {
         &self.url
     }
 
-    /// Every notification received so far about the case with this reference.
+    /// Answers the next `n` deliveries with 503, as an endpoint that is down.
+    pub fn refuse_next(&self, n: usize) {
+        self.refuse_next.store(n, Ordering::SeqCst);
+    }
+
+    /// How many deliveries were refused so far.
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
+    }
+
+    /// Every notification acknowledged so far about the case with this reference.
     pub fn notifications_for(&self, reference: &str) -> Vec<Value> {
         self.received
             .lock()

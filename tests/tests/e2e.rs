@@ -19,7 +19,9 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
 
     a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(&edge, &webhook)
         .await;
-    an_idempotent_retry_returns_the_first_case(&edge, &http).await;
+    an_idempotent_retry_returns_the_first_case_and_notifies_once(&edge, &webhook, &http).await;
+    the_widget_shows_each_error_next_to_its_field(&edge).await;
+    a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
 }
@@ -136,7 +138,119 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     );
 }
 
-async fn an_idempotent_retry_returns_the_first_case(edge: &Edge, http: &reqwest::Client) {
+async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
+    let cases_before = edge.count("SELECT COUNT(*) AS n FROM cases");
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&edge.url("/"))
+        .await
+        .expect("demo storefront loads");
+    browser
+        .widget(ids::LAUNCHER)
+        .await
+        .click()
+        .await
+        .expect("open the widget");
+
+    // Shared validation, in the browser: every empty field says so before anything is sent.
+    browser
+        .widget(ids::SUBMIT)
+        .await
+        .click()
+        .await
+        .expect("send");
+    for field in ["order_number", "email", "description", "resolution"] {
+        let message = browser
+            .widget_text(&ids::field_error(field), Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("no message under {field}"));
+        assert!(message.contains("required"), "{field}: {message}");
+    }
+
+    // The edge's verdict on a file, under the file field: HTML dressed up as a photo.
+    let disguised = tempfile::Builder::new()
+        .prefix("receipt-")
+        .suffix(".png")
+        .tempfile()
+        .expect("temp file");
+    std::fs::write(
+        disguised.path(),
+        "<html><script>alert('hi')</script></html>",
+    )
+    .expect("write");
+    browser
+        .widget(ids::ORDER_NUMBER)
+        .await
+        .send_keys("A-2002")
+        .await
+        .expect("type");
+    browser
+        .widget(ids::EMAIL)
+        .await
+        .send_keys("shopper@example.com")
+        .await
+        .expect("type");
+    browser
+        .widget(ids::DESCRIPTION)
+        .await
+        .send_keys("The receipt shows the wrong amount.")
+        .await
+        .expect("type");
+    browser
+        .widget(ids::RESOLUTION)
+        .await
+        .select_by_value("partial_refund")
+        .await
+        .expect("choose");
+    browser
+        .widget(ids::FILES)
+        .await
+        .send_keys(disguised.path().to_str().expect("utf-8 path"))
+        .await
+        .expect("attach");
+    browser
+        .widget(ids::SUBMIT)
+        .await
+        .click()
+        .await
+        .expect("send");
+    let file_name = disguised
+        .path()
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name");
+    let message = browser
+        .widget_text(&ids::field_error("evidence"), Duration::from_secs(30))
+        .await
+        .expect("a message under the files field");
+    assert!(message.contains(file_name), "{message}");
+    assert!(message.contains("Attach a photo"), "{message}");
+    for field in ["order_number", "email", "description", "resolution"] {
+        let now = browser
+            .widget(&ids::field_error(field))
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            now.is_empty(),
+            "{field} still shows {now:?} after it was filled in"
+        );
+    }
+    browser.close().await;
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM cases"),
+        cases_before,
+        "no case was filed"
+    );
+}
+
+async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+    http: &reqwest::Client,
+) {
     let submission = json!({
         "store_id": "demo-store", "order_number": "B-7", "email": "retry@example.com",
         "description": "Parcel marked delivered but never arrived.", "resolution": "resend",
@@ -157,6 +271,41 @@ async fn an_idempotent_retry_returns_the_first_case(edge: &Edge, http: &reqwest:
         edge.count("SELECT COUNT(*) AS n FROM cases WHERE email = 'retry@example.com'"),
         1
     );
+}
+
+async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+    http: &reqwest::Client,
+) {
+    webhook.refuse_next(2);
+    let submission = json!({
+        "store_id": "demo-store", "order_number": "C-3", "email": "outage@example.com",
+        "description": "The kettle leaks from the base after one use.", "resolution": "full_refund",
+    });
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
+    assert_eq!(status, 201, "{receipt}");
+    let reference = receipt["reference"].as_str().expect("reference");
+
+    let delivered = webhook.settle_for(reference, Duration::from_secs(60)).await;
+    assert_eq!(
+        webhook.refused(),
+        2,
+        "the endpoint refused the first two attempts"
+    );
+    assert_eq!(
+        delivered.len(),
+        1,
+        "delivered exactly once after the outage"
+    );
+    let rows = edge.query(&format!(
+        "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
+         WHERE c.reference = '{reference}'"
+    ));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["state"], "delivered");
+    assert_eq!(rows[0]["attempts"], 3);
+    assert_eq!(rows[0]["notify_state"], "delivered");
 }
 
 async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &reqwest::Client) {
