@@ -91,6 +91,38 @@ impl Browser {
         found.unwrap_or_else(|| panic!("no #{id} in the widget's shadow root"))
     }
 
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("load {url}: {e}"));
+    }
+
+    pub async fn click(&self, id: &str) {
+        self.widget(id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+    }
+
+    /// Types into an input, or gives a file input a file's path.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.widget(id)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    }
+
+    pub async fn choose(&self, id: &str, value: &str) {
+        self.widget(id)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in #{id}: {e}"));
+    }
+
     /// The text of a widget element once it is not empty.
     pub async fn widget_text(&self, id: &str, limit: Duration) -> Option<String> {
         eventually(limit, || async {

@@ -34,59 +34,23 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     let photo_bytes = std::fs::read(&photo).expect("fixture photo");
     let browser = Browser::start().await;
 
-    browser
-        .client
-        .goto(&edge.url("/"))
-        .await
-        .expect("demo storefront loads");
+    browser.goto(&edge.url("/")).await;
     let wasm_before_open = wasm_requests(&browser).await;
     assert_eq!(
         wasm_before_open, 0,
         "the storefront fetched WebAssembly before the widget was opened"
     );
 
-    browser
-        .widget(ids::LAUNCHER)
-        .await
-        .click()
-        .await
-        .expect("open the widget");
-    browser
-        .widget(ids::ORDER_NUMBER)
-        .await
-        .send_keys("A-1001")
-        .await
-        .expect("type");
-    browser
-        .widget(ids::EMAIL)
-        .await
-        .send_keys("shopper@example.com")
-        .await
-        .expect("type");
-    browser
-        .widget(ids::DESCRIPTION)
-        .await
-        .send_keys("The lamp arrived with its shade cracked in two places.")
-        .await
-        .expect("type");
-    browser
-        .widget(ids::RESOLUTION)
-        .await
-        .select_by_value("replacement")
-        .await
-        .expect("choose");
-    browser
-        .widget(ids::FILES)
-        .await
-        .send_keys(photo.to_str().expect("utf-8 path"))
-        .await
-        .expect("attach the photo");
-    browser
-        .widget(ids::SUBMIT)
-        .await
-        .click()
-        .await
-        .expect("send");
+    browser.click(ids::LAUNCHER).await;
+    Complaint {
+        order_number: "A-1001",
+        email: "shopper@example.com",
+        description: "The lamp arrived with its shade cracked in two places.",
+        resolution: "replacement",
+        file: &photo,
+    }
+    .fill_and_send(&browser)
+    .await;
 
     let reference = browser
         .widget_text(ids::REFERENCE, Duration::from_secs(60))
@@ -141,25 +105,11 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
 async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
     let cases_before = edge.count("SELECT COUNT(*) AS n FROM cases");
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&edge.url("/"))
-        .await
-        .expect("demo storefront loads");
-    browser
-        .widget(ids::LAUNCHER)
-        .await
-        .click()
-        .await
-        .expect("open the widget");
+    browser.goto(&edge.url("/")).await;
+    browser.click(ids::LAUNCHER).await;
 
     // Shared validation, in the browser: every empty field says so before anything is sent.
-    browser
-        .widget(ids::SUBMIT)
-        .await
-        .click()
-        .await
-        .expect("send");
+    browser.click(ids::SUBMIT).await;
     for field in ["order_number", "email", "description", "resolution"] {
         let message = browser
             .widget_text(&ids::field_error(field), Duration::from_secs(5))
@@ -179,42 +129,15 @@ async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
         "<html><script>alert('hi')</script></html>",
     )
     .expect("write");
-    browser
-        .widget(ids::ORDER_NUMBER)
-        .await
-        .send_keys("A-2002")
-        .await
-        .expect("type");
-    browser
-        .widget(ids::EMAIL)
-        .await
-        .send_keys("shopper@example.com")
-        .await
-        .expect("type");
-    browser
-        .widget(ids::DESCRIPTION)
-        .await
-        .send_keys("The receipt shows the wrong amount.")
-        .await
-        .expect("type");
-    browser
-        .widget(ids::RESOLUTION)
-        .await
-        .select_by_value("partial_refund")
-        .await
-        .expect("choose");
-    browser
-        .widget(ids::FILES)
-        .await
-        .send_keys(disguised.path().to_str().expect("utf-8 path"))
-        .await
-        .expect("attach");
-    browser
-        .widget(ids::SUBMIT)
-        .await
-        .click()
-        .await
-        .expect("send");
+    Complaint {
+        order_number: "A-2002",
+        email: "shopper@example.com",
+        description: "The receipt shows the wrong amount.",
+        resolution: "partial_refund",
+        file: disguised.path(),
+    }
+    .fill_and_send(&browser)
+    .await;
     let file_name = disguised
         .path()
         .file_name()
@@ -270,6 +193,13 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
     assert_eq!(
         edge.count("SELECT COUNT(*) AS n FROM cases WHERE email = 'retry@example.com'"),
         1
+    );
+    let reference = first["reference"].as_str().expect("reference");
+    let notifications = webhook.settle_for(reference, Duration::from_secs(30)).await;
+    assert_eq!(
+        notifications.len(),
+        1,
+        "a replayed submission notifies no one again"
     );
 }
 
@@ -458,6 +388,30 @@ async fn every_documented_route_is_served(edge: &Edge, http: &reqwest::Client) {
                 "{method} {path} is documented but the worker answers {status}"
             );
         }
+    }
+}
+
+/// What a shopper types into the widget.
+struct Complaint<'a> {
+    order_number: &'a str,
+    email: &'a str,
+    description: &'a str,
+    resolution: &'a str,
+    file: &'a std::path::Path,
+}
+
+impl Complaint<'_> {
+    async fn fill_and_send(&self, browser: &Browser) {
+        browser
+            .type_into(ids::ORDER_NUMBER, self.order_number)
+            .await;
+        browser.type_into(ids::EMAIL, self.email).await;
+        browser.type_into(ids::DESCRIPTION, self.description).await;
+        browser.choose(ids::RESOLUTION, self.resolution).await;
+        browser
+            .type_into(ids::FILES, self.file.to_str().expect("utf-8 path"))
+            .await;
+        browser.click(ids::SUBMIT).await;
     }
 }
 
