@@ -6,8 +6,11 @@
 
 pub mod api_error;
 pub mod case;
+pub mod categorize;
 pub mod complaint;
 pub mod evidence;
+#[cfg(feature = "language")]
+pub mod language;
 pub mod notification;
 pub mod routes;
 pub mod validate;

@@ -1,0 +1,260 @@
+//! The cue lexicon (`shared/lexicon/cues.tsv`, compiled in) and the one-pass matcher.
+//!
+//! Matching is substring search on normalised text, indexed by each cue's first
+//! character: a few thousand cues cost a handful of comparisons per character, with no
+//! per-language tokeniser. Cues in spaced scripts must start a word (so stems work:
+//! "arriv" matches "arrived"); Han, kana, Hangul and Arabic cues match anywhere, since
+//! those scripts join words or attach particles and articles.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::taxonomy::{Category, SubReason};
+
+/// What a matched cue says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    Category(Category, Option<SubReason>),
+    /// Support conduct that only counts when nothing else is the subject (tie-break 5).
+    SoftService,
+    Flag(Flag),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Flag {
+    Safety,
+    Legal,
+    Dispute,
+    Repeat,
+    FailedFix,
+    Wish,
+    Refund,
+    Waiting,
+    Transit,
+    Use,
+}
+
+pub(crate) struct Cue {
+    /// As written in the lexicon, for the signals shown to agents.
+    pub phrase: &'static str,
+    pattern: String,
+    word_start: bool,
+    word_end: bool,
+    pub target: Target,
+    pub weight: f32,
+}
+
+pub(crate) struct Lexicon {
+    pub cues: Vec<Cue>,
+    by_first_char: HashMap<char, Vec<u32>>,
+}
+
+const SOURCE: &str = include_str!("../../lexicon/cues.tsv");
+
+pub(crate) fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| Lexicon::parse(SOURCE))
+}
+
+impl Lexicon {
+    fn parse(source: &'static str) -> Lexicon {
+        let mut cues = Vec::new();
+        let mut seen = HashSet::new();
+        for (n, line) in source.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let (Some(target), Some(weight), Some(phrases)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                panic!("cues.tsv line {}: expected target, weight and cues", n + 1);
+            };
+            let target = parse_target(target)
+                .unwrap_or_else(|| panic!("cues.tsv line {}: unknown target {target:?}", n + 1));
+            let weight: f32 = weight
+                .parse()
+                .unwrap_or_else(|_| panic!("cues.tsv line {}: bad weight {weight:?}", n + 1));
+            for phrase in phrases.split('|').filter(|p| !p.trim().is_empty()) {
+                let cue = Cue::new(phrase, target, weight);
+                // The same word in two languages' lists ("account") counts once.
+                if seen.insert((cue.pattern.clone(), cue.target)) {
+                    cues.push(cue);
+                }
+            }
+        }
+        let mut by_first_char: HashMap<char, Vec<u32>> = HashMap::new();
+        for (i, cue) in cues.iter().enumerate() {
+            if let Some(first) = cue.pattern.chars().next() {
+                by_first_char.entry(first).or_default().push(i as u32);
+            }
+        }
+        Lexicon {
+            cues,
+            by_first_char,
+        }
+    }
+
+    /// Indices of the distinct cues found in `text`, which must come from [`normalize`].
+    pub fn find(&self, text: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        let mut previous = ' ';
+        for (i, c) in text.char_indices() {
+            if let Some(candidates) = self.by_first_char.get(&c) {
+                let rest = &text[i..];
+                for &id in candidates {
+                    let cue = &self.cues[id as usize];
+                    if (cue.word_start && previous != ' ') || !rest.starts_with(&cue.pattern) {
+                        continue;
+                    }
+                    if cue.word_end && !rest[cue.pattern.len()..].starts_with(' ') {
+                        continue;
+                    }
+                    found.push(id);
+                }
+            }
+            previous = c;
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+impl Cue {
+    fn new(phrase: &'static str, target: Target, weight: f32) -> Cue {
+        let anywhere = phrase.starts_with('*');
+        let word_end = phrase.ends_with('$') || phrase.ends_with(' ');
+        let pattern = normalize(phrase.trim_start_matches('*').trim_end_matches('$'))
+            .trim()
+            .to_owned();
+        let joined_script = pattern.chars().next().is_some_and(is_joined_script);
+        Cue {
+            phrase: phrase.trim_start_matches('*').trim_end_matches(['$', ' ']),
+            pattern,
+            word_start: !anywhere && !joined_script,
+            word_end,
+            target,
+            weight,
+        }
+    }
+}
+
+fn parse_target(raw: &str) -> Option<Target> {
+    let flag = |f| Some(Target::Flag(f));
+    match raw {
+        "!safety" => flag(Flag::Safety),
+        "!legal" => flag(Flag::Legal),
+        "!dispute" => flag(Flag::Dispute),
+        "!repeat" => flag(Flag::Repeat),
+        "!failed_fix" => flag(Flag::FailedFix),
+        "!wish" => flag(Flag::Wish),
+        "&refund" => flag(Flag::Refund),
+        "&waiting" => flag(Flag::Waiting),
+        "^transit" => flag(Flag::Transit),
+        "^use" => flag(Flag::Use),
+        "service~" => Some(Target::SoftService),
+        _ => {
+            let (category, sub) = match raw.split_once('/') {
+                Some((c, s)) => (c, Some(SubReason::from_code(s)?)),
+                None => (raw, None),
+            };
+            Some(Target::Category(Category::from_code(category)?, sub))
+        }
+    }
+}
+
+/// Lower-cases, turns punctuation into single spaces and pads with a space at each end,
+/// so that a word boundary is always a space.
+pub(crate) fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    let mut in_gap = true;
+    for c in text.chars() {
+        let c = match c {
+            'İ' => 'i', // Turkish capital dotted I: plain `i`, not `i` + combining dot
+            '’' | '‘' | 'ʼ' | '`' => '\'',
+            other => other,
+        };
+        // Apostrophes and hyphens belong to words ("haven't", "knock-off"), never start them.
+        let joiner = c == '\'' || c == '-';
+        if c.is_alphanumeric() || (joiner && !in_gap) {
+            out.extend(c.to_lowercase());
+            in_gap = false;
+        } else if !in_gap {
+            end_word(&mut out);
+            in_gap = true;
+        }
+    }
+    if !in_gap {
+        end_word(&mut out);
+    }
+    out
+}
+
+fn end_word(out: &mut String) {
+    while out.ends_with(['\'', '-']) {
+        out.pop();
+    }
+    out.push(' ');
+}
+
+/// Scripts that join words, or attach particles and articles to them.
+fn is_joined_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'   // hiragana, katakana
+        | '\u{3400}'..='\u{9FFF}' // CJK ideographs
+        | '\u{AC00}'..='\u{D7AF}' // Hangul syllables
+        | '\u{0600}'..='\u{06FF}' // Arabic
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lexicon_parses_and_every_cue_has_a_pattern() {
+        let lexicon = lexicon();
+        assert!(lexicon.cues.len() > 1000, "{} cues", lexicon.cues.len());
+        assert!(lexicon.cues.iter().all(|c| !c.pattern.is_empty()));
+    }
+
+    #[test]
+    fn normalising_keeps_words_and_apostrophes_and_drops_punctuation() {
+        assert_eq!(normalize("It ARRIVED—broken!!"), " it arrived broken ");
+        assert_eq!(normalize("Haven’t received it."), " haven't received it ");
+        assert_eq!(normalize("İADE"), " iade ");
+        assert_eq!(
+            normalize("says 'in transit' - since"),
+            " says in transit since "
+        );
+    }
+
+    fn finds(text: &str, phrase: &str) -> bool {
+        let lexicon = lexicon();
+        lexicon
+            .find(&normalize(text))
+            .iter()
+            .any(|&i| lexicon.cues[i as usize].phrase == phrase)
+    }
+
+    #[test]
+    fn spaced_scripts_match_at_word_starts_only() {
+        assert!(finds("It arrived crushed", "crushed"));
+        assert!(!finds("Scourt the shop", "court"));
+        assert!(finds("I will see you in court.", "in court"));
+    }
+
+    #[test]
+    fn joined_scripts_match_inside_words() {
+        assert!(finds("快递盒子被压扁了", "压扁"));
+        assert!(finds("상품이 파손되어 왔어요", "파손"));
+    }
+
+    #[test]
+    fn a_trailing_dollar_asks_for_the_end_of_a_word() {
+        assert!(finds("Contacted the FTC about it", "ftc"));
+        assert!(!finds("ftcx", "ftc"));
+    }
+}

@@ -1,0 +1,204 @@
+//! Categorization: category, priority, safety and sub-reason from a complaint's text,
+//! in any of the languages the lexicon covers, with the cues that decided it.
+//!
+//! Deterministic and explainable: the text is matched once against a cue lexicon
+//! (`shared/lexicon/cues.tsv`), cue weights add up per category, and the tie-breaks of
+//! TAXONOMY.md are applied in code below, in their documented order. The widget and the
+//! edge run this same function, so the suggestion a shopper sees is the category stored.
+
+mod lexicon;
+mod taxonomy;
+
+use serde::{Deserialize, Serialize};
+
+pub use taxonomy::{Category, Priority, SubReason};
+
+use lexicon::{lexicon, normalize, Flag, Target};
+
+/// The full verdict the edge stores and `classify` prints: the assessment and the
+/// language.
+#[cfg(feature = "language")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub assessment: Assessment,
+    /// ISO 639-1, or `und`.
+    pub lang: String,
+}
+
+#[cfg(feature = "language")]
+pub fn classify(text: &str) -> Classification {
+    Classification {
+        assessment: assess(text),
+        lang: crate::language::detect(text).to_owned(),
+    }
+}
+
+/// The text-only verdict on a complaint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub category: Category,
+    pub sub_reason: Option<SubReason>,
+    pub priority: Priority,
+    /// Physical danger: injury, fire, smoke, shock, choking, allergy... (priority urgent).
+    pub safety: bool,
+    /// The cues behind the verdict, for agents: "why is this urgent?".
+    pub signals: Vec<Signal>,
+}
+
+/// One cue found in the text and what it counted towards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signal {
+    /// `category:<code>`, `sub_reason:<code>` or a priority rule: `safety`, `legal`,
+    /// `dispute`, `repeat`, `failed_fix`, `wish`, `refund_pending`.
+    pub rule: String,
+    pub cue: String,
+}
+
+/// A cue weighs this much more in its category when the text also sets the scene:
+/// arrival for `damaged`, use for `defective` (tie-break 3).
+const CONTEXT_BONUS: f32 = 1.5;
+/// A refund word together with a waiting word: money that has not come back (tie-break 4).
+const REFUND_PENDING_WEIGHT: f32 = 4.0;
+
+pub fn assess(text: &str) -> Assessment {
+    let lexicon = lexicon();
+    let normalized = normalize(text);
+    let found = lexicon.find(&normalized);
+
+    let mut scores = [0f32; Category::ALL.len()];
+    let mut best_sub: [(f32, Option<SubReason>); Category::ALL.len()] =
+        [(0.0, None); Category::ALL.len()];
+    let mut soft_service = 0f32;
+    let mut flags: Vec<(Flag, &'static str)> = Vec::new();
+    let mut category_cues: Vec<(Category, &'static str)> = Vec::new();
+
+    for &id in &found {
+        let cue = &lexicon.cues[id as usize];
+        match cue.target {
+            Target::Category(category, sub) => {
+                let slot = category as usize;
+                scores[slot] += cue.weight;
+                if sub.is_some() && cue.weight > best_sub[slot].0 {
+                    best_sub[slot] = (cue.weight, sub);
+                }
+                category_cues.push((category, cue.phrase));
+            }
+            Target::SoftService => {
+                soft_service += cue.weight;
+                category_cues.push((Category::Service, cue.phrase));
+            }
+            Target::Flag(flag) => flags.push((flag, cue.phrase)),
+        }
+    }
+    let has = |flag: Flag| flags.iter().any(|(f, _)| *f == flag);
+
+    // Tie-break 3: broken on arrival is damaged; broken through use is defective.
+    if scores[Category::Damaged as usize] > 0.0 && has(Flag::Transit) {
+        scores[Category::Damaged as usize] += CONTEXT_BONUS;
+    }
+    if scores[Category::Defective as usize] > 0.0 && has(Flag::Use) {
+        scores[Category::Defective as usize] += CONTEXT_BONUS;
+    }
+    // Tie-break 4: money that has not come back is billing.
+    let refund_pending = has(Flag::Refund) && has(Flag::Waiting);
+    if refund_pending {
+        let slot = Category::Billing as usize;
+        scores[slot] += REFUND_PENDING_WEIGHT;
+        if best_sub[slot].0 < REFUND_PENDING_WEIGHT {
+            best_sub[slot] = (REFUND_PENDING_WEIGHT, Some(SubReason::RefundNotReceived));
+        }
+    }
+
+    let mut category = leading_category(&scores);
+    // Tie-break 2: a counterfeit claim wins over defective and not as described.
+    if scores[Category::Counterfeit as usize] > 0.0
+        && matches!(
+            category,
+            Some(Category::Defective | Category::NotAsDescribed | Category::Other) | None
+        )
+    {
+        category = Some(Category::Counterfeit);
+    }
+    // Tie-break 5: "nobody answers" is the subject only when nothing else is.
+    let safety = has(Flag::Safety);
+    let category = match category {
+        Some(c) => c,
+        None if soft_service > 0.0 => Category::Service,
+        // Harm from the product itself, with nothing else said: the item is defective.
+        None if safety => Category::Defective,
+        None => Category::Other,
+    };
+    let sub_reason = best_sub[category as usize].1;
+
+    let escalated = has(Flag::Legal)
+        || has(Flag::Dispute)
+        || has(Flag::Repeat)
+        || has(Flag::FailedFix)
+        || category == Category::Counterfeit;
+    // Tie-break 1: danger never changes the category, only the priority.
+    let priority = if safety {
+        Priority::Urgent
+    } else if escalated {
+        Priority::High
+    } else if has(Flag::Wish) && category == Category::Other {
+        Priority::Low
+    } else {
+        Priority::Normal
+    };
+
+    let mut signals: Vec<Signal> = category_cues
+        .iter()
+        .filter(|(c, _)| *c == category)
+        .map(|(c, cue)| Signal::new(format!("category:{}", c.code()), cue))
+        .collect();
+    if refund_pending && category == Category::Billing {
+        for (flag, cue) in &flags {
+            if matches!(flag, Flag::Refund | Flag::Waiting) {
+                signals.push(Signal::new("refund_pending".to_owned(), cue));
+            }
+        }
+    }
+    for (flag, cue) in &flags {
+        let rule = match flag {
+            Flag::Safety => "safety",
+            Flag::Legal => "legal",
+            Flag::Dispute => "dispute",
+            Flag::Repeat => "repeat",
+            Flag::FailedFix => "failed_fix",
+            Flag::Wish if priority == Priority::Low => "wish",
+            _ => continue,
+        };
+        signals.push(Signal::new(rule.to_owned(), cue));
+    }
+
+    Assessment {
+        category,
+        sub_reason,
+        priority,
+        safety,
+        signals,
+    }
+}
+
+/// The category with the highest score, the earlier in the taxonomy winning a tie
+/// (so `service` and `other` lose ties to anything more specific); `None` when nothing
+/// scored.
+fn leading_category(scores: &[f32]) -> Option<Category> {
+    let mut best: Option<(Category, f32)> = None;
+    for &category in Category::ALL {
+        let score = scores[category as usize];
+        if score > 0.0 && best.is_none_or(|(_, top)| score > top) {
+            best = Some((category, score));
+        }
+    }
+    best.map(|(category, _)| category)
+}
+
+impl Signal {
+    fn new(rule: String, cue: &str) -> Signal {
+        Signal {
+            rule,
+            cue: cue.to_owned(),
+        }
+    }
+}
