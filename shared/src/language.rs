@@ -12,7 +12,7 @@ const MIN_LETTERS: usize = 8;
 /// Han, kana and Hangul carry more per character.
 const MIN_IDEOGRAPHS: usize = 2;
 /// Below this whatlang confidence the answer is `und`.
-const MIN_CONFIDENCE: f64 = 0.05;
+const MIN_CONFIDENCE: f64 = 0.01;
 
 pub const UNDETERMINED: &str = "und";
 
@@ -39,7 +39,8 @@ fn is_ideographic(c: char) -> bool {
 }
 
 /// The languages we answer with. Restricting whatlang to common shopping languages
-/// avoids confusions with rare neighbours (Galician for Portuguese, Afrikaans for Dutch).
+/// avoids confusions with rare neighbours (Galician for Portuguese, Afrikaans for Dutch,
+/// Bulgarian for short Russian).
 const ALLOWED: &[(Lang, &str)] = &[
     (Lang::Eng, "en"),
     (Lang::Cmn, "zh"),
@@ -64,7 +65,6 @@ const ALLOWED: &[(Lang, &str)] = &[
     (Lang::Ron, "ro"),
     (Lang::Hun, "hu"),
     (Lang::Ukr, "uk"),
-    (Lang::Bul, "bg"),
     (Lang::Ell, "el"),
     (Lang::Heb, "he"),
     (Lang::Hin, "hi"),

@@ -110,6 +110,16 @@ pub fn assess(text: &str) -> Assessment {
     }
 
     let mut category = leading_category(&scores);
+    // Tie-break 4 again: once money is owed back, the parcel or the silence around it is
+    // no longer the subject.
+    if refund_pending
+        && matches!(
+            category,
+            Some(Category::NotReceived | Category::Service | Category::Other) | None
+        )
+    {
+        category = Some(Category::Billing);
+    }
     // Tie-break 2: a counterfeit claim wins over defective and not as described.
     if scores[Category::Counterfeit as usize] > 0.0
         && matches!(
@@ -200,5 +210,104 @@ impl Signal {
             rule,
             cue: cue.to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(text: &str) -> (Category, Priority, bool) {
+        let a = assess(text);
+        (a.category, a.priority, a.safety)
+    }
+
+    #[test]
+    fn tie_break_1_danger_sets_urgent_and_keeps_the_category() {
+        assert_eq!(
+            verdict("The box arrived crushed and the lamp inside sparked when I plugged it in."),
+            (Category::Damaged, Priority::Urgent, true)
+        );
+        assert_eq!(
+            verdict("My parcel never arrived."),
+            (Category::NotReceived, Priority::Normal, false)
+        );
+    }
+
+    #[test]
+    fn tie_break_2_counterfeit_wins_over_defective_and_not_as_described() {
+        assert_eq!(
+            verdict(
+                "It doesn't work and it is clearly a fake, not the brand shown in the listing."
+            ),
+            (Category::Counterfeit, Priority::High, false)
+        );
+    }
+
+    #[test]
+    fn tie_break_3_broken_in_transit_is_damaged_broken_by_use_is_defective() {
+        assert_eq!(
+            verdict("The vase arrived broken, the box was soaked.").0,
+            Category::Damaged
+        );
+        assert_eq!(
+            verdict("The vase broke after a week of use, the glaze just cracked.").0,
+            Category::Defective
+        );
+    }
+
+    #[test]
+    fn tie_break_4_money_not_back_is_billing_even_after_a_return() {
+        let a =
+            assess("I returned the shoes three weeks ago and still haven't received my refund.");
+        assert_eq!(a.category, Category::Billing);
+        assert_eq!(a.sub_reason, Some(SubReason::RefundNotReceived));
+    }
+
+    #[test]
+    fn tie_break_5_silence_is_service_only_when_nothing_else_is_the_subject() {
+        assert_eq!(
+            verdict("My parcel never came and nobody answers my emails.").0,
+            Category::NotReceived
+        );
+        assert_eq!(
+            verdict("I emailed you four days ago and nobody answers.").0,
+            Category::Service
+        );
+    }
+
+    #[test]
+    fn legal_threats_disputes_repeats_and_failed_fixes_raise_priority_to_high() {
+        for text in [
+            "Parcel never arrived. My lawyer will contact you.",
+            "Parcel never arrived, I am opening a PayPal dispute.",
+            "Fourth time I'm writing: my parcel never arrived.",
+            "The replacement is also broken.",
+        ] {
+            assert_eq!(assess(text).priority, Priority::High, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_wish_with_no_problem_is_low_priority() {
+        let a = assess("It would be great if you offered gift wrapping.");
+        assert_eq!((a.category, a.priority), (Category::Other, Priority::Low));
+    }
+
+    #[test]
+    fn signals_explain_the_verdict() {
+        let a = assess("The heater caught fire. I will sue you.");
+        let rules: Vec<&str> = a.signals.iter().map(|s| s.rule.as_str()).collect();
+        assert!(rules.contains(&"safety"), "{rules:?}");
+        assert!(rules.contains(&"legal"), "{rules:?}");
+    }
+
+    #[test]
+    fn empty_and_nonsense_text_is_other_and_normal() {
+        assert_eq!(verdict(""), (Category::Other, Priority::Normal, false));
+        assert_eq!(
+            verdict("asdf qwer zxcv"),
+            (Category::Other, Priority::Normal, false)
+        );
     }
 }
