@@ -15,4 +15,6 @@ glue=dist/site/widget/redress-widget.js
 esbuild "$glue" --minify --format=esm --log-level=warning --outfile="$glue" --allow-overwrite
 esbuild site/embed.js --minify --log-level=warning --outfile=dist/site/embed.js
 cp site/index.html dist/site/index.html
+# The categorizer's lexicon: the widget fetches it when the shopper starts typing.
+cp shared/lexicon/cues.tsv dist/site/widget/cues.tsv
 echo "[build] widget and site ready in dist/site" >&2

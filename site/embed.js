@@ -31,6 +31,7 @@
           app.mount(root, {
             store: data.store,
             api: data.api || src.origin,
+            assets: base,
             product: data.product,
             productUrl: location.href.split("#")[0],
             orderNumber: data.orderNumber,

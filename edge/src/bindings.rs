@@ -7,6 +7,7 @@ const DB: &str = "DB";
 const EVIDENCE: &str = "EVIDENCE";
 const NOTIFICATIONS: &str = "NOTIFICATIONS";
 const WEBHOOK_URL: &str = "WEBHOOK_URL";
+const HIGH_VALUE_ORDER: &str = "HIGH_VALUE_ORDER_MINOR";
 
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1(DB).map_err(missing(DB))
@@ -27,6 +28,14 @@ pub fn webhook_url(env: &Env) -> Option<String> {
     from_secret
         .or_else(from_var)
         .filter(|url| !url.trim().is_empty())
+}
+
+/// Orders worth at least this (minor units) get priority `high`; unset means never.
+/// Per-store thresholds replace this when stores are configured in D1.
+pub fn high_value_order_threshold(env: &Env) -> Option<u64> {
+    env.var(HIGH_VALUE_ORDER)
+        .ok()
+        .and_then(|v| v.to_string().trim().parse().ok())
 }
 
 fn missing(name: &'static str) -> impl Fn(worker::Error) -> ApiError {

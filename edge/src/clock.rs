@@ -14,3 +14,9 @@ pub fn random<const N: usize>() -> Result<[u8; N], ApiError> {
 pub fn now_rfc3339() -> String {
     js_sys::Date::new_0().to_iso_string().into()
 }
+
+/// `days` ago, as RFC 3339 in UTC, comparable as text with [`now_rfc3339`].
+pub fn rfc3339_days_ago(days: u32) -> String {
+    let millis = js_sys::Date::now() - f64::from(days) * 86_400_000.0;
+    js_sys::Date::new(&millis.into()).to_iso_string().into()
+}

@@ -1,6 +1,7 @@
 //! `POST /v1/complaints`: validate with `shared`, claim the uploads, store the case
 //! and its evidence in one transaction, then put a notification on the queue.
 
+use redress_shared::categorize::{classify, Classification, EdgeContext};
 use redress_shared::{
     validate, ApiError, Case, CaseId, CaseNotification, CaseReceipt, CaseReference, CaseStatus,
     ComplaintSubmission, ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
@@ -13,6 +14,9 @@ use crate::{bindings, clock, http};
 /// Far above any honest complaint (5,000 characters of text and ten tokens).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
+/// Earlier complaints from the same email or about the same order within this many days
+/// raise priority.
+const REPEAT_WINDOW_DAYS: u32 = 7;
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let idempotency_key = idempotency_key(&req)?;
@@ -29,7 +33,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
 
     let uploads = claimable_uploads(&db, &complaint).await?;
-    let case = new_case(complaint.clone(), &uploads)?;
+    let classification = classify_with_context(&db, env, &complaint).await?;
+    let case = new_case(complaint.clone(), classification, &uploads)?;
     match storage::insert_case(&db, &case, &uploads, idempotency_key.as_deref()).await {
         Ok(()) => {}
         Err(InsertCaseError::Storage(e)) => return Err(e),
@@ -131,12 +136,45 @@ async fn claimable_uploads(
     }
 }
 
-fn new_case(complaint: ValidComplaint, uploads: &[UploadRow]) -> Result<Case, ApiError> {
+/// The categorizer's verdict on the text, raised by what only the edge knows.
+async fn classify_with_context(
+    db: &worker::D1Database,
+    env: &Env,
+    complaint: &ValidComplaint,
+) -> Result<Classification, ApiError> {
+    let details = &complaint.details;
+    let since = clock::rfc3339_days_ago(REPEAT_WINDOW_DAYS);
+    let recent_complaints = storage::recent_complaints(
+        db,
+        &details.store_id,
+        &details.email,
+        &details.order_number,
+        &since,
+    )
+    .await?;
+    let context = EdgeContext {
+        recent_complaints,
+        order_value: details.order_value,
+        high_value_threshold: bindings::high_value_order_threshold(env),
+    };
+    let Classification { assessment, lang } = classify(&details.description);
+    Ok(Classification {
+        assessment: assessment.with_context(&context),
+        lang,
+    })
+}
+
+fn new_case(
+    complaint: ValidComplaint,
+    classification: Classification,
+    uploads: &[UploadRow],
+) -> Result<Case, ApiError> {
     Ok(Case {
         id: CaseId::from_random(clock::random()?),
         reference: CaseReference::from_random(clock::random()?),
         status: CaseStatus::New,
         details: complaint.details,
+        classification,
         evidence: uploads.iter().map(UploadRow::as_case_evidence).collect(),
         created_at: clock::now_rfc3339(),
     })

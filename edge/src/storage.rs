@@ -148,12 +148,18 @@ pub async fn insert_case(
 ) -> Result<(), InsertCaseError> {
     let storage = |e| InsertCaseError::Storage(unavailable(e));
     let mut statements: Vec<D1PreparedStatement> = Vec::with_capacity(uploads.len() + 1);
+    let verdict = &case.classification;
+    let signals = serde_json::to_string(&verdict.assessment.signals)
+        .map_err(|e| InsertCaseError::Storage(ApiError::new(ErrorCode::Internal, e.to_string())))?;
     statements.push(
         query!(
             db,
             "INSERT INTO cases (id, reference, store_id, status, order_number, email, product_id,
-                                product_url, description, resolution, locale, created_at, idempotency_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                product_url, description, resolution, locale, created_at, idempotency_key,
+                                category, sub_reason, priority, safety, lang, signals,
+                                shopper_category, order_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             case.id.as_str(),
             case.reference.as_str(),
             case.details.store_id,
@@ -166,7 +172,15 @@ pub async fn insert_case(
             case.details.resolution.code(),
             case.details.locale,
             case.created_at,
-            idempotency_key
+            idempotency_key,
+            verdict.assessment.category.code(),
+            verdict.assessment.sub_reason.map(|s| s.code()),
+            verdict.assessment.priority.code(),
+            u8::from(verdict.assessment.safety),
+            verdict.lang,
+            signals,
+            case.details.shopper_category.map(|c| c.code()),
+            case.details.order_value
         )
         .map_err(storage)?,
     );
@@ -196,6 +210,30 @@ pub async fn insert_case(
         }
         Err(e) => Err(storage(e)),
     }
+}
+
+/// Complaints from this email, or about this order, at this store since `since`.
+pub async fn recent_complaints(
+    db: &D1Database,
+    store_id: &str,
+    email: &str,
+    order_number: &str,
+    since: &str,
+) -> Result<u32, ApiError> {
+    let count: Option<u32> = query!(
+        db,
+        "SELECT COUNT(*) AS n FROM cases
+         WHERE store_id = ?1 AND (email = ?2 OR order_number = ?3) AND created_at >= ?4",
+        store_id,
+        email,
+        order_number,
+        since
+    )
+    .map_err(unavailable)?
+    .first(Some("n"))
+    .await
+    .map_err(unavailable)?;
+    Ok(count.unwrap_or(0))
 }
 
 /// Whether `channel` already received this case (a redelivered message must not notify twice).

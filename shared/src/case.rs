@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::categorize::Classification;
 use crate::complaint::ComplaintDetails;
 use crate::evidence::EvidenceKind;
 
@@ -118,6 +119,10 @@ pub struct Case {
     pub status: CaseStatus,
     #[serde(flatten)]
     pub details: ComplaintDetails,
+    /// The edge's authoritative verdict: category, sub-reason, priority, safety,
+    /// language and the signals behind them.
+    #[serde(flatten)]
+    pub classification: Classification,
     pub evidence: Vec<CaseEvidence>,
     /// RFC 3339, UTC.
     pub created_at: String,
@@ -165,6 +170,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "embedded-lexicon")]
     fn a_case_serialises_flat_as_webhooks_document_it() {
         use crate::complaint::Resolution;
         let case = Case {
@@ -180,6 +186,12 @@ mod tests {
                 description: "Arrived broken.".into(),
                 resolution: Resolution::Replacement,
                 locale: "en".into(),
+                shopper_category: None,
+                order_value: None,
+            },
+            classification: Classification {
+                assessment: crate::categorize::assess("It arrived broken."),
+                lang: "en".into(),
             },
             evidence: Vec::new(),
             created_at: "2026-11-23T00:00:00.000Z".into(),
@@ -189,6 +201,9 @@ mod tests {
         assert_eq!(json["resolution"], "replacement");
         assert_eq!(json["status"], "new");
         assert!(json.get("details").is_none());
+        assert_eq!(json["category"], "damaged");
+        assert_eq!(json["priority"], "normal");
+        assert_eq!(json["lang"], "en");
         assert_eq!(
             serde_json::from_value::<Case>(json).expect("deserialises"),
             case

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::categorize::Category;
 use crate::evidence::UploadToken;
 
 /// The body of `POST /v1/complaints`, exactly as it crosses the wire.
@@ -26,6 +27,12 @@ pub struct ComplaintSubmission {
     pub evidence: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// The category the shopper picked, if the widget offered one (a Category code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The order's value in the currency's minor units (cents), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_value: Option<u64>,
 }
 
 /// What the shopper wants done (codes from TAXONOMY.md: stable API).
@@ -99,6 +106,9 @@ pub struct ComplaintDetails {
     pub description: String,
     pub resolution: Resolution,
     pub locale: String,
+    /// The shopper's own choice of category, kept beside the computed one.
+    pub shopper_category: Option<Category>,
+    pub order_value: Option<u64>,
 }
 
 /// A submission that passed [`crate::validate`].

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::categorize::Category;
 use crate::complaint::{ComplaintDetails, ComplaintSubmission, Resolution, ValidComplaint};
 use crate::evidence::{is_bidi_control, UploadToken};
 
@@ -19,6 +20,8 @@ pub enum FieldErrorCode {
     InvalidEmail,
     InvalidUrl,
     UnknownResolution,
+    UnknownCategory,
+    OutOfRange,
     TooManyFiles,
     DuplicateFile,
     /// Known only to the edge: the token is unknown, expired or another store's.
@@ -26,7 +29,7 @@ pub enum FieldErrorCode {
 }
 
 impl FieldErrorCode {
-    pub const ALL: [FieldErrorCode; 10] = [
+    pub const ALL: [FieldErrorCode; 12] = [
         FieldErrorCode::Required,
         FieldErrorCode::TooShort,
         FieldErrorCode::TooLong,
@@ -34,6 +37,8 @@ impl FieldErrorCode {
         FieldErrorCode::InvalidEmail,
         FieldErrorCode::InvalidUrl,
         FieldErrorCode::UnknownResolution,
+        FieldErrorCode::UnknownCategory,
+        FieldErrorCode::OutOfRange,
         FieldErrorCode::TooManyFiles,
         FieldErrorCode::DuplicateFile,
         FieldErrorCode::UnknownEvidence,
@@ -48,6 +53,8 @@ impl FieldErrorCode {
             FieldErrorCode::InvalidEmail => "invalid_email",
             FieldErrorCode::InvalidUrl => "invalid_url",
             FieldErrorCode::UnknownResolution => "unknown_resolution",
+            FieldErrorCode::UnknownCategory => "unknown_category",
+            FieldErrorCode::OutOfRange => "out_of_range",
             FieldErrorCode::TooManyFiles => "too_many_files",
             FieldErrorCode::DuplicateFile => "duplicate_file",
             FieldErrorCode::UnknownEvidence => "unknown_evidence",
@@ -72,6 +79,9 @@ impl FieldError {
         }
     }
 }
+
+/// Ten billion in minor units: above any real order, below any float trouble in JSON.
+const MAX_ORDER_VALUE: u64 = 1_000_000_000_000;
 
 /// Field limits, in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +202,27 @@ pub fn validate(
     let locale = optional(&input.locale).unwrap_or("en");
     check("locale", locale_tag(locale));
 
+    let shopper_category = optional(&input.category).map(Category::from_code);
+    if let Some(None) = shopper_category {
+        check(
+            "category",
+            Err((
+                FieldErrorCode::UnknownCategory,
+                "Choose one of the offered categories.".to_owned(),
+            )),
+        );
+    }
+
+    if input.order_value.is_some_and(|v| v > MAX_ORDER_VALUE) {
+        check(
+            "order_value",
+            Err((
+                FieldErrorCode::OutOfRange,
+                "The order value is not plausible.".to_owned(),
+            )),
+        );
+    }
+
     match (errors.is_empty(), resolution) {
         (true, Some(resolution)) => Ok(ValidComplaint {
             details: ComplaintDetails {
@@ -203,6 +234,8 @@ pub fn validate(
                 description: description.to_owned(),
                 resolution,
                 locale: locale.to_owned(),
+                shopper_category: shopper_category.flatten(),
+                order_value: input.order_value,
             },
             evidence,
         }),
@@ -406,6 +439,8 @@ mod tests {
             resolution: "replacement".into(),
             evidence: vec![UploadToken::from_random([1; 16]).as_str().to_owned()],
             locale: Some("en-GB".into()),
+            category: None,
+            order_value: None,
         }
     }
 
@@ -527,6 +562,17 @@ mod tests {
         ] {
             assert!(email_shape(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_shoppers_category_is_kept_when_it_is_a_known_code() {
+        let mut input = good();
+        input.category = Some("damaged".into());
+        let valid = validate(&input, &Limits::default()).expect("valid");
+        assert_eq!(valid.details.shopper_category, Some(Category::Damaged));
+        input.category = Some("broken_stuff".into());
+        let errors = validate(&input, &Limits::default()).unwrap_err();
+        assert_eq!(codes(&errors), vec![("category", "unknown_category")]);
     }
 
     #[test]

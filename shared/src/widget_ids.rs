@@ -11,6 +11,8 @@ pub const ORDER_NUMBER: &str = "redress-order-number";
 pub const EMAIL: &str = "redress-email";
 pub const DESCRIPTION: &str = "redress-description";
 pub const RESOLUTION: &str = "redress-resolution";
+/// The kind of problem: suggested from the description as the shopper types.
+pub const CATEGORY: &str = "redress-category";
 pub const FILES: &str = "redress-files";
 pub const SUBMIT: &str = "redress-submit";
 pub const CLOSE: &str = "redress-close";

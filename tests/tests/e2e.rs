@@ -22,6 +22,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     an_idempotent_retry_returns_the_first_case_and_notifies_once(&edge, &webhook, &http).await;
     the_widget_shows_each_error_next_to_its_field(&edge).await;
     a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
+    a_second_complaint_about_the_same_order_is_raised_to_high(&edge, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
 }
@@ -49,8 +50,25 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
         resolution: "replacement",
         file: &photo,
     }
-    .fill_and_send(&browser)
+    .fill(&browser)
     .await;
+    // The shared categorizer suggests the category as the shopper types.
+    let suggested = redress_e2e::eventually(Duration::from_secs(15), || async {
+        let value = browser
+            .widget(ids::CATEGORY)
+            .await
+            .prop("value")
+            .await
+            .ok()??;
+        (value == "damaged").then_some(value)
+    })
+    .await;
+    assert_eq!(
+        suggested.as_deref(),
+        Some("damaged"),
+        "the widget suggested no category"
+    );
+    browser.click(ids::SUBMIT).await;
 
     let reference = browser
         .widget_text(ids::REFERENCE, Duration::from_secs(60))
@@ -60,7 +78,8 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     assert!(reference.starts_with("RD-"), "reference {reference:?}");
 
     let cases = edge.query(&format!(
-        "SELECT id, store_id, order_number, email, resolution, product_id FROM cases WHERE reference = '{reference}'"
+        "SELECT id, store_id, order_number, email, resolution, product_id, category, priority, lang
+         FROM cases WHERE reference = '{reference}'"
     ));
     assert_eq!(cases.len(), 1, "one case row for {reference}");
     let case = &cases[0];
@@ -69,6 +88,10 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     assert_eq!(case["email"], "shopper@example.com");
     assert_eq!(case["resolution"], "replacement");
     assert_eq!(case["product_id"], "aurora-desk-lamp");
+    // The edge's own categorizer decided, in the shopper's language.
+    assert_eq!(case["category"], "damaged");
+    assert_eq!(case["priority"], "normal");
+    assert_eq!(case["lang"], "en");
 
     let evidence = edge.query(&format!(
         "SELECT r2_key, sha256, size, kind, file_name FROM evidence WHERE case_id = '{}'",
@@ -96,6 +119,7 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
         "exactly one notification for {reference}"
     );
     assert_eq!(notifications[0]["event"], "case.created");
+    assert_eq!(notifications[0]["case"]["category"], "damaged");
     assert_eq!(
         notifications[0]["case"]["evidence"][0]["sha256"],
         sha256_hex(&photo_bytes)
@@ -236,6 +260,41 @@ async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
     assert_eq!(rows[0]["state"], "delivered");
     assert_eq!(rows[0]["attempts"], 3);
     assert_eq!(rows[0]["notify_state"], "delivered");
+}
+
+async fn a_second_complaint_about_the_same_order_is_raised_to_high(
+    edge: &Edge,
+    http: &reqwest::Client,
+) {
+    let complaint = |email: &str| {
+        json!({
+            "store_id": "demo-store", "order_number": "D-44", "email": email,
+            "description": "The cushion cover is the wrong colour, grey instead of green.",
+            "resolution": "replacement",
+        })
+    };
+    let (_, first) = post_json(http, edge, "/v1/complaints", complaint("first@example.com")).await;
+    let (_, second) = post_json(
+        http,
+        edge,
+        "/v1/complaints",
+        complaint("second@example.com"),
+    )
+    .await;
+    let priority = |receipt: &Value| {
+        let rows = edge.query(&format!(
+            "SELECT priority, signals FROM cases WHERE reference = '{}'",
+            receipt["reference"].as_str().expect("reference")
+        ));
+        (
+            rows[0]["priority"].clone(),
+            rows[0]["signals"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    assert_eq!(priority(&first).0, "normal");
+    let (raised, signals) = priority(&second);
+    assert_eq!(raised, "high");
+    assert!(signals.contains("repeat_complaint"), "{signals}");
 }
 
 async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &reqwest::Client) {
@@ -401,7 +460,7 @@ struct Complaint<'a> {
 }
 
 impl Complaint<'_> {
-    async fn fill_and_send(&self, browser: &Browser) {
+    async fn fill(&self, browser: &Browser) {
         browser
             .type_into(ids::ORDER_NUMBER, self.order_number)
             .await;
@@ -411,6 +470,10 @@ impl Complaint<'_> {
         browser
             .type_into(ids::FILES, self.file.to_str().expect("utf-8 path"))
             .await;
+    }
+
+    async fn fill_and_send(&self, browser: &Browser) {
+        self.fill(browser).await;
         browser.click(ids::SUBMIT).await;
     }
 }

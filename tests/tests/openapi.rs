@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use redress_shared::categorize::Category;
 use redress_shared::{routes, ErrorCode, FieldErrorCode, Resolution};
 use serde_json::Value;
 
@@ -55,7 +56,7 @@ fn documents_exactly_the_routes_the_worker_serves() {
 }
 
 #[test]
-fn documents_every_error_code_field_code_and_resolution() {
+fn documents_every_error_code_field_code_resolution_and_category() {
     let doc = document();
     let schemas = &doc["components"]["schemas"];
     let error = &schemas["ErrorBody"]["properties"]["error"]["properties"];
@@ -68,4 +69,5 @@ fn documents_every_error_code_field_code_and_resolution() {
         strings(&schemas["Resolution"]["enum"]),
         codes(&Resolution::ALL)
     );
+    assert_eq!(strings(&schemas["Category"]["enum"]), codes(Category::ALL));
 }

@@ -3,6 +3,7 @@
 
 use gloo_net::http::{Request, Response};
 use redress_shared::api_error::ErrorBody;
+use redress_shared::categorize::Lexicon;
 use redress_shared::{routes, ApiError, CaseReceipt, ComplaintSubmission, UploadReceipt};
 use serde::de::DeserializeOwned;
 
@@ -39,6 +40,21 @@ pub async fn submit(
         .json(submission)
         .map_err(network)?;
     answer(request.send().await.map_err(network)?).await
+}
+
+/// The categorizer's cue lexicon, fetched on the first keystroke rather than shipped in
+/// the wasm (see `redress_shared::categorize`).
+pub async fn lexicon(config: &WidgetConfig) -> Result<Lexicon, Failure> {
+    let url = format!("{}/widget/cues.tsv", config.assets_base);
+    let response = Request::get(&url).send().await.map_err(network)?;
+    if !response.ok() {
+        return Err(Failure::Unreachable(format!(
+            "{url} answered {}",
+            response.status()
+        )));
+    }
+    let text = response.text().await.map_err(network)?;
+    Lexicon::parse(&text).map_err(|e| Failure::Unreachable(e.to_string()))
 }
 
 async fn answer<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {

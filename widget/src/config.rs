@@ -9,6 +9,8 @@ pub struct WidgetConfig {
     pub store_id: String,
     /// Origin of the edge, without a trailing slash.
     pub api_base: String,
+    /// Where the loader and the widget's files are served from, without a trailing slash.
+    pub assets_base: String,
     pub product_id: Option<String>,
     pub product_url: Option<String>,
     pub locale: String,
@@ -30,9 +32,11 @@ impl WidgetConfig {
         let locale = get("locale")
             .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
             .unwrap_or_else(|| "en".to_owned());
+        let assets_base = get("assets").unwrap_or_else(|| api_base.clone());
         Ok(WidgetConfig {
             store_id,
             api_base: api_base.trim_end_matches('/').to_owned(),
+            assets_base: assets_base.trim_end_matches('/').to_owned(),
             product_id: get("product"),
             product_url: get("productUrl"),
             locale,

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::rc::Rc;
+
+use redress_shared::categorize::{assess_with, Category, Lexicon};
 use redress_shared::widget_ids as ids;
 use redress_shared::{
     validate, validate_file_count, CaseReceipt, ComplaintSubmission, FieldError, FieldErrorCode,
@@ -25,6 +28,10 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let email = RwSignal::new(config.email.clone().unwrap_or_default());
     let description = RwSignal::new(String::new());
     let resolution = RwSignal::new(String::new());
+    // The category shown: the categorizer's suggestion until the shopper picks one.
+    let category = RwSignal::new(Category::Other);
+    let category_chosen = RwSignal::new(false);
+    let typing = RwSignal::new(0u32);
     let files = RwSignal::new_local(Vec::<web_sys::File>::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let form_error = RwSignal::new(None::<String>);
@@ -32,7 +39,9 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     // One key for the life of this form: a retried submit cannot file the case twice.
     let idempotency_key = new_idempotency_key();
 
+    let submit_config = config.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let config = &submit_config;
         ev.prevent_default();
         if matches!(stage.get_untracked(), Stage::Sending(_)) {
             return;
@@ -47,6 +56,10 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             resolution: resolution.get_untracked(),
             evidence: Vec::new(),
             locale: Some(config.locale.clone()),
+            category: category_chosen
+                .get_untracked()
+                .then(|| category.get_untracked().code().to_owned()),
+            order_value: None,
         };
         let chosen = files.get_untracked();
         let limits = Limits::default();
@@ -98,6 +111,52 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         });
     };
 
+    // Suggest a category once typing pauses, so the categorizer never delays a keystroke.
+    // Its lexicon arrives on the first keystroke; a suggestion waits for it.
+    let lexicon = StoredValue::new_local(None::<Rc<Lexicon>>);
+    let lexicon_requested = StoredValue::new(false);
+    let suggest = move || {
+        if category_chosen.get_untracked() {
+            return;
+        }
+        if let Some(lexicon) = lexicon.get_value() {
+            category.set(assess_with(&lexicon, &description.get_untracked()).category);
+        }
+    };
+    let on_description = {
+        let config = config.clone();
+        move |ev: leptos::ev::Event| {
+            description.set(event_target_value(&ev));
+            if !lexicon_requested.get_value() {
+                lexicon_requested.set_value(true);
+                let config = config.clone();
+                spawn_local(async move {
+                    // Without the lexicon the shopper simply picks the category themself.
+                    if let Ok(loaded) = api::lexicon(&config).await {
+                        lexicon.set_value(Some(Rc::new(loaded)));
+                        suggest();
+                    }
+                });
+            }
+            let generation = typing.get_untracked().wrapping_add(1);
+            typing.set(generation);
+            set_timeout(
+                move || {
+                    if typing.get_untracked() == generation {
+                        suggest();
+                    }
+                },
+                SUGGEST_AFTER,
+            );
+        }
+    };
+    let on_category = move |ev: leptos::ev::Event| {
+        if let Some(chosen) = Category::from_code(&event_target_value(&ev)) {
+            category.set(chosen);
+            category_chosen.set(true);
+        }
+    };
+
     let on_files = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let chosen = input
@@ -139,8 +198,19 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
 
                 <label for=ids::DESCRIPTION>"What went wrong?"</label>
                 <textarea id=ids::DESCRIPTION name="description" rows="4"
-                    aria-describedby=ids::field_error("description") bind:value=description></textarea>
+                    aria-describedby=ids::field_error("description")
+                    prop:value=move || description.get() on:input=on_description></textarea>
                 <FieldMessage errors field="description" />
+
+                <label for=ids::CATEGORY>"What kind of problem is it?"</label>
+                <select id=ids::CATEGORY name="category" aria-describedby=ids::field_error("category")
+                    prop:value=move || category.get().code() on:change=on_category>
+                    {Category::ALL
+                        .iter()
+                        .map(|c| view! { <option value=c.code()>{category_label(*c)}</option> })
+                        .collect_view()}
+                </select>
+                <FieldMessage errors field="category" />
 
                 <label for=ids::RESOLUTION>"What would you like us to do?"</label>
                 <select id=ids::RESOLUTION name="resolution" aria-describedby=ids::field_error("resolution")
@@ -169,6 +239,22 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 <p>"Keep it: the store will reply to your email."</p>
             </div>
         </section>
+    }
+}
+
+/// How long typing must pause before the category is suggested again.
+const SUGGEST_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
+fn category_label(category: Category) -> &'static str {
+    match category {
+        Category::NotReceived => "My order has not arrived",
+        Category::Damaged => "It arrived damaged",
+        Category::NotAsDescribed => "It is not what I ordered",
+        Category::Defective => "It does not work or broke",
+        Category::Counterfeit => "It is not genuine",
+        Category::Billing => "A problem with a payment or refund",
+        Category::Service => "A problem with your service",
+        Category::Other => "Something else",
     }
 }
 

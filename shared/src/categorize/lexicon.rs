@@ -1,4 +1,8 @@
-//! The cue lexicon (`shared/lexicon/cues.tsv`, compiled in) and the one-pass matcher.
+//! The cue lexicon (`shared/lexicon/cues.tsv`) and the one-pass matcher.
+//!
+//! The edge and `classify` compile the lexicon in (feature `embedded-lexicon`); the
+//! widget fetches the same file when the shopper starts typing, which keeps ~27 KB gzip
+//! of data out of what a storefront loads when the widget opens.
 //!
 //! Matching is substring search on normalised text, indexed by each cue's first
 //! character: a few thousand cues cost a handful of comparisons per character, with no
@@ -7,7 +11,6 @@
 //! those scripts join words or attach particles and articles.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
 use super::taxonomy::{Category, SubReason};
 
@@ -36,7 +39,7 @@ pub(crate) enum Flag {
 
 pub(crate) struct Cue {
     /// As written in the lexicon, for the signals shown to agents.
-    pub phrase: &'static str,
+    pub phrase: String,
     pattern: String,
     word_start: bool,
     word_end: bool,
@@ -44,37 +47,58 @@ pub(crate) struct Cue {
     pub weight: f32,
 }
 
-pub(crate) struct Lexicon {
-    pub cues: Vec<Cue>,
+/// A parsed cue lexicon, ready to match.
+pub struct Lexicon {
+    pub(crate) cues: Vec<Cue>,
     by_first_char: HashMap<char, Vec<u32>>,
 }
 
-const SOURCE: &str = include_str!("../../lexicon/cues.tsv");
+/// A line of the lexicon that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError {
+    pub line: usize,
+    pub reason: String,
+}
 
-pub(crate) fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| Lexicon::parse(SOURCE))
+impl std::fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cues.tsv line {}: {}", self.line, self.reason)
+    }
+}
+
+/// The lexicon compiled into this binary.
+#[cfg(feature = "embedded-lexicon")]
+pub fn embedded() -> &'static Lexicon {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEXICON.get_or_init(|| {
+        Lexicon::parse(include_str!("../../lexicon/cues.tsv"))
+            .unwrap_or_else(|e| panic!("the embedded lexicon is tested to parse: {e}"))
+    })
 }
 
 impl Lexicon {
-    fn parse(source: &'static str) -> Lexicon {
+    pub fn parse(source: &str) -> Result<Lexicon, LexiconError> {
         let mut cues = Vec::new();
         let mut seen = HashSet::new();
         for (n, line) in source.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
+            let error = |reason: String| LexiconError {
+                line: n + 1,
+                reason,
+            };
             let mut fields = line.split('\t');
             let (Some(target), Some(weight), Some(phrases)) =
                 (fields.next(), fields.next(), fields.next())
             else {
-                panic!("cues.tsv line {}: expected target, weight and cues", n + 1);
+                return Err(error("expected target, weight and cues".to_owned()));
             };
-            let target = parse_target(target)
-                .unwrap_or_else(|| panic!("cues.tsv line {}: unknown target {target:?}", n + 1));
+            let target =
+                parse_target(target).ok_or_else(|| error(format!("unknown target {target:?}")))?;
             let weight: f32 = weight
                 .parse()
-                .unwrap_or_else(|_| panic!("cues.tsv line {}: bad weight {weight:?}", n + 1));
+                .map_err(|_| error(format!("bad weight {weight:?}")))?;
             for phrase in phrases.split('|').filter(|p| !p.trim().is_empty()) {
                 let cue = Cue::new(phrase, target, weight);
                 // The same word in two languages' lists ("account") counts once.
@@ -89,14 +113,14 @@ impl Lexicon {
                 by_first_char.entry(first).or_default().push(i as u32);
             }
         }
-        Lexicon {
+        Ok(Lexicon {
             cues,
             by_first_char,
-        }
+        })
     }
 
     /// Indices of the distinct cues found in `text`, which must come from [`normalize`].
-    pub fn find(&self, text: &str) -> Vec<u32> {
+    pub(crate) fn find(&self, text: &str) -> Vec<u32> {
         let mut found = Vec::new();
         let mut previous = ' ';
         for (i, c) in text.char_indices() {
@@ -122,7 +146,7 @@ impl Lexicon {
 }
 
 impl Cue {
-    fn new(phrase: &'static str, target: Target, weight: f32) -> Cue {
+    fn new(phrase: &str, target: Target, weight: f32) -> Cue {
         let anywhere = phrase.starts_with('*');
         let word_end = phrase.ends_with('$') || phrase.ends_with(' ');
         let pattern = normalize(phrase.trim_start_matches('*').trim_end_matches('$'))
@@ -130,7 +154,10 @@ impl Cue {
             .to_owned();
         let joined_script = pattern.chars().next().is_some_and(is_joined_script);
         Cue {
-            phrase: phrase.trim_start_matches('*').trim_end_matches(['$', ' ']),
+            phrase: phrase
+                .trim_start_matches('*')
+                .trim_end_matches(['$', ' '])
+                .to_owned(),
             pattern,
             word_start: !anywhere && !joined_script,
             word_end,
@@ -209,15 +236,28 @@ fn is_joined_script(c: char) -> bool {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-lexicon"))]
 mod tests {
     use super::*;
+
+    fn lexicon() -> &'static Lexicon {
+        embedded()
+    }
 
     #[test]
     fn the_lexicon_parses_and_every_cue_has_a_pattern() {
         let lexicon = lexicon();
         assert!(lexicon.cues.len() > 1000, "{} cues", lexicon.cues.len());
         assert!(lexicon.cues.iter().all(|c| !c.pattern.is_empty()));
+    }
+
+    #[test]
+    fn a_broken_lexicon_line_is_reported_with_its_number() {
+        let error = Lexicon::parse("# header\ndamaged\t3\tcrushed\nexploded\t1\tboom").err();
+        assert_eq!(
+            error.map(|e| (e.line, e.reason)),
+            Some((3, "unknown target \"exploded\"".to_owned()))
+        );
     }
 
     #[test]

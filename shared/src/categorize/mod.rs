@@ -9,20 +9,70 @@
 mod lexicon;
 mod taxonomy;
 
+#[cfg(feature = "embedded-lexicon")]
+pub use lexicon::embedded;
+pub use lexicon::{Lexicon, LexiconError};
+
 use serde::{Deserialize, Serialize};
 
 pub use taxonomy::{Category, Priority, SubReason};
 
-use lexicon::{lexicon, normalize, Flag, Target};
+use lexicon::{normalize, Flag, Target};
 
 /// The full verdict the edge stores and `classify` prints: the assessment and the
 /// language.
-#[cfg(feature = "language")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Classification {
+    #[serde(flatten)]
     pub assessment: Assessment,
     /// ISO 639-1, or `und`.
     pub lang: String,
+}
+
+/// What only the edge knows about a complaint, and which can raise its priority.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EdgeContext {
+    /// Complaints from the same email or about the same order in the last 7 days.
+    pub recent_complaints: u32,
+    /// The order's value, in the currency's minor units, when the shopper or store gave it.
+    pub order_value: Option<u64>,
+    /// The store's threshold for a high-value order, in the same units.
+    pub high_value_threshold: Option<u64>,
+}
+
+impl Assessment {
+    /// Raises the priority to `high` for a repeated complaint or a high-value order; a
+    /// text verdict of `urgent` stays, and the reason joins the signals.
+    pub fn with_context(mut self, context: &EdgeContext) -> Assessment {
+        let mut raise = |rule: &str, detail: String| {
+            if self.priority < Priority::High {
+                self.priority = Priority::High;
+            }
+            self.signals.push(Signal::new(rule.to_owned(), &detail));
+        };
+        if context.recent_complaints > 0 {
+            raise(
+                "repeat_complaint",
+                format!(
+                    "{} earlier complaint(s) in 7 days",
+                    context.recent_complaints
+                ),
+            );
+        }
+        if let (Some(value), Some(threshold)) = (context.order_value, context.high_value_threshold)
+        {
+            if value >= threshold {
+                raise("high_value", format!("order value {value} ≥ {threshold}"));
+            }
+        }
+        self
+    }
+}
+
+/// [`assess_with`] the lexicon compiled into this binary.
+#[cfg(feature = "embedded-lexicon")]
+pub fn assess(text: &str) -> Assessment {
+    assess_with(embedded(), text)
 }
 
 #[cfg(feature = "language")]
@@ -34,7 +84,7 @@ pub fn classify(text: &str) -> Classification {
 }
 
 /// The text-only verdict on a complaint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assessment {
     pub category: Category,
     pub sub_reason: Option<SubReason>,
@@ -60,8 +110,7 @@ const CONTEXT_BONUS: f32 = 1.5;
 /// A refund word together with a waiting word: money that has not come back (tie-break 4).
 const REFUND_PENDING_WEIGHT: f32 = 4.0;
 
-pub fn assess(text: &str) -> Assessment {
-    let lexicon = lexicon();
+pub fn assess_with(lexicon: &Lexicon, text: &str) -> Assessment {
     let normalized = normalize(text);
     let found = lexicon.find(&normalized);
 
@@ -69,8 +118,8 @@ pub fn assess(text: &str) -> Assessment {
     let mut best_sub: [(f32, Option<SubReason>); Category::ALL.len()] =
         [(0.0, None); Category::ALL.len()];
     let mut soft_service = 0f32;
-    let mut flags: Vec<(Flag, &'static str)> = Vec::new();
-    let mut category_cues: Vec<(Category, &'static str)> = Vec::new();
+    let mut flags: Vec<(Flag, &str)> = Vec::new();
+    let mut category_cues: Vec<(Category, &str)> = Vec::new();
 
     for &id in &found {
         let cue = &lexicon.cues[id as usize];
@@ -81,13 +130,13 @@ pub fn assess(text: &str) -> Assessment {
                 if sub.is_some() && cue.weight > best_sub[slot].0 {
                     best_sub[slot] = (cue.weight, sub);
                 }
-                category_cues.push((category, cue.phrase));
+                category_cues.push((category, &cue.phrase));
             }
             Target::SoftService => {
                 soft_service += cue.weight;
-                category_cues.push((Category::Service, cue.phrase));
+                category_cues.push((Category::Service, &cue.phrase));
             }
-            Target::Flag(flag) => flags.push((flag, cue.phrase)),
+            Target::Flag(flag) => flags.push((flag, &cue.phrase)),
         }
     }
     let has = |flag: Flag| flags.iter().any(|(f, _)| *f == flag);
@@ -213,7 +262,7 @@ impl Signal {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-lexicon"))]
 mod tests {
     use super::*;
 
@@ -300,6 +349,38 @@ mod tests {
         let rules: Vec<&str> = a.signals.iter().map(|s| s.rule.as_str()).collect();
         assert!(rules.contains(&"safety"), "{rules:?}");
         assert!(rules.contains(&"legal"), "{rules:?}");
+    }
+
+    #[test]
+    fn a_repeat_complaint_or_a_valuable_order_raises_priority_but_never_lowers_it() {
+        let normal = assess("My parcel never arrived.");
+        let repeated = normal.clone().with_context(&EdgeContext {
+            recent_complaints: 1,
+            ..EdgeContext::default()
+        });
+        assert_eq!(repeated.priority, Priority::High);
+        assert!(repeated
+            .signals
+            .iter()
+            .any(|s| s.rule == "repeat_complaint"));
+
+        let valuable = EdgeContext {
+            order_value: Some(120_000),
+            high_value_threshold: Some(50_000),
+            ..EdgeContext::default()
+        };
+        assert_eq!(
+            normal.clone().with_context(&valuable).priority,
+            Priority::High
+        );
+        let cheap = EdgeContext {
+            order_value: Some(1_000),
+            ..valuable
+        };
+        assert_eq!(normal.with_context(&cheap).priority, Priority::Normal);
+
+        let urgent = assess("The charger caught fire.").with_context(&valuable);
+        assert_eq!(urgent.priority, Priority::Urgent);
     }
 
     #[test]
