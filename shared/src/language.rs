@@ -22,7 +22,9 @@ pub fn detect(text: &str) -> &'static str {
     if ideographs < MIN_IDEOGRAPHS && letters < MIN_LETTERS {
         return UNDETERMINED;
     }
-    let detector = Detector::with_allowlist(ALLOWED.iter().map(|(lang, _)| *lang).collect());
+    static DETECTOR: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
+    let detector = DETECTOR
+        .get_or_init(|| Detector::with_allowlist(ALLOWED.iter().map(|(lang, _)| *lang).collect()));
     match detector.detect(text) {
         Some(info) if info.confidence() >= MIN_CONFIDENCE || ideographs >= MIN_IDEOGRAPHS => {
             ALLOWED

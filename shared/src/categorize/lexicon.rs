@@ -50,7 +50,38 @@ pub(crate) struct Cue {
 /// A parsed cue lexicon, ready to match.
 pub struct Lexicon {
     pub(crate) cues: Vec<Cue>,
-    by_first_char: HashMap<char, Vec<u32>>,
+    /// Cues by their first two characters; one-character cues (单字 in Chinese) by one.
+    by_prefix: HashMap<(char, char), Vec<u32>, CharPairHasher>,
+    by_char: HashMap<char, Vec<u32>, CharPairHasher>,
+}
+
+/// Keys here are one or two characters: a multiplicative hash is plenty, and much
+/// cheaper than SipHash in the matcher's inner loop.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CharPairHasher;
+
+#[derive(Default)]
+pub(crate) struct CharHash(u64);
+
+impl std::hash::BuildHasher for CharPairHasher {
+    type Hasher = CharHash;
+    fn build_hasher(&self) -> CharHash {
+        CharHash(0)
+    }
+}
+
+impl std::hash::Hasher for CharHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(21) ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// A line of the lexicon that could not be read.
@@ -107,15 +138,20 @@ impl Lexicon {
                 }
             }
         }
-        let mut by_first_char: HashMap<char, Vec<u32>> = HashMap::new();
+        let mut by_prefix: HashMap<(char, char), Vec<u32>, CharPairHasher> = HashMap::default();
+        let mut by_char: HashMap<char, Vec<u32>, CharPairHasher> = HashMap::default();
         for (i, cue) in cues.iter().enumerate() {
-            if let Some(first) = cue.pattern.chars().next() {
-                by_first_char.entry(first).or_default().push(i as u32);
+            let mut chars = cue.pattern.chars();
+            match (chars.next(), chars.next()) {
+                (Some(a), Some(b)) => by_prefix.entry((a, b)).or_default().push(i as u32),
+                (Some(a), None) => by_char.entry(a).or_default().push(i as u32),
+                _ => {}
             }
         }
         Ok(Lexicon {
             cues,
-            by_first_char,
+            by_prefix,
+            by_char,
         })
     }
 
@@ -123,19 +159,24 @@ impl Lexicon {
     pub(crate) fn find(&self, text: &str) -> Vec<u32> {
         let mut found = Vec::new();
         let mut previous = ' ';
-        for (i, c) in text.char_indices() {
-            if let Some(candidates) = self.by_first_char.get(&c) {
-                let rest = &text[i..];
-                for &id in candidates {
-                    let cue = &self.cues[id as usize];
-                    if (cue.word_start && previous != ' ') || !rest.starts_with(&cue.pattern) {
-                        continue;
-                    }
-                    if cue.word_end && !rest[cue.pattern.len()..].starts_with(' ') {
-                        continue;
-                    }
-                    found.push(id);
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let two = next.and_then(|n| self.by_prefix.get(&(c, n)));
+            let one = self.by_char.get(&c);
+            for &id in two.into_iter().chain(one).flatten() {
+                let cue = &self.cues[id as usize];
+                if cue.word_start && previous != ' ' {
+                    continue;
                 }
+                let rest = &text[i..];
+                if !rest.starts_with(&cue.pattern) {
+                    continue;
+                }
+                if cue.word_end && !rest[cue.pattern.len()..].starts_with(' ') {
+                    continue;
+                }
+                found.push(id);
             }
             previous = c;
         }

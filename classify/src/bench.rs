@@ -1,0 +1,74 @@
+//! `classify-bench`: complaints per second per core for the categorizer, natively, on
+//! the labelled set, beside a baseline pass over the same texts in the same run.
+//!
+//! ```sh
+//! cargo run --release -q -p redress-classify --bin classify-bench
+//! ```
+//!
+//! One thread, a bounded number of rounds; figures go to stdout and to
+//! `target/bench/categorizer.json`. It reports; it asserts nothing.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use redress_shared::categorize::{assess, classify};
+use redress_shared::language;
+use serde_json::json;
+
+const ROUNDS: usize = 200;
+
+fn main() -> std::io::Result<()> {
+    let texts: Vec<String> = include_str!("../../shared/testdata/complaints.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_owned))
+        .collect();
+    // Warm up: the lexicon is parsed once, on first use.
+    for t in &texts {
+        black_box(classify(t));
+    }
+
+    let rate = |f: &dyn Fn(&str)| -> f64 {
+        let start = Instant::now();
+        for _ in 0..ROUNDS {
+            for t in &texts {
+                f(t);
+            }
+        }
+        (ROUNDS * texts.len()) as f64 / start.elapsed().as_secs_f64()
+    };
+    let baseline = rate(&|t| {
+        black_box(t.to_lowercase());
+    });
+    let categorize = rate(&|t| {
+        black_box(assess(t));
+    });
+    let detect = rate(&|t| {
+        black_box(language::detect(t));
+    });
+    let full = rate(&|t| {
+        black_box(classify(t));
+    });
+
+    println!("categorizer, {} complaints x {ROUNDS} rounds, one thread", texts.len());
+    println!("{:<44} {:>14}", "pass", "complaints/s");
+    for (name, value) in [
+        ("baseline: lower-case the text", baseline),
+        ("assess: category, priority, safety", categorize),
+        ("language detection (whatlang)", detect),
+        ("classify: assess + language (the edge's)", full),
+    ] {
+        println!("{name:<44} {value:>14.0}");
+    }
+    println!("classify / baseline time ratio: {:.1}x", baseline / full);
+
+    let report = json!({
+        "complaints": texts.len(), "rounds": ROUNDS,
+        "baseline_per_s": baseline, "assess_per_s": categorize,
+        "language_per_s": detect, "classify_per_s": full,
+    });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("categorizer.json"), serde_json::to_vec_pretty(&report)?)?;
+    Ok(())
+}
