@@ -50,7 +50,10 @@ fn main() -> std::io::Result<()> {
         black_box(classify(t));
     });
 
-    println!("categorizer, {} complaints x {ROUNDS} rounds, one thread", texts.len());
+    println!(
+        "categorizer, {} complaints x {ROUNDS} rounds, one thread",
+        texts.len()
+    );
     println!("{:<44} {:>14}", "pass", "complaints/s");
     for (name, value) in [
         ("baseline: lower-case the text", baseline),
@@ -69,6 +72,9 @@ fn main() -> std::io::Result<()> {
     });
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("categorizer.json"), serde_json::to_vec_pretty(&report)?)?;
+    std::fs::write(
+        dir.join("categorizer.json"),
+        serde_json::to_vec_pretty(&report)?,
+    )?;
     Ok(())
 }
