@@ -4,10 +4,24 @@
 use gloo_net::http::{Request, Response};
 use redress_shared::api_error::ErrorBody;
 use redress_shared::categorize::Lexicon;
-use redress_shared::{routes, ApiError, CaseReceipt, ComplaintSubmission, UploadReceipt};
+use redress_shared::{routes, ApiError, ComplaintSubmission};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::config::WidgetConfig;
+
+/// What the widget reads of an upload's receipt (`shared::UploadReceipt`): deserialising
+/// only this keeps the evidence-kind enum's parser out of the wasm.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Uploaded {
+    pub token: String,
+}
+
+/// What the widget reads of a case's receipt (`shared::CaseReceipt`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Filed {
+    pub reference: String,
+}
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone)]
@@ -19,7 +33,7 @@ pub enum Failure {
 }
 
 /// Uploads one file; the edge decides its type from the bytes.
-pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<UploadReceipt, Failure> {
+pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<Uploaded, Failure> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
     let request = Request::post(&format!("{}{}", config.api_base, routes::EVIDENCE))
         .header("X-Redress-Store", &config.store_id)
@@ -34,7 +48,7 @@ pub async fn submit(
     config: &WidgetConfig,
     submission: &ComplaintSubmission,
     idempotency_key: &str,
-) -> Result<CaseReceipt, Failure> {
+) -> Result<Filed, Failure> {
     let request = Request::post(&format!("{}{}", config.api_base, routes::COMPLAINTS))
         .header("Idempotency-Key", idempotency_key)
         .json(submission)
@@ -54,7 +68,7 @@ pub async fn lexicon(config: &WidgetConfig) -> Result<Lexicon, Failure> {
         )));
     }
     let text = response.text().await.map_err(network)?;
-    Lexicon::parse(&text).map_err(|e| Failure::Unreachable(e.to_string()))
+    Lexicon::parse(&text).map_err(|_| Failure::Unreachable(format!("{url} is not a lexicon")))
 }
 
 async fn answer<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
@@ -70,8 +84,11 @@ async fn answer<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
     }
 }
 
-fn network(e: gloo_net::Error) -> Failure {
-    Failure::Unreachable(format!(
-        "We could not reach the complaints service ({e}). Check your connection and try again."
-    ))
+/// The shopper can act on "try again", not on a transport error's details (and
+/// formatting those would ship serde_json's error messages in the wasm).
+fn network(_: gloo_net::Error) -> Failure {
+    Failure::Unreachable(
+        "We could not reach the complaints service. Check your connection and try again."
+            .to_owned(),
+    )
 }

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use redress_shared::categorize::{assess_with, Category, Lexicon};
 use redress_shared::widget_ids as ids;
 use redress_shared::{
-    validate, validate_file_count, CaseReceipt, ComplaintSubmission, FieldError, FieldErrorCode,
-    Limits, Resolution,
+    validate, validate_file_count, ComplaintSubmission, FieldError, FieldErrorCode, Limits,
+    Resolution,
 };
 
 use crate::api::{self, Failure};
@@ -19,7 +19,7 @@ enum Stage {
     Editing,
     /// What is happening now, announced to assistive technology.
     Sending(String),
-    Done(CaseReceipt),
+    Done(api::Filed),
 }
 
 #[component]
@@ -85,7 +85,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                     chosen.len()
                 )));
                 match api::upload(&config, file).await {
-                    Ok(receipt) => tokens.push(receipt.token.as_str().to_owned()),
+                    Ok(uploaded) => tokens.push(uploaded.token),
                     Err(failure) => {
                         show_failure(failure, Some((&file.name(), errors)), form_error);
                         stage.set(Stage::Editing);
@@ -175,7 +175,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         _ => String::new(),
     };
     let reference = move || match stage.get() {
-        Stage::Done(receipt) => receipt.reference.as_str().to_owned(),
+        Stage::Done(filed) => filed.reference,
         _ => String::new(),
     };
 

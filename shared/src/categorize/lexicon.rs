@@ -10,7 +10,7 @@
 //! "arriv" matches "arrived"); Han, kana, Hangul and Arabic cues match anywhere, since
 //! those scripts join words or attach particles and articles.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::taxonomy::{Category, SubReason};
 
@@ -50,9 +50,16 @@ pub(crate) struct Cue {
 /// A parsed cue lexicon, ready to match.
 pub struct Lexicon {
     pub(crate) cues: Vec<Cue>,
-    /// Cues by their first two characters; one-character cues (单字 in Chinese) by one.
+    /// Cues by their first two characters; a one-character cue (单字 in Chinese) by
+    /// its character and [`ONE_CHAR`].
     by_prefix: HashMap<(char, char), Vec<u32>, CharPairHasher>,
-    by_char: HashMap<char, Vec<u32>, CharPairHasher>,
+}
+
+const ONE_CHAR: char = '\0';
+
+fn prefix_of(pattern: &str) -> Option<(char, char)> {
+    let mut chars = pattern.chars();
+    chars.next().map(|a| (a, chars.next().unwrap_or(ONE_CHAR)))
 }
 
 /// Keys here are one or two characters: a multiplicative hash is plenty, and much
@@ -109,8 +116,8 @@ pub fn embedded() -> &'static Lexicon {
 
 impl Lexicon {
     pub fn parse(source: &str) -> Result<Lexicon, LexiconError> {
-        let mut cues = Vec::new();
-        let mut seen = HashSet::new();
+        let mut cues: Vec<Cue> = Vec::new();
+        let mut by_prefix: HashMap<(char, char), Vec<u32>, CharPairHasher> = HashMap::default();
         for (n, line) in source.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -126,44 +133,38 @@ impl Lexicon {
                 return Err(error("expected target, weight and cues".to_owned()));
             };
             let target =
-                parse_target(target).ok_or_else(|| error(format!("unknown target {target:?}")))?;
-            let weight: f32 = weight
-                .parse()
-                .map_err(|_| error(format!("bad weight {weight:?}")))?;
+                parse_target(target).ok_or_else(|| error(format!("unknown target '{target}'")))?;
+            let weight =
+                parse_weight(weight).ok_or_else(|| error(format!("bad weight '{weight}'")))?;
             for phrase in phrases.split('|').filter(|p| !p.trim().is_empty()) {
                 let cue = Cue::new(phrase, target, weight);
+                let Some(prefix) = prefix_of(&cue.pattern) else {
+                    continue;
+                };
+                let ids = by_prefix.entry(prefix).or_default();
                 // The same word in two languages' lists ("account") counts once.
-                if seen.insert((cue.pattern.clone(), cue.target)) {
+                let duplicate = ids.iter().any(|&i| {
+                    let other = &cues[i as usize];
+                    other.pattern == cue.pattern && other.target == cue.target
+                });
+                if !duplicate {
+                    ids.push(cues.len() as u32);
                     cues.push(cue);
                 }
             }
         }
-        let mut by_prefix: HashMap<(char, char), Vec<u32>, CharPairHasher> = HashMap::default();
-        let mut by_char: HashMap<char, Vec<u32>, CharPairHasher> = HashMap::default();
-        for (i, cue) in cues.iter().enumerate() {
-            let mut chars = cue.pattern.chars();
-            match (chars.next(), chars.next()) {
-                (Some(a), Some(b)) => by_prefix.entry((a, b)).or_default().push(i as u32),
-                (Some(a), None) => by_char.entry(a).or_default().push(i as u32),
-                _ => {}
-            }
-        }
-        Ok(Lexicon {
-            cues,
-            by_prefix,
-            by_char,
-        })
+        Ok(Lexicon { cues, by_prefix })
     }
 
     /// Indices of the distinct cues found in `text`, which must come from [`normalize`].
     pub(crate) fn find(&self, text: &str) -> Vec<u32> {
-        let mut found = Vec::new();
+        let mut found: Vec<u32> = Vec::new();
         let mut previous = ' ';
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            let two = next.and_then(|n| self.by_prefix.get(&(c, n)));
-            let one = self.by_char.get(&c);
+            let next = chars.peek().map_or(ONE_CHAR, |&(_, n)| n);
+            let two = self.by_prefix.get(&(c, next));
+            let one = self.by_prefix.get(&(c, ONE_CHAR));
             for &id in two.into_iter().chain(one).flatten() {
                 let cue = &self.cues[id as usize];
                 if cue.word_start && previous != ' ' {
@@ -176,12 +177,13 @@ impl Lexicon {
                 if cue.word_end && !rest[cue.pattern.len()..].starts_with(' ') {
                     continue;
                 }
-                found.push(id);
+                // A text matches a few dozen cues at most: a linear check beats sorting.
+                if !found.contains(&id) {
+                    found.push(id);
+                }
             }
             previous = c;
         }
-        found.sort_unstable();
-        found.dedup();
         found
     }
 }
@@ -206,6 +208,19 @@ impl Cue {
             weight,
         }
     }
+}
+
+/// Weights are written as `3` or `2.5`: whole numbers and tenths. Parsed by hand, as
+/// `f32::from_str` alone would add kilobytes to the widget.
+fn parse_weight(raw: &str) -> Option<f32> {
+    let (whole, tenths) = match raw.split_once('.') {
+        Some((w, t)) if t.len() == 1 => (w, t),
+        Some(_) => return None,
+        None => (raw, "0"),
+    };
+    let whole: u8 = whole.parse().ok()?;
+    let tenths: u8 = tenths.parse().ok()?;
+    Some(f32::from(whole) + f32::from(tenths) / 10.0)
 }
 
 fn parse_target(raw: &str) -> Option<Target> {
@@ -246,8 +261,8 @@ pub(crate) fn normalize(text: &str) -> String {
         };
         // Apostrophes and hyphens belong to words ("haven't", "knock-off"), never start them.
         let joiner = c == '\'' || c == '-';
-        if c.is_alphanumeric() || (joiner && !in_gap) {
-            out.extend(c.to_lowercase());
+        if is_word_char(c) || (joiner && !in_gap) {
+            out.push(fold_case(c));
             in_gap = false;
         } else if !in_gap {
             end_word(&mut out);
@@ -265,6 +280,45 @@ fn end_word(out: &mut String) {
         out.pop();
     }
     out.push(' ');
+}
+
+/// Letters and digits, without the Unicode tables that `char::is_alphanumeric` would
+/// add to the widget: anything outside ASCII that is not a known punctuation, symbol
+/// or space block counts as part of a word.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !matches!(c,
+        '\u{80}'..='\u{BF}' | '\u{D7}' | '\u{F7}'      // Latin-1 controls, punctuation, signs
+        | '\u{2000}'..='\u{2BFF}'                        // spaces, general punctuation, symbols, arrows
+        | '\u{2E00}'..='\u{2E7F}'                        // supplemental punctuation
+        | '\u{3000}'..='\u{303F}'                        // CJK punctuation: 、。「」
+        | '\u{FE30}'..='\u{FE4F}'                        // CJK compatibility forms
+        | '\u{FF00}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' // fullwidth punctuation: ，！？：
+        | '\u{060C}' | '\u{061B}' | '\u{061F}' | '\u{066A}'..='\u{066D}' // Arabic punctuation
+        | '\u{FEFF}'                                    // byte order mark
+    )
+}
+
+/// Lower case for the scripts the lexicon covers (Latin with its European accents,
+/// Greek, Cyrillic), again without Unicode's full case tables. Other characters are
+/// kept as they are: Han, kana, Hangul and Arabic have no case.
+fn fold_case(c: char) -> char {
+    let n = c as u32;
+    let lower = match n {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => n + 0x20, // A-Z, À-Ö, Ø-Þ
+        0x130 => 0x69,                                       // İ → i
+        0x100..=0x137 | 0x14A..=0x177 if n % 2 == 0 => n + 1, // Ā ā ... Ķ ķ, Ŋ ŋ ... Ŷ ŷ
+        0x139..=0x148 | 0x179..=0x17E if n % 2 == 1 => n + 1, // Ĺ ĺ ... Ň ň, Ź ź ... Ž ž
+        0x178 => 0xFF,                                       // Ÿ → ÿ
+        0x391..=0x3A1 | 0x3A3..=0x3AB => n + 0x20,           // Greek capitals
+        0x400..=0x40F => n + 0x50,                           // Ѐ-Џ
+        0x410..=0x42F => n + 0x20,                           // А-Я
+        _ => n,
+    };
+    char::from_u32(lower).unwrap_or(c)
 }
 
 /// Scripts that join words, or attach particles and articles to them.
@@ -297,7 +351,7 @@ mod tests {
         let error = Lexicon::parse("# header\ndamaged\t3\tcrushed\nexploded\t1\tboom").err();
         assert_eq!(
             error.map(|e| (e.line, e.reason)),
-            Some((3, "unknown target \"exploded\"".to_owned()))
+            Some((3, "unknown target 'exploded'".to_owned()))
         );
     }
 
