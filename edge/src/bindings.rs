@@ -7,6 +7,7 @@ const DB: &str = "DB";
 const EVIDENCE: &str = "EVIDENCE";
 const NOTIFICATIONS: &str = "NOTIFICATIONS";
 const WEBHOOK_URL: &str = "WEBHOOK_URL";
+const WEBHOOK_SECRET: &str = "WEBHOOK_SECRET";
 const HIGH_VALUE_ORDER: &str = "HIGH_VALUE_ORDER_MINOR";
 
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
@@ -21,13 +22,22 @@ pub fn notifications(env: &Env) -> Result<Queue, ApiError> {
     env.queue(NOTIFICATIONS).map_err(missing(NOTIFICATIONS))
 }
 
-/// The store's webhook, from a `[vars]` entry or a secret; `None` when unset or empty.
+/// The store's webhook, from a secret or a `[vars]` entry; `None` when unset or empty.
 pub fn webhook_url(env: &Env) -> Option<String> {
-    let from_secret = env.secret(WEBHOOK_URL).ok().map(|s| s.to_string());
-    let from_var = || env.var(WEBHOOK_URL).ok().map(|v| v.to_string());
+    secret_or_var(env, WEBHOOK_URL)
+}
+
+/// The key that signs webhook deliveries; set it with `wrangler secret put WEBHOOK_SECRET`.
+pub fn webhook_secret(env: &Env) -> Option<String> {
+    secret_or_var(env, WEBHOOK_SECRET)
+}
+
+fn secret_or_var(env: &Env, name: &str) -> Option<String> {
+    let from_secret = env.secret(name).ok().map(|s| s.to_string());
+    let from_var = || env.var(name).ok().map(|v| v.to_string());
     from_secret
         .or_else(from_var)
-        .filter(|url| !url.trim().is_empty())
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// Orders worth at least this (minor units) get priority `high`; unset means never.

@@ -17,6 +17,11 @@ pub fn now_rfc3339() -> String {
 
 /// `days` ago, as RFC 3339 in UTC, comparable as text with [`now_rfc3339`].
 pub fn rfc3339_days_ago(days: u32) -> String {
-    let millis = js_sys::Date::now() - f64::from(days) * 86_400_000.0;
+    rfc3339_minutes_ago(f64::from(days) * 24.0 * 60.0)
+}
+
+/// `minutes` ago, as RFC 3339 in UTC.
+pub fn rfc3339_minutes_ago(minutes: f64) -> String {
+    let millis = js_sys::Date::now() - minutes * 60_000.0;
     js_sys::Date::new(&millis.into()).to_iso_string().into()
 }

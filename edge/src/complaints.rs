@@ -3,13 +3,13 @@
 
 use redress_shared::categorize::{classify, Classification, EdgeContext};
 use redress_shared::{
-    validate, ApiError, Case, CaseId, CaseNotification, CaseReceipt, CaseReference, CaseStatus,
-    ComplaintSubmission, ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
+    validate, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus, ComplaintSubmission,
+    ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
 };
 use worker::{Env, Request, Response};
 
 use crate::storage::{self, InsertCaseError, UploadRow};
-use crate::{bindings, clock, http};
+use crate::{bindings, clock, http, outbox};
 
 /// Far above any honest complaint (5,000 characters of text and ten tokens).
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -59,12 +59,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     // The case is stored and stays 'pending' in the outbox until delivered, so a failed
     // enqueue loses nothing: the scheduled sweep re-enqueues it.
     let receipt = case.receipt();
-    let queue = bindings::notifications(env)?;
-    // The message is the webhook's JSON text, so what a store receives is byte for byte
-    // what was enqueued (and serde's `flatten` needs no JS-value mapping).
-    let message = serde_json::to_string(&CaseNotification::created(case))
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("notification: {e}")))?;
-    if let Err(e) = queue.send(message).await {
+    if let Err(e) = outbox::enqueue(env, &db, case).await {
         worker::console_error!("enqueue failed, case left pending in the outbox: {e}");
     }
     Ok(http::json(201, &receipt))

@@ -10,6 +10,7 @@ mod complaints;
 mod evidence_upload;
 mod http;
 mod notify;
+mod outbox;
 mod storage;
 
 use redress_shared::{routes, ApiError, ErrorCode};
@@ -38,6 +39,15 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
             ErrorCode::NotFound,
             "Nothing lives at this path.",
         )),
+    }
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    match outbox::sweep(&env).await {
+        Ok(0) => {}
+        Ok(n) => worker::console_log!("outbox: re-enqueued {n} stranded case(s)"),
+        Err(e) => worker::console_error!("outbox sweep failed: {e}"),
     }
 }
 

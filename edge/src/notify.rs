@@ -4,7 +4,7 @@
 //! failed delivery is retried with backoff by the queue, and its attempts are kept in
 //! D1 because the `worker` crate does not expose the message's attempt count.
 
-use redress_shared::CaseNotification;
+use redress_shared::{webhook_signature, CaseNotification};
 use worker::{
     Env, Fetch, Headers, Message, MessageBatch, Method, QueueRetryOptionsBuilder, Request,
     RequestInit,
@@ -16,14 +16,23 @@ const WEBHOOK: &str = "webhook";
 
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
     let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
-    let webhook = bindings::webhook_url(env);
+    let webhook = bindings::webhook_url(env).map(|url| Webhook {
+        url,
+        secret: bindings::webhook_secret(env),
+    });
     for message in batch.messages()? {
-        handle(&message, &db, webhook.as_deref()).await;
+        handle(&message, &db, webhook.as_ref()).await;
     }
     Ok(())
 }
 
-async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Option<&str>) {
+/// Where a store's notifications go, and the key that signs them.
+struct Webhook {
+    url: String,
+    secret: Option<String>,
+}
+
+async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Option<&Webhook>) {
     use worker::MessageExt;
     let Ok(notification) = serde_json::from_str::<CaseNotification>(message.body()) else {
         // Not ours: retrying cannot help, and a poison message must not block the queue.
@@ -32,7 +41,7 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
         return;
     };
     let case_id = notification.case.id.as_str().to_owned();
-    let Some(url) = webhook else {
+    let Some(webhook) = webhook else {
         // No channel configured: nothing to deliver; the case stays visible to agents.
         message.ack();
         return;
@@ -49,7 +58,7 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
             return;
         }
     }
-    let outcome = post_json(url, message.body()).await;
+    let outcome = post_json(webhook, message.body()).await;
     let failed = outcome.is_err();
     if let Err(e) = &outcome {
         worker::console_warn!("webhook delivery of case {case_id} failed: {e}");
@@ -70,8 +79,18 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
     }
 }
 
-async fn post_json(url: &str, json: &str) -> Result<(), String> {
+async fn post_json(webhook: &Webhook, json: &str) -> Result<(), String> {
     let headers = Headers::new();
+    match &webhook.secret {
+        Some(secret) => {
+            let now = (js_sys::Date::now() / 1000.0) as u64;
+            let signature = webhook_signature::sign(secret.as_bytes(), now, json.as_bytes());
+            headers
+                .set(webhook_signature::HEADER, &signature)
+                .map_err(|e| e.to_string())?;
+        }
+        None => worker::console_warn!("WEBHOOK_SECRET is not set: delivering unsigned"),
+    }
     headers
         .set("Content-Type", "application/json")
         .map_err(|e| e.to_string())?;
@@ -82,7 +101,7 @@ async fn post_json(url: &str, json: &str) -> Result<(), String> {
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_body(Some(json.into()));
-    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    let request = Request::new_with_init(&webhook.url, &init).map_err(|e| e.to_string())?;
     let response = Fetch::Request(request)
         .send()
         .await

@@ -288,3 +288,80 @@ pub async fn record_delivery(
     db.batch(statements).await?;
     Ok(())
 }
+
+/// Notes that the case's notification is on the queue (best effort: the sweep covers a
+/// failure here too).
+pub async fn mark_enqueued(db: &D1Database, case_id: &str, at: &str) -> worker::Result<()> {
+    query!(
+        db,
+        "UPDATE cases SET enqueued_at = ?2 WHERE id = ?1",
+        case_id,
+        at
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Cases still waiting for delivery that were created before `created_before` and not
+/// enqueued since `enqueued_before`: their message never made it or was lost.
+pub async fn stranded_cases(
+    db: &D1Database,
+    created_before: &str,
+    enqueued_before: &str,
+    limit: u32,
+) -> worker::Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows = query!(
+        db,
+        "SELECT id FROM cases
+         WHERE notify_state = 'pending' AND created_at < ?1
+           AND (enqueued_at IS NULL OR enqueued_at < ?2)
+         ORDER BY created_at LIMIT ?3",
+        created_before,
+        enqueued_before,
+        limit
+    )?
+    .all()
+    .await?
+    .results::<Row>()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// A stored case with its evidence, as notifications carry it.
+pub async fn load_case(db: &D1Database, case_id: &str) -> worker::Result<Option<Case>> {
+    let row: Option<serde_json::Value> = query!(
+        db,
+        "SELECT id, reference, status, store_id, order_number, email, product_id, product_url,
+                description, resolution, locale, created_at, category, sub_reason, priority,
+                safety, lang, signals, shopper_category, order_value
+         FROM cases WHERE id = ?1",
+        case_id
+    )?
+    .first(None)
+    .await?;
+    let Some(mut row) = row else {
+        return Ok(None);
+    };
+    let evidence = query!(
+        db,
+        "SELECT kind, content_type, size, sha256, file_name FROM evidence
+         WHERE case_id = ?1 ORDER BY position",
+        case_id
+    )?
+    .all()
+    .await?
+    .results::<serde_json::Value>()?;
+    // The columns are the case's own field names; two are stored in SQL's own types.
+    let signals = row["signals"].as_str().unwrap_or("[]").to_owned();
+    row["signals"] =
+        serde_json::from_str(&signals).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    row["safety"] = serde_json::Value::Bool(row["safety"].as_f64().unwrap_or(0.0) != 0.0);
+    row["evidence"] = serde_json::Value::Array(evidence);
+    serde_json::from_value(row)
+        .map(Some)
+        .map_err(|e| worker::Error::RustError(format!("stored case {case_id} unreadable: {e}")))
+}

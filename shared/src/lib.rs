@@ -14,6 +14,7 @@ pub mod language;
 pub mod notification;
 pub mod routes;
 pub mod validate;
+pub mod webhook_signature;
 pub mod widget_ids;
 
 pub use api_error::{ApiError, ErrorCode};

@@ -20,6 +20,9 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// The key the worker signs webhook deliveries with in tests.
+    pub const WEBHOOK_SECRET: &'static str = "whsec_e2e_only";
+
     /// Applies the migrations to fresh state and starts `wrangler dev` with the given
     /// webhook. The first start also builds the worker, which can take minutes.
     pub async fn start(webhook_url: &str) -> Edge {
@@ -51,9 +54,13 @@ impl Edge {
             &persist,
             "--var",
             &format!("WEBHOOK_URL:{webhook_url}"),
+            "--var",
+            &format!("WEBHOOK_SECRET:{}", Edge::WEBHOOK_SECRET),
             "--log-level",
             "warn",
             "--show-interactive-dev-session=false",
+            // Lets tests run the cron handler on demand at /__scheduled.
+            "--test-scheduled",
         ]);
         let log = state.path().join("wrangler-dev.log");
         let mut process = Group::spawn("wrangler dev", command, &log);
@@ -90,6 +97,33 @@ impl Edge {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Runs the worker's scheduled handler now, as its cron would.
+    pub async fn run_scheduled(&self) {
+        let url = self.url("/__scheduled?cron=*+*+*+*+*");
+        let response = reqwest::get(&url)
+            .await
+            .expect("trigger the scheduled handler");
+        assert!(
+            response.status().is_success(),
+            "{url} answered {}",
+            response.status()
+        );
+    }
+
+    /// Writes to the local D1 behind the worker's back: for fault-injection tests.
+    pub fn execute(&self, sql: &str) {
+        run_wrangler(&[
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--persist-to",
+            self.persist(),
+            "--command",
+            sql,
+        ]);
     }
 
     /// Rows of a read-only query against the local D1, through wrangler's CLI.

@@ -12,7 +12,7 @@ mod webhook;
 
 pub use browser::Browser;
 pub use edge::Edge;
-pub use webhook::WebhookReceiver;
+pub use webhook::{Delivery, WebhookReceiver};
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -7,10 +7,18 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+/// One acknowledged delivery, as it arrived.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub json: Value,
+    pub body: String,
+    pub signature: Option<String>,
+}
+
 pub struct WebhookReceiver {
     url: String,
-    /// Bodies the receiver acknowledged (answered 200).
-    received: Arc<Mutex<Vec<Value>>>,
+    /// Deliveries the receiver acknowledged (answered 200).
+    received: Arc<Mutex<Vec<Delivery>>>,
     /// How many of the next requests to refuse with a 503, as a store's endpoint that is down.
     refuse_next: Arc<AtomicUsize>,
     refused: Arc<AtomicUsize>,
@@ -42,7 +50,16 @@ impl WebhookReceiver {
                         continue;
                     }
                     if let Ok(json) = serde_json::from_str::<Value>(&body) {
-                        received.lock().expect("receiver lock").push(json);
+                        let signature = request
+                            .headers()
+                            .iter()
+                            .find(|h| h.field.equiv(redress_shared::webhook_signature::HEADER))
+                            .map(|h| h.value.as_str().to_owned());
+                        received.lock().expect("receiver lock").push(Delivery {
+                            json,
+                            body,
+                            signature,
+                        });
                     }
                     let _ = request.respond(tiny_http::Response::empty(200));
                 }
@@ -78,7 +95,18 @@ impl WebhookReceiver {
             .lock()
             .expect("receiver lock")
             .iter()
-            .filter(|n| n["case"]["reference"] == reference)
+            .filter(|d| d.json["case"]["reference"] == reference)
+            .map(|d| d.json.clone())
+            .collect()
+    }
+
+    /// The raw bodies and signature headers of the deliveries about `reference`.
+    pub fn deliveries_for(&self, reference: &str) -> Vec<Delivery> {
+        self.received
+            .lock()
+            .expect("receiver lock")
+            .iter()
+            .filter(|d| d.json["case"]["reference"] == reference)
             .cloned()
             .collect()
     }

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use redress_e2e::{fixture, sha256_hex, Browser, Edge, WebhookReceiver};
+use redress_shared::webhook_signature;
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
 
@@ -23,6 +24,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     the_widget_shows_each_error_next_to_its_field(&edge).await;
     a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
     a_second_complaint_about_the_same_order_is_raised_to_high(&edge, &http).await;
+    a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(&edge, &webhook).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
 }
@@ -120,6 +122,26 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     );
     assert_eq!(notifications[0]["event"], "case.created");
     assert_eq!(notifications[0]["case"]["category"], "damaged");
+    // Signed like Stripe's webhooks: the store can check the body came from us, just now.
+    let delivery = &webhook.deliveries_for(&reference)[0];
+    let signature = delivery
+        .signature
+        .as_deref()
+        .expect("a Redress-Signature header");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    assert_eq!(
+        webhook_signature::verify(
+            Edge::WEBHOOK_SECRET.as_bytes(),
+            signature,
+            delivery.body.as_bytes(),
+            now,
+            webhook_signature::DEFAULT_TOLERANCE_SECS,
+        ),
+        Ok(())
+    );
     assert_eq!(
         notifications[0]["case"]["evidence"][0]["sha256"],
         sha256_hex(&photo_bytes)
@@ -295,6 +317,36 @@ async fn a_second_complaint_about_the_same_order_is_raised_to_high(
     let (raised, signals) = priority(&second);
     assert_eq!(raised, "high");
     assert!(signals.contains("repeat_complaint"), "{signals}");
+}
+
+async fn a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+) {
+    // A case stored an hour ago whose queue message never arrived (an enqueue that
+    // failed, or a restart that dropped the queue): exactly what the outbox is for.
+    let reference = "RD-0UTB-0X00-0001";
+    edge.execute(&format!(
+        "INSERT INTO cases (id, reference, store_id, status, order_number, email, description,
+                            resolution, locale, created_at, category, priority, lang, signals)
+         VALUES ('0000000000000000000000000000beef', '{reference}', 'demo-store', 'new', 'E-5',
+                 'lost@example.com', 'The parcel never arrived.', 'resend', 'en',
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour'), 'not_received', 'normal', 'en',
+                 '[{{\"rule\":\"category:not_received\",\"cue\":\"never arrived\"}}]')"
+    ));
+    edge.run_scheduled().await;
+    let delivered = webhook.settle_for(reference, Duration::from_secs(30)).await;
+    assert_eq!(
+        delivered.len(),
+        1,
+        "the sweep delivered the stranded case\n{}",
+        edge.log_tail()
+    );
+    assert_eq!(delivered[0]["case"]["category"], "not_received");
+
+    edge.run_scheduled().await;
+    let again = webhook.settle_for(reference, Duration::from_secs(3)).await;
+    assert_eq!(again.len(), 1, "a delivered case is not swept again");
 }
 
 async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &reqwest::Client) {

@@ -1,0 +1,57 @@
+//! The notification outbox. A case is stored `pending` before its message is enqueued
+//! and stays so until the consumer has delivered it; a scheduled sweep re-enqueues the
+//! cases whose enqueue failed or whose message was lost, so no acknowledged case goes
+//! unnotified.
+
+use redress_shared::{Case, CaseNotification};
+use worker::{D1Database, Env};
+
+use crate::{bindings, clock, storage};
+
+/// A case younger than this is left to its own message.
+const GRACE_MINUTES: f64 = 2.0;
+/// A message enqueued longer ago than this and still undelivered is presumed lost
+/// (the queue retries failures itself within this time).
+const REENQUEUE_AFTER_MINUTES: f64 = 10.0;
+/// Bounded work per run; the next run takes the rest.
+const SWEEP_LIMIT: u32 = 50;
+
+/// Puts the case's notification on the queue and notes when.
+pub async fn enqueue(env: &Env, db: &D1Database, case: Case) -> worker::Result<()> {
+    let case_id = case.id.as_str().to_owned();
+    // The message is the webhook's JSON text, so what a store receives is byte for byte
+    // what was enqueued (and serde's `flatten` needs no JS-value mapping).
+    let message = serde_json::to_string(&CaseNotification::created(case))
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    bindings::notifications(env)
+        .map_err(|e| worker::Error::RustError(e.message))?
+        .send(message)
+        .await?;
+    if let Err(e) = storage::mark_enqueued(db, &case_id, &clock::now_rfc3339()).await {
+        worker::console_warn!("case {case_id} enqueued but not marked: {e}");
+    }
+    Ok(())
+}
+
+/// Re-enqueues stranded cases; returns how many.
+pub async fn sweep(env: &Env) -> worker::Result<usize> {
+    let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
+    let ids = storage::stranded_cases(
+        &db,
+        &clock::rfc3339_minutes_ago(GRACE_MINUTES),
+        &clock::rfc3339_minutes_ago(REENQUEUE_AFTER_MINUTES),
+        SWEEP_LIMIT,
+    )
+    .await?;
+    let mut sent = 0;
+    for id in &ids {
+        match storage::load_case(&db, id).await? {
+            Some(case) => {
+                enqueue(env, &db, case).await?;
+                sent += 1;
+            }
+            None => worker::console_warn!("stranded case {id} vanished"),
+        }
+    }
+    Ok(sent)
+}
