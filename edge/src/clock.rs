@@ -15,6 +15,18 @@ pub fn now_rfc3339() -> String {
     js_sys::Date::new_0().to_iso_string().into()
 }
 
+/// Now, in unix milliseconds.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Unix milliseconds as RFC 3339 in UTC.
+pub fn rfc3339(ms: i64) -> String {
+    js_sys::Date::new(&(ms as f64).into())
+        .to_iso_string()
+        .into()
+}
+
 /// `days` ago, as RFC 3339 in UTC, comparable as text with [`now_rfc3339`].
 pub fn rfc3339_days_ago(days: u32) -> String {
     rfc3339_minutes_ago(f64::from(days) * 24.0 * 60.0)
@@ -22,6 +34,5 @@ pub fn rfc3339_days_ago(days: u32) -> String {
 
 /// `minutes` ago, as RFC 3339 in UTC.
 pub fn rfc3339_minutes_ago(minutes: f64) -> String {
-    let millis = js_sys::Date::now() - minutes * 60_000.0;
-    js_sys::Date::new(&millis.into()).to_iso_string().into()
+    rfc3339(now_ms() - (minutes * 60_000.0) as i64)
 }

@@ -2,6 +2,7 @@
 //! and its evidence in one transaction, then put a notification on the queue.
 
 use redress_shared::categorize::{classify, Classification, EdgeContext};
+use redress_shared::deadline::ResponsePolicy;
 use redress_shared::{
     validate, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus, ComplaintSubmission,
     ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
@@ -33,8 +34,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
 
     let uploads = claimable_uploads(&db, &complaint).await?;
-    let classification = classify_with_context(&db, env, &complaint).await?;
-    let case = new_case(complaint.clone(), classification, &uploads)?;
+    let (classification, policy) = classify_with_context(&db, env, &complaint).await?;
+    let case = new_case(complaint.clone(), classification, &policy, &uploads)?;
     match storage::insert_case(&db, &case, &uploads, idempotency_key.as_deref()).await {
         Ok(()) => {}
         Err(InsertCaseError::Storage(e)) => return Err(e),
@@ -131,15 +132,16 @@ async fn claimable_uploads(
     }
 }
 
-/// The categorizer's verdict on the text, raised by what only the edge knows.
+/// The categorizer's verdict on the text, raised by what only the edge knows, and the
+/// store's response policy.
 async fn classify_with_context(
     db: &worker::D1Database,
     env: &Env,
     complaint: &ValidComplaint,
-) -> Result<Classification, ApiError> {
+) -> Result<(Classification, ResponsePolicy), ApiError> {
     let details = &complaint.details;
     let since = clock::rfc3339_days_ago(REPEAT_WINDOW_DAYS);
-    let recent_complaints = storage::recent_complaints(
+    let store = storage::submit_context(
         db,
         &details.store_id,
         &details.email,
@@ -148,22 +150,28 @@ async fn classify_with_context(
     )
     .await?;
     let context = EdgeContext {
-        recent_complaints,
+        recent_complaints: store.recent_complaints,
         order_value: details.order_value,
-        high_value_threshold: bindings::high_value_order_threshold(env),
+        high_value_threshold: store
+            .high_value_threshold
+            .or_else(|| bindings::high_value_order_threshold(env)),
     };
     let Classification { assessment, lang } = classify(&details.description);
-    Ok(Classification {
+    let classification = Classification {
         assessment: assessment.with_context(&context),
         lang,
-    })
+    };
+    Ok((classification, store.policy))
 }
 
 fn new_case(
     complaint: ValidComplaint,
     classification: Classification,
+    policy: &ResponsePolicy,
     uploads: &[UploadRow],
 ) -> Result<Case, ApiError> {
+    let created_ms = clock::now_ms();
+    let respond_by = policy.deadline_ms(created_ms, classification.assessment.priority);
     Ok(Case {
         id: CaseId::from_random(clock::random()?),
         reference: CaseReference::from_random(clock::random()?),
@@ -171,7 +179,8 @@ fn new_case(
         details: complaint.details,
         classification,
         evidence: uploads.iter().map(UploadRow::as_case_evidence).collect(),
-        created_at: clock::now_rfc3339(),
+        created_at: clock::rfc3339(created_ms),
+        respond_by: clock::rfc3339(respond_by),
     })
 }
 

@@ -1,6 +1,7 @@
 //! D1 reads and writes. Every multi-row write is one `batch`, which D1 runs as a
 //! transaction: a case is never stored without its evidence rows.
 
+use redress_shared::deadline::ResponsePolicy;
 use redress_shared::{
     ApiError, Case, CaseEvidence, CaseReceipt, ErrorCode, EvidenceKind, UploadToken,
 };
@@ -105,6 +106,7 @@ struct ReceiptRow {
     reference: String,
     status: String,
     created_at: String,
+    respond_by: String,
 }
 
 /// The receipt of the case a store already created under this idempotency key.
@@ -115,7 +117,8 @@ pub async fn find_by_idempotency_key(
 ) -> Result<Option<CaseReceipt>, ApiError> {
     let row: Option<ReceiptRow> = query!(
         db,
-        "SELECT id, reference, status, created_at FROM cases WHERE store_id = ?1 AND idempotency_key = ?2",
+        "SELECT id, reference, status, created_at, respond_by FROM cases
+         WHERE store_id = ?1 AND idempotency_key = ?2",
         store_id,
         key
     )
@@ -125,7 +128,8 @@ pub async fn find_by_idempotency_key(
     .map_err(unavailable)?;
     row.map(|r| {
         serde_json::from_value(serde_json::json!({
-            "id": r.id, "reference": r.reference, "status": r.status, "created_at": r.created_at,
+            "id": r.id, "reference": r.reference, "status": r.status,
+            "created_at": r.created_at, "respond_by": r.respond_by,
         }))
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("stored case unreadable: {e}")))
     })
@@ -157,9 +161,9 @@ pub async fn insert_case(
             "INSERT INTO cases (id, reference, store_id, status, order_number, email, product_id,
                                 product_url, description, resolution, locale, created_at, idempotency_key,
                                 category, sub_reason, priority, safety, lang, signals,
-                                shopper_category, order_value)
+                                shopper_category, order_value, respond_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             case.id.as_str(),
             case.reference.as_str(),
             case.details.store_id,
@@ -180,7 +184,8 @@ pub async fn insert_case(
             verdict.lang,
             signals,
             case.details.shopper_category.map(|c| c.code()),
-            case.details.order_value
+            case.details.order_value,
+            case.respond_by
         )
         .map_err(storage)?,
     );
@@ -212,28 +217,86 @@ pub async fn insert_case(
     }
 }
 
-/// Complaints from this email, or about this order, at this store since `since`.
-pub async fn recent_complaints(
+/// What the edge needs to know before it stores a case: the store's policy (if the store
+/// is configured) and how many complaints from this email or about this order it had
+/// since `since`. One D1 round trip.
+pub struct SubmitContext {
+    pub policy: ResponsePolicy,
+    pub high_value_threshold: Option<u64>,
+    pub recent_complaints: u32,
+}
+
+pub async fn submit_context(
     db: &D1Database,
     store_id: &str,
     email: &str,
     order_number: &str,
     since: &str,
-) -> Result<u32, ApiError> {
-    let count: Option<u32> = query!(
-        db,
-        "SELECT COUNT(*) AS n FROM cases
-         WHERE store_id = ?1 AND (email = ?2 OR order_number = ?3) AND created_at >= ?4",
-        store_id,
-        email,
-        order_number,
-        since
-    )
-    .map_err(unavailable)?
-    .first(Some("n"))
-    .await
-    .map_err(unavailable)?;
-    Ok(count.unwrap_or(0))
+) -> Result<SubmitContext, ApiError> {
+    #[derive(Deserialize)]
+    struct StoreRow {
+        urgent_hours: u32,
+        high_hours: u32,
+        normal_hours: u32,
+        low_hours: u32,
+        high_value_order_minor: Option<u64>,
+    }
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    let results = db
+        .batch(vec![
+            query!(
+                db,
+                "SELECT urgent_hours, high_hours, normal_hours, low_hours, high_value_order_minor
+                 FROM stores WHERE id = ?1",
+                store_id
+            )
+            .map_err(unavailable)?,
+            query!(
+                db,
+                "SELECT COUNT(*) AS n FROM cases
+                 WHERE store_id = ?1 AND (email = ?2 OR order_number = ?3) AND created_at >= ?4",
+                store_id,
+                email,
+                order_number,
+                since
+            )
+            .map_err(unavailable)?,
+        ])
+        .await
+        .map_err(unavailable)?;
+    let store = results
+        .first()
+        .map(|r| r.results::<StoreRow>())
+        .transpose()
+        .map_err(unavailable)?
+        .and_then(|rows| rows.into_iter().next());
+    let recent_complaints = results
+        .get(1)
+        .map(|r| r.results::<Count>())
+        .transpose()
+        .map_err(unavailable)?
+        .and_then(|rows| rows.into_iter().next())
+        .map_or(0, |c| c.n);
+    Ok(match store {
+        Some(s) => SubmitContext {
+            policy: ResponsePolicy {
+                urgent_hours: s.urgent_hours,
+                high_hours: s.high_hours,
+                normal_hours: s.normal_hours,
+                low_hours: s.low_hours,
+            },
+            high_value_threshold: s.high_value_order_minor,
+            recent_complaints,
+        },
+        None => SubmitContext {
+            policy: ResponsePolicy::default(),
+            high_value_threshold: None,
+            recent_complaints,
+        },
+    })
 }
 
 /// Whether `channel` already received this case (a redelivered message must not notify twice).
@@ -337,7 +400,7 @@ pub async fn load_case(db: &D1Database, case_id: &str) -> worker::Result<Option<
         db,
         "SELECT id, reference, status, store_id, order_number, email, product_id, product_url,
                 description, resolution, locale, created_at, category, sub_reason, priority,
-                safety, lang, signals, shopper_category, order_value
+                safety, lang, signals, shopper_category, order_value, respond_by
          FROM cases WHERE id = ?1",
         case_id
     )?

@@ -126,6 +126,8 @@ pub struct Case {
     pub evidence: Vec<CaseEvidence>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// When the store has promised a first answer, RFC 3339, UTC.
+    pub respond_by: String,
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -195,6 +197,7 @@ mod tests {
             },
             evidence: Vec::new(),
             created_at: "2026-11-23T00:00:00.000Z".into(),
+            respond_by: "2026-11-24T00:00:00.000Z".into(),
         };
         let json = serde_json::to_value(&case).expect("serialises");
         assert_eq!(json["order_number"], "A-1");
@@ -224,6 +227,8 @@ pub struct CaseReceipt {
     pub reference: CaseReference,
     pub status: CaseStatus,
     pub created_at: String,
+    /// When the shopper will hear back at the latest, RFC 3339, UTC.
+    pub respond_by: String,
 }
 
 impl Case {
@@ -233,6 +238,7 @@ impl Case {
             reference: self.reference.clone(),
             status: self.status,
             created_at: self.created_at.clone(),
+            respond_by: self.respond_by.clone(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api_error;
 pub mod case;
 pub mod categorize;
 pub mod complaint;
+pub mod deadline;
 pub mod evidence;
 #[cfg(feature = "language")]
 pub mod language;

@@ -19,6 +19,8 @@ pub const CLOSE: &str = "redress-close";
 pub const FORM_ERROR: &str = "redress-form-error";
 pub const RECEIPT: &str = "redress-receipt";
 pub const REFERENCE: &str = "redress-reference";
+/// The promised answer time, in the shopper's language and time zone.
+pub const RESPOND_BY: &str = "redress-respond-by";
 
 /// The id of the message shown under a field, by the field's wire name
 /// (`email`, `order_number`, `evidence`...).

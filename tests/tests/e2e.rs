@@ -76,11 +76,20 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
         .widget_text(ids::REFERENCE, Duration::from_secs(60))
         .await
         .unwrap_or_else(|| panic!("the widget showed no case reference\n{}", edge.log_tail()));
+    let respond_by = browser
+        .widget_text(ids::RESPOND_BY, Duration::from_secs(5))
+        .await
+        .expect("the widget showed when the store will answer");
     browser.close().await;
     assert!(reference.starts_with("RD-"), "reference {reference:?}");
+    assert!(
+        respond_by.chars().any(|c| c.is_ascii_digit()),
+        "{respond_by:?}"
+    );
 
     let cases = edge.query(&format!(
-        "SELECT id, store_id, order_number, email, resolution, product_id, category, priority, lang
+        "SELECT id, store_id, order_number, email, resolution, product_id, category, priority, lang,
+                (julianday(respond_by) - julianday(created_at)) * 24 AS hours_to_answer
          FROM cases WHERE reference = '{reference}'"
     ));
     assert_eq!(cases.len(), 1, "one case row for {reference}");
@@ -94,6 +103,9 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     assert_eq!(case["category"], "damaged");
     assert_eq!(case["priority"], "normal");
     assert_eq!(case["lang"], "en");
+    // A normal-priority case at a store with the default policy: 24 hours to answer.
+    let hours = case["hours_to_answer"].as_f64().expect("hours");
+    assert!((hours - 24.0).abs() < 0.01, "{hours}");
 
     let evidence = edge.query(&format!(
         "SELECT r2_key, sha256, size, kind, file_name FROM evidence WHERE case_id = '{}'",

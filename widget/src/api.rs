@@ -21,6 +21,8 @@ pub struct Uploaded {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Filed {
     pub reference: String,
+    /// RFC 3339, UTC.
+    pub respond_by: String,
 }
 
 /// Why a call did not succeed.

@@ -178,6 +178,11 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         Stage::Done(filed) => filed.reference,
         _ => String::new(),
     };
+    let locale = config.locale.clone();
+    let respond_by = move || match stage.get() {
+        Stage::Done(filed) => local_time(&filed.respond_by, &locale),
+        _ => String::new(),
+    };
 
     view! {
         <section id=ids::PANEL class="panel" role="dialog" aria-modal="true" aria-labelledby="redress-title">
@@ -236,7 +241,8 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             <div id=ids::RECEIPT class="receipt" hidden=move || !done() aria-live="polite">
                 <p>"Thank you. Your case reference is"</p>
                 <p id=ids::REFERENCE class="reference">{reference}</p>
-                <p>"Keep it: the store will reply to your email."</p>
+                <p>"You will hear from the store by "<strong id=ids::RESPOND_BY>{respond_by}</strong>"."</p>
+                <p>"Keep your reference: the store will reply to your email."</p>
             </div>
         </section>
     }
@@ -294,6 +300,15 @@ fn show_failure(
         )]);
     }
     form_error.set(Some(message));
+}
+
+/// An RFC 3339 instant as the shopper reads it: their language, their time zone.
+fn local_time(rfc3339: &str, locale: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"full".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(locale, &options).into()
 }
 
 fn new_idempotency_key() -> String {
