@@ -10,9 +10,13 @@ use worker::{
     RequestInit,
 };
 
-use crate::{bindings, clock, storage};
+use crate::storage::{self, Attempt};
+use crate::{bindings, clock};
 
 const WEBHOOK: &str = "webhook";
+/// The queue's `max_retries` (wrangler.toml) plus the first delivery.
+const MAX_ATTEMPTS: u32 = 6;
+const RETRY_DELAY_SECONDS: u32 = 2;
 
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
     let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
@@ -46,39 +50,48 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
         message.ack();
         return;
     };
-    match storage::already_delivered(db, &case_id, WEBHOOK).await {
-        Ok(true) => {
-            message.ack();
-            return;
-        }
-        Ok(false) => {}
+    let prior = match storage::delivery_state(db, &case_id, WEBHOOK).await {
+        Ok(state) => state,
         Err(e) => {
             worker::console_error!("D1 unavailable in consumer: {e}");
             message.retry();
             return;
         }
+    };
+    if matches!(prior.as_deref(), Some("delivered" | "failed")) {
+        // Delivered already (a redelivery), or given up on (agents see it as failed).
+        message.ack();
+        return;
     }
-    let outcome = post_json(webhook, message.body()).await;
-    let failed = outcome.is_err();
-    if let Err(e) = &outcome {
-        worker::console_warn!("webhook delivery of case {case_id} failed: {e}");
-    }
+    let attempt = match post_json(webhook, message.body()).await {
+        Ok(()) => Attempt::Delivered,
+        Err(e) => {
+            worker::console_warn!("webhook delivery of case {case_id} failed: {e}");
+            let made = storage::delivery_attempts(db, &case_id, WEBHOOK)
+                .await
+                .unwrap_or(0);
+            if made + 1 >= MAX_ATTEMPTS {
+                Attempt::GaveUp(e)
+            } else {
+                Attempt::Failing(e)
+            }
+        }
+    };
     if let Err(e) =
-        storage::record_delivery(db, &case_id, WEBHOOK, outcome, &clock::now_rfc3339()).await
+        storage::record_delivery(db, &case_id, WEBHOOK, &attempt, &clock::now_rfc3339()).await
     {
         worker::console_error!("could not record delivery of case {case_id}: {e}");
     }
-    if failed {
-        message.retry_with_options(
+    match attempt {
+        Attempt::Delivered => message.ack(),
+        // On its last attempt the queue moves the message to the dead-letter queue.
+        Attempt::Failing(_) | Attempt::GaveUp(_) => message.retry_with_options(
             &QueueRetryOptionsBuilder::new()
-                .with_delay_seconds(2)
+                .with_delay_seconds(RETRY_DELAY_SECONDS)
                 .build(),
-        );
-    } else {
-        message.ack();
+        ),
     }
 }
-
 async fn post_json(webhook: &Webhook, json: &str) -> Result<(), String> {
     let headers = Headers::new();
     match &webhook.secret {

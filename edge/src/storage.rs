@@ -299,34 +299,45 @@ pub async fn submit_context(
     })
 }
 
-/// Whether `channel` already received this case (a redelivered message must not notify twice).
-pub async fn already_delivered(
+/// Where delivery of this case to `channel` stands: `delivered`, `failing`, `failed`, or
+/// `None` before the first attempt.
+pub async fn delivery_state(
     db: &D1Database,
     case_id: &str,
     channel: &str,
-) -> worker::Result<bool> {
-    let state: Option<String> = query!(
+) -> worker::Result<Option<String>> {
+    query!(
         db,
         "SELECT state FROM deliveries WHERE case_id = ?1 AND channel = ?2",
         case_id,
         channel
     )?
     .first(Some("state"))
-    .await?;
-    Ok(state.as_deref() == Some("delivered"))
+    .await
 }
 
-/// Records one delivery attempt; on success the case leaves the outbox.
+/// What one delivery attempt came to.
+pub enum Attempt {
+    Delivered,
+    /// Failed; the queue will try again.
+    Failing(String),
+    /// Failed for the last time: the channel is marked failed for this case.
+    GaveUp(String),
+}
+
+/// Records one delivery attempt. A delivered case leaves the outbox; a case that gave up
+/// is marked failed for agents to see.
 pub async fn record_delivery(
     db: &D1Database,
     case_id: &str,
     channel: &str,
-    outcome: Result<(), String>,
+    attempt: &Attempt,
     at: &str,
 ) -> worker::Result<()> {
-    let (state, error) = match &outcome {
-        Ok(()) => ("delivered", None),
-        Err(e) => ("failing", Some(e.as_str())),
+    let (state, error, case_state) = match attempt {
+        Attempt::Delivered => ("delivered", None, Some("delivered")),
+        Attempt::Failing(e) => ("failing", Some(e.as_str()), None),
+        Attempt::GaveUp(e) => ("failed", Some(e.as_str()), Some("failed")),
     };
     let mut statements = vec![query!(
         db,
@@ -341,15 +352,33 @@ pub async fn record_delivery(
         error,
         at
     )?];
-    if outcome.is_ok() {
+    if let Some(case_state) = case_state {
         statements.push(query!(
             db,
-            "UPDATE cases SET notify_state = 'delivered' WHERE id = ?1",
-            case_id
+            "UPDATE cases SET notify_state = ?2 WHERE id = ?1",
+            case_id,
+            case_state
         )?);
     }
     db.batch(statements).await?;
     Ok(())
+}
+
+/// Attempts made so far to deliver this case to `channel`.
+pub async fn delivery_attempts(
+    db: &D1Database,
+    case_id: &str,
+    channel: &str,
+) -> worker::Result<u32> {
+    let attempts: Option<u32> = query!(
+        db,
+        "SELECT attempts FROM deliveries WHERE case_id = ?1 AND channel = ?2",
+        case_id,
+        channel
+    )?
+    .first(Some("attempts"))
+    .await?;
+    Ok(attempts.unwrap_or(0))
 }
 
 /// Notes that the case's notification is on the queue (best effort: the sweep covers a

@@ -25,6 +25,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
     a_second_complaint_about_the_same_order_is_raised_to_high(&edge, &http).await;
     a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(&edge, &webhook).await;
+    a_webhook_that_never_recovers_leaves_the_case_marked_failed(&edge, &webhook, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
 }
@@ -359,6 +360,37 @@ async fn a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(
     edge.run_scheduled().await;
     let again = webhook.settle_for(reference, Duration::from_secs(3)).await;
     assert_eq!(again.len(), 1, "a delivered case is not swept again");
+}
+
+async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+    http: &reqwest::Client,
+) {
+    let refused_before = webhook.refused();
+    webhook.refuse_next(usize::MAX);
+    let submission = json!({
+        "store_id": "demo-store", "order_number": "F-9", "email": "down@example.com",
+        "description": "The drawer handle came off on the first day.", "resolution": "repair",
+    });
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
+    assert_eq!(status, 201, "{receipt}");
+    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+    let state_query = format!(
+        "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
+         WHERE c.reference = '{reference}'"
+    );
+    let failed = redress_e2e::eventually(Duration::from_secs(90), || {
+        let rows = edge.query(&state_query);
+        async move { rows.first().filter(|r| r["state"] == "failed").cloned() }
+    })
+    .await;
+    webhook.refuse_next(0);
+    let row = failed.unwrap_or_else(|| panic!("never marked failed\n{}", edge.log_tail()));
+    assert_eq!(row["attempts"], 6, "one delivery and five retries");
+    assert_eq!(row["notify_state"], "failed");
+    assert_eq!(webhook.refused() - refused_before, 6);
+    assert!(webhook.notifications_for(&reference).is_empty());
 }
 
 async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &reqwest::Client) {
