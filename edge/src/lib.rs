@@ -49,6 +49,11 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(n) => worker::console_log!("outbox: re-enqueued {n} stranded case(s)"),
         Err(e) => worker::console_error!("outbox sweep failed: {e}"),
     }
+    match outbox::escalate(&env).await {
+        Ok(0) => {}
+        Ok(n) => worker::console_log!("escalated {n} case(s) nearing their deadline"),
+        Err(e) => worker::console_error!("escalation failed: {e}"),
+    }
 }
 
 #[event(queue)]

@@ -45,12 +45,13 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
         return;
     };
     let case_id = notification.case.id.as_str().to_owned();
+    let event = notification.event.as_str();
     let Some(webhook) = webhook else {
         // No channel configured: nothing to deliver; the case stays visible to agents.
         message.ack();
         return;
     };
-    let prior = match storage::delivery_state(db, &case_id, WEBHOOK).await {
+    let prior = match storage::delivery_state(db, &case_id, event, WEBHOOK).await {
         Ok(state) => state,
         Err(e) => {
             worker::console_error!("D1 unavailable in consumer: {e}");
@@ -67,7 +68,7 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
         Ok(()) => Attempt::Delivered,
         Err(e) => {
             worker::console_warn!("webhook delivery of case {case_id} failed: {e}");
-            let made = storage::delivery_attempts(db, &case_id, WEBHOOK)
+            let made = storage::delivery_attempts(db, &case_id, event, WEBHOOK)
                 .await
                 .unwrap_or(0);
             if made + 1 >= MAX_ATTEMPTS {
@@ -77,8 +78,15 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
             }
         }
     };
-    if let Err(e) =
-        storage::record_delivery(db, &case_id, WEBHOOK, &attempt, &clock::now_rfc3339()).await
+    if let Err(e) = storage::record_delivery(
+        db,
+        &case_id,
+        event,
+        WEBHOOK,
+        &attempt,
+        &clock::now_rfc3339(),
+    )
+    .await
     {
         worker::console_error!("could not record delivery of case {case_id}: {e}");
     }

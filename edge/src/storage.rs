@@ -2,6 +2,7 @@
 //! transaction: a case is never stored without its evidence rows.
 
 use redress_shared::deadline::ResponsePolicy;
+use redress_shared::CaseNotification;
 use redress_shared::{
     ApiError, Case, CaseEvidence, CaseReceipt, ErrorCode, EvidenceKind, UploadToken,
 };
@@ -304,12 +305,14 @@ pub async fn submit_context(
 pub async fn delivery_state(
     db: &D1Database,
     case_id: &str,
+    event: &str,
     channel: &str,
 ) -> worker::Result<Option<String>> {
     query!(
         db,
-        "SELECT state FROM deliveries WHERE case_id = ?1 AND channel = ?2",
+        "SELECT state FROM deliveries WHERE case_id = ?1 AND event = ?2 AND channel = ?3",
         case_id,
+        event,
         channel
     )?
     .first(Some("state"))
@@ -330,23 +333,29 @@ pub enum Attempt {
 pub async fn record_delivery(
     db: &D1Database,
     case_id: &str,
+    event: &str,
     channel: &str,
     attempt: &Attempt,
     at: &str,
 ) -> worker::Result<()> {
-    let (state, error, case_state) = match attempt {
+    let (state, error, mut case_state) = match attempt {
         Attempt::Delivered => ("delivered", None, Some("delivered")),
         Attempt::Failing(e) => ("failing", Some(e.as_str()), None),
         Attempt::GaveUp(e) => ("failed", Some(e.as_str()), Some("failed")),
     };
+    // The outbox tracks the announcement of a case; later events do not move it.
+    if event != CaseNotification::CASE_CREATED {
+        case_state = None;
+    }
     let mut statements = vec![query!(
         db,
-        "INSERT INTO deliveries (case_id, channel, state, attempts, last_error, updated_at)
-         VALUES (?1, ?2, ?3, 1, ?4, ?5)
-         ON CONFLICT (case_id, channel) DO UPDATE
+        "INSERT INTO deliveries (case_id, event, channel, state, attempts, last_error, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+         ON CONFLICT (case_id, event, channel) DO UPDATE
            SET state = excluded.state, attempts = deliveries.attempts + 1,
                last_error = excluded.last_error, updated_at = excluded.updated_at",
         case_id,
+        event,
         channel,
         state,
         error,
@@ -364,16 +373,18 @@ pub async fn record_delivery(
     Ok(())
 }
 
-/// Attempts made so far to deliver this case to `channel`.
+/// Attempts made so far to deliver this event of the case to `channel`.
 pub async fn delivery_attempts(
     db: &D1Database,
     case_id: &str,
+    event: &str,
     channel: &str,
 ) -> worker::Result<u32> {
     let attempts: Option<u32> = query!(
         db,
-        "SELECT attempts FROM deliveries WHERE case_id = ?1 AND channel = ?2",
+        "SELECT attempts FROM deliveries WHERE case_id = ?1 AND event = ?2 AND channel = ?3",
         case_id,
+        event,
         channel
     )?
     .first(Some("attempts"))
@@ -456,4 +467,41 @@ pub async fn load_case(db: &D1Database, case_id: &str) -> worker::Result<Option<
     serde_json::from_value(row)
         .map(Some)
         .map_err(|e| worker::Error::RustError(format!("stored case {case_id} unreadable: {e}")))
+}
+
+/// Open cases due before `due_before` that were not escalated yet.
+pub async fn cases_to_escalate(
+    db: &D1Database,
+    due_before: &str,
+    limit: u32,
+) -> worker::Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows = query!(
+        db,
+        "SELECT id FROM cases
+         WHERE escalated_at IS NULL AND respond_by != '' AND respond_by < ?1
+           AND status IN ('new', 'in_progress')
+         ORDER BY respond_by LIMIT ?2",
+        due_before,
+        limit
+    )?
+    .all()
+    .await?
+    .results::<Row>()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+pub async fn mark_escalated(db: &D1Database, case_id: &str, at: &str) -> worker::Result<()> {
+    query!(
+        db,
+        "UPDATE cases SET escalated_at = ?2 WHERE id = ?1",
+        case_id,
+        at
+    )?
+    .run()
+    .await?;
+    Ok(())
 }

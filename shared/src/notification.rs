@@ -7,17 +7,26 @@ use crate::case::Case;
 /// What a store's channels receive about a new case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseNotification {
-    /// Always `case.created` for now; more events come with the agents' workflow.
+    /// `case.created` when a case is filed, `case.escalated` when its deadline nears
+    /// with no answer yet.
     pub event: String,
     pub case: Case,
 }
 
 impl CaseNotification {
     pub const CASE_CREATED: &'static str = "case.created";
+    pub const CASE_ESCALATED: &'static str = "case.escalated";
 
     pub fn created(case: Case) -> CaseNotification {
         CaseNotification {
             event: Self::CASE_CREATED.to_owned(),
+            case,
+        }
+    }
+
+    pub fn escalated(case: Case) -> CaseNotification {
+        CaseNotification {
+            event: Self::CASE_ESCALATED.to_owned(),
             case,
         }
     }

@@ -114,9 +114,19 @@ impl WebhookReceiver {
     /// Waits for the first notification about `reference`, then a little longer so
     /// that a duplicate would have arrived too.
     pub async fn settle_for(&self, reference: &str, limit: Duration) -> Vec<Value> {
+        self.settle_for_at_least(reference, 1, limit).await
+    }
+
+    /// Waits for `count` notifications about `reference`, then a little longer so that
+    /// one too many would have arrived too.
+    pub async fn settle_for_at_least(
+        &self,
+        reference: &str,
+        count: usize,
+        limit: Duration,
+    ) -> Vec<Value> {
         crate::eventually(limit, || async {
-            let got = self.notifications_for(reference);
-            (!got.is_empty()).then_some(())
+            (self.notifications_for(reference).len() >= count).then_some(())
         })
         .await;
         tokio::time::sleep(Duration::from_secs(2)).await;

@@ -25,6 +25,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
     a_second_complaint_about_the_same_order_is_raised_to_high(&edge, &http).await;
     a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(&edge, &webhook).await;
+    a_case_nearing_its_deadline_is_escalated_once(&edge, &webhook, &http).await;
     a_webhook_that_never_recovers_leaves_the_case_marked_failed(&edge, &webhook, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
@@ -360,6 +361,43 @@ async fn a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(
     edge.run_scheduled().await;
     let again = webhook.settle_for(reference, Duration::from_secs(3)).await;
     assert_eq!(again.len(), 1, "a delivered case is not swept again");
+}
+
+async fn a_case_nearing_its_deadline_is_escalated_once(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+    http: &reqwest::Client,
+) {
+    let submission = json!({
+        "store_id": "demo-store", "order_number": "G-12", "email": "late@example.com",
+        "description": "The blender jar arrived cracked.", "resolution": "replacement",
+    });
+    let (_, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
+    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+    webhook
+        .settle_for(&reference, Duration::from_secs(30))
+        .await;
+    // Nobody answered and the deadline is now 30 minutes away.
+    edge.execute(&format!(
+        "UPDATE cases SET respond_by = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+30 minutes')
+         WHERE reference = '{reference}'"
+    ));
+    edge.run_scheduled().await;
+    edge.run_scheduled().await;
+    let events: Vec<Value> = webhook
+        .settle_for_at_least(&reference, 2, Duration::from_secs(30))
+        .await
+        .into_iter()
+        .map(|n| n["event"].clone())
+        .collect();
+    assert_eq!(events, [json!("case.created"), json!("case.escalated")]);
+    let escalated = edge.query(&format!(
+        "SELECT escalated_at FROM cases WHERE reference = '{reference}'"
+    ));
+    assert!(
+        escalated[0]["escalated_at"].is_string(),
+        "the escalation is recorded on the case"
+    );
 }
 
 async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
