@@ -8,6 +8,7 @@ const EVIDENCE: &str = "EVIDENCE";
 const NOTIFICATIONS: &str = "NOTIFICATIONS";
 const WEBHOOK_URL: &str = "WEBHOOK_URL";
 const WEBHOOK_SECRET: &str = "WEBHOOK_SECRET";
+const CHAT_WEBHOOK_URL: &str = "CHAT_WEBHOOK_URL";
 const HIGH_VALUE_ORDER: &str = "HIGH_VALUE_ORDER_MINOR";
 
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
@@ -30,6 +31,11 @@ pub fn webhook_url(env: &Env) -> Option<String> {
 /// The key that signs webhook deliveries; set it with `wrangler secret put WEBHOOK_SECRET`.
 pub fn webhook_secret(env: &Env) -> Option<String> {
     secret_or_var(env, WEBHOOK_SECRET)
+}
+
+/// A Slack-compatible incoming webhook for the store's team chat.
+pub fn chat_webhook_url(env: &Env) -> Option<String> {
+    secret_or_var(env, CHAT_WEBHOOK_URL)
 }
 
 fn secret_or_var(env: &Env, name: &str) -> Option<String> {

@@ -1,76 +1,133 @@
-//! The queue consumer: forwards each new case to the store's webhook, once.
+//! The queue consumer: forwards each case event to the store's channels, once each.
 //!
-//! Queues deliver at least once; the `deliveries` table makes it once in effect. A
-//! failed delivery is retried with backoff by the queue, and its attempts are kept in
-//! D1 because the `worker` crate does not expose the message's attempt count.
+//! Channels: a generic webhook (the event's JSON, signed) and a chat webhook
+//! (Slack-compatible, shopper text never parsed as markup). Queues deliver at least
+//! once; the `deliveries` table (per case, event and channel) makes it once in effect.
+//! A failed channel is retried with backoff by the queue while the others are left
+//! alone; attempts are kept in D1 because the `worker` crate does not expose the
+//! message's attempt count.
 
+use redress_shared::chat_message::ChatMessage;
 use redress_shared::{webhook_signature, CaseNotification};
 use worker::{
-    Env, Fetch, Headers, Message, MessageBatch, Method, QueueRetryOptionsBuilder, Request,
-    RequestInit,
+    D1Database, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
+    QueueRetryOptionsBuilder, Request, RequestInit,
 };
 
 use crate::storage::{self, Attempt};
 use crate::{bindings, clock};
 
-const WEBHOOK: &str = "webhook";
 /// The queue's `max_retries` (wrangler.toml) plus the first delivery.
 const MAX_ATTEMPTS: u32 = 6;
 const RETRY_DELAY_SECONDS: u32 = 2;
 
+/// A place a store's notifications go.
+enum Channel {
+    /// The event's JSON, signed with `Redress-Signature` when a secret is set.
+    Webhook { url: String, secret: Option<String> },
+    /// A Slack-compatible incoming webhook.
+    Chat { url: String },
+}
+
+impl Channel {
+    fn name(&self) -> &'static str {
+        match self {
+            Channel::Webhook { .. } => "webhook",
+            Channel::Chat { .. } => "chat",
+        }
+    }
+}
+
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
     let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
-    let webhook = bindings::webhook_url(env).map(|url| Webhook {
-        url,
-        secret: bindings::webhook_secret(env),
-    });
+    let mut channels = Vec::new();
+    if let Some(url) = bindings::webhook_url(env) {
+        let secret = bindings::webhook_secret(env);
+        channels.push(Channel::Webhook { url, secret });
+    }
+    if let Some(url) = bindings::chat_webhook_url(env) {
+        channels.push(Channel::Chat { url });
+    }
     for message in batch.messages()? {
-        handle(&message, &db, webhook.as_ref()).await;
+        handle(&message, &db, &channels).await;
     }
     Ok(())
 }
 
-/// Where a store's notifications go, and the key that signs them.
-struct Webhook {
-    url: String,
-    secret: Option<String>,
-}
-
-async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Option<&Webhook>) {
-    use worker::MessageExt;
+async fn handle(message: &Message<String>, db: &D1Database, channels: &[Channel]) {
     let Ok(notification) = serde_json::from_str::<CaseNotification>(message.body()) else {
         // Not ours: retrying cannot help, and a poison message must not block the queue.
         worker::console_error!("dropping an unreadable notification message");
         message.ack();
         return;
     };
-    let case_id = notification.case.id.as_str().to_owned();
-    let event = notification.event.as_str();
-    let Some(webhook) = webhook else {
-        // No channel configured: nothing to deliver; the case stays visible to agents.
-        message.ack();
-        return;
-    };
-    let prior = match storage::delivery_state(db, &case_id, event, WEBHOOK).await {
-        Ok(state) => state,
-        Err(e) => {
-            worker::console_error!("D1 unavailable in consumer: {e}");
-            message.retry();
-            return;
+    if channels.is_empty() {
+        // Nothing to deliver to: the case leaves the outbox and stays visible to agents.
+        if notification.event == CaseNotification::CASE_CREATED {
+            let case_id = notification.case.id.as_str();
+            if let Err(e) = storage::set_notify_state(db, case_id, "no_channel").await {
+                worker::console_error!("could not close the outbox for case {case_id}: {e}");
+            }
         }
-    };
-    if matches!(prior.as_deref(), Some("delivered" | "failed")) {
-        // Delivered already (a redelivery), or given up on (agents see it as failed).
         message.ack();
         return;
     }
-    let attempt = match post_json(webhook, message.body()).await {
+    let mut retry = false;
+    for channel in channels {
+        match deliver(db, channel, &notification, message.body()).await {
+            Ok(Attempt::Delivered) => {}
+            Ok(Attempt::Failing(_) | Attempt::GaveUp(_)) => retry = true,
+            Err(e) => {
+                worker::console_error!("D1 unavailable in consumer: {e}");
+                retry = true;
+            }
+        }
+    }
+    if retry {
+        // On its last attempt the queue moves the message to the dead-letter queue.
+        message.retry_with_options(
+            &QueueRetryOptionsBuilder::new()
+                .with_delay_seconds(RETRY_DELAY_SECONDS)
+                .build(),
+        );
+    } else {
+        message.ack();
+    }
+}
+
+/// One channel's delivery of one event, unless it was delivered or given up already.
+async fn deliver(
+    db: &D1Database,
+    channel: &Channel,
+    notification: &CaseNotification,
+    json: &str,
+) -> worker::Result<Attempt> {
+    let case_id = notification.case.id.as_str();
+    let event = notification.event.as_str();
+    let name = channel.name();
+    match storage::delivery_state(db, case_id, event, name)
+        .await?
+        .as_deref()
+    {
+        Some("delivered") => return Ok(Attempt::Delivered),
+        // Given up on: agents see the channel as failed; nothing more to send.
+        Some("failed") => return Ok(Attempt::Delivered),
+        _ => {}
+    }
+    let outcome = match channel {
+        Channel::Webhook { url, secret } => post(url, json, secret.as_deref()).await,
+        Channel::Chat { url } => {
+            let chat = ChatMessage::for_case(event, &notification.case);
+            let body = serde_json::to_string(&chat)
+                .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            post(url, &body, None).await
+        }
+    };
+    let attempt = match outcome {
         Ok(()) => Attempt::Delivered,
         Err(e) => {
-            worker::console_warn!("webhook delivery of case {case_id} failed: {e}");
-            let made = storage::delivery_attempts(db, &case_id, event, WEBHOOK)
-                .await
-                .unwrap_or(0);
+            worker::console_warn!("{name} delivery of {event} for case {case_id} failed: {e}");
+            let made = storage::delivery_attempts(db, case_id, event, name).await?;
             if made + 1 >= MAX_ATTEMPTS {
                 Attempt::GaveUp(e)
             } else {
@@ -78,39 +135,19 @@ async fn handle(message: &Message<String>, db: &worker::D1Database, webhook: Opt
             }
         }
     };
-    if let Err(e) = storage::record_delivery(
-        db,
-        &case_id,
-        event,
-        WEBHOOK,
-        &attempt,
-        &clock::now_rfc3339(),
-    )
-    .await
-    {
-        worker::console_error!("could not record delivery of case {case_id}: {e}");
-    }
-    match attempt {
-        Attempt::Delivered => message.ack(),
-        // On its last attempt the queue moves the message to the dead-letter queue.
-        Attempt::Failing(_) | Attempt::GaveUp(_) => message.retry_with_options(
-            &QueueRetryOptionsBuilder::new()
-                .with_delay_seconds(RETRY_DELAY_SECONDS)
-                .build(),
-        ),
-    }
+    storage::record_delivery(db, case_id, event, name, &attempt, &clock::now_rfc3339()).await?;
+    Ok(attempt)
 }
-async fn post_json(webhook: &Webhook, json: &str) -> Result<(), String> {
+
+/// POSTs JSON, signed when a secret is given; any 2xx is an acknowledgement.
+async fn post(url: &str, json: &str, secret: Option<&str>) -> Result<(), String> {
     let headers = Headers::new();
-    match &webhook.secret {
-        Some(secret) => {
-            let now = (js_sys::Date::now() / 1000.0) as u64;
-            let signature = webhook_signature::sign(secret.as_bytes(), now, json.as_bytes());
-            headers
-                .set(webhook_signature::HEADER, &signature)
-                .map_err(|e| e.to_string())?;
-        }
-        None => worker::console_warn!("WEBHOOK_SECRET is not set: delivering unsigned"),
+    if let Some(secret) = secret {
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let signature = webhook_signature::sign(secret.as_bytes(), now, json.as_bytes());
+        headers
+            .set(webhook_signature::HEADER, &signature)
+            .map_err(|e| e.to_string())?;
     }
     headers
         .set("Content-Type", "application/json")
@@ -122,13 +159,13 @@ async fn post_json(webhook: &Webhook, json: &str) -> Result<(), String> {
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_body(Some(json.into()));
-    let request = Request::new_with_init(&webhook.url, &init).map_err(|e| e.to_string())?;
+    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
     let response = Fetch::Request(request)
         .send()
         .await
         .map_err(|e| e.to_string())?;
     match response.status_code() {
         200..=299 => Ok(()),
-        status => Err(format!("webhook answered {status}")),
+        status => Err(format!("answered {status}")),
     }
 }

@@ -392,6 +392,19 @@ pub async fn delivery_attempts(
     Ok(attempts.unwrap_or(0))
 }
 
+/// Closes (or reopens) the outbox for a case: `pending`, `delivered`, `failed`, `no_channel`.
+pub async fn set_notify_state(db: &D1Database, case_id: &str, state: &str) -> worker::Result<()> {
+    query!(
+        db,
+        "UPDATE cases SET notify_state = ?2 WHERE id = ?1",
+        case_id,
+        state
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
 /// Notes that the case's notification is on the queue (best effort: the sweep covers a
 /// failure here too).
 pub async fn mark_enqueued(db: &D1Database, case_id: &str, at: &str) -> worker::Result<()> {

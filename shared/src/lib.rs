@@ -7,6 +7,7 @@
 pub mod api_error;
 pub mod case;
 pub mod categorize;
+pub mod chat_message;
 pub mod complaint;
 pub mod deadline;
 pub mod evidence;

@@ -25,7 +25,7 @@ impl Edge {
 
     /// Applies the migrations to fresh state and starts `wrangler dev` with the given
     /// webhook. The first start also builds the worker, which can take minutes.
-    pub async fn start(webhook_url: &str) -> Edge {
+    pub async fn start(webhook_url: &str, chat_url: &str) -> Edge {
         let state = tempfile::Builder::new()
             .prefix("redress-e2e-")
             .tempdir()
@@ -56,6 +56,8 @@ impl Edge {
             &format!("WEBHOOK_URL:{webhook_url}"),
             "--var",
             &format!("WEBHOOK_SECRET:{}", Edge::WEBHOOK_SECRET),
+            "--var",
+            &format!("CHAT_WEBHOOK_URL:{chat_url}"),
             "--log-level",
             "warn",
             "--show-interactive-dev-session=false",

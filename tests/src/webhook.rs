@@ -7,9 +7,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+const CHAT_PATH: &str = "/hooks/chat";
+
 /// One acknowledged delivery, as it arrived.
 #[derive(Debug, Clone)]
 pub struct Delivery {
+    /// The path it was POSTed to (`/hooks/redress`, `/hooks/chat`).
+    pub path: String,
     pub json: Value,
     pub body: String,
     pub signature: Option<String>,
@@ -41,9 +45,11 @@ impl WebhookReceiver {
                 for mut request in server.incoming_requests() {
                     let mut body = String::new();
                     let _ = request.as_reader().read_to_string(&mut body);
-                    let refuse = refuse_next
-                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                        .is_ok();
+                    // Outages are the store's webhook's; the chat endpoint stays up.
+                    let refuse = request.url() != CHAT_PATH
+                        && refuse_next
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok();
                     if refuse {
                         refused.fetch_add(1, Ordering::SeqCst);
                         let _ = request.respond(tiny_http::Response::empty(503));
@@ -55,7 +61,9 @@ impl WebhookReceiver {
                             .iter()
                             .find(|h| h.field.equiv(redress_shared::webhook_signature::HEADER))
                             .map(|h| h.value.as_str().to_owned());
+                        let path = request.url().to_owned();
                         received.lock().expect("receiver lock").push(Delivery {
+                            path,
                             json,
                             body,
                             signature,
@@ -79,7 +87,23 @@ impl WebhookReceiver {
         &self.url
     }
 
-    /// Answers the next `n` deliveries with 503, as an endpoint that is down.
+    /// A second endpoint on the same receiver, playing the store's team chat.
+    pub fn chat_url(&self) -> String {
+        self.url.replace("/hooks/redress", CHAT_PATH)
+    }
+
+    /// Chat messages received so far that mention `text`.
+    pub fn chat_messages_mentioning(&self, text: &str) -> Vec<Value> {
+        self.received
+            .lock()
+            .expect("receiver lock")
+            .iter()
+            .filter(|d| d.path == CHAT_PATH && d.body.contains(text))
+            .map(|d| d.json.clone())
+            .collect()
+    }
+
+    /// Answers the next `n` webhook deliveries with 503, as an endpoint that is down.
     pub fn refuse_next(&self, n: usize) {
         self.refuse_next.store(n, Ordering::SeqCst);
     }

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     let webhook = WebhookReceiver::start();
-    let edge = Edge::start(webhook.url()).await;
+    let edge = Edge::start(webhook.url(), &webhook.chat_url()).await;
     let http = reqwest::Client::new();
 
     a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(&edge, &webhook)
@@ -26,6 +26,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     a_second_complaint_about_the_same_order_is_raised_to_high(&edge, &http).await;
     a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(&edge, &webhook).await;
     a_case_nearing_its_deadline_is_escalated_once(&edge, &webhook, &http).await;
+    the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(&edge, &webhook, &http).await;
     a_webhook_that_never_recovers_leaves_the_case_marked_failed(&edge, &webhook, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
@@ -290,7 +291,7 @@ async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
     );
     let rows = edge.query(&format!(
         "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
-         WHERE c.reference = '{reference}'"
+         WHERE c.reference = '{reference}' AND d.channel = 'webhook'"
     ));
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["state"], "delivered");
@@ -400,6 +401,35 @@ async fn a_case_nearing_its_deadline_is_escalated_once(
     );
 }
 
+async fn the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+    http: &reqwest::Client,
+) {
+    let hostile = "<!channel> my lamp arrived broken, see <https://evil.example|this> *now*";
+    let submission = json!({
+        "store_id": "demo-store", "order_number": "H-1", "email": "chat@example.com",
+        "description": hostile, "resolution": "replacement",
+    });
+    let (_, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
+    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+    let messages = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let found = webhook.chat_messages_mentioning(&reference);
+        (!found.is_empty()).then_some(found)
+    })
+    .await
+    .unwrap_or_else(|| panic!("no chat message for {reference}\n{}", edge.log_tail()));
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert!(!message["text"].as_str().unwrap_or("").contains("channel"));
+    assert_eq!(message["blocks"][1]["text"]["type"], "plain_text");
+    assert!(message["blocks"][1]["text"]["text"]
+        .as_str()
+        .unwrap_or("")
+        .contains(hostile));
+    assert_eq!(message["unfurl_links"], false);
+}
+
 async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
     edge: &Edge,
     webhook: &WebhookReceiver,
@@ -416,7 +446,7 @@ async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
     let reference = receipt["reference"].as_str().expect("reference").to_owned();
     let state_query = format!(
         "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
-         WHERE c.reference = '{reference}'"
+         WHERE c.reference = '{reference}' AND d.channel = 'webhook'"
     );
     let failed = redress_e2e::eventually(Duration::from_secs(90), || {
         let rows = edge.query(&state_query);

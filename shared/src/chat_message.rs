@@ -1,0 +1,157 @@
+//! A case as a chat message, in the Slack-compatible incoming-webhook format (Slack,
+//! Mattermost, Rocket.Chat and others accept it).
+//!
+//! Nothing the shopper wrote can become markup, a link or a mention: it only ever
+//! appears in `plain_text` blocks, which chat apps do not parse, and the fallback `text`
+//! (shown in notifications) holds only what Redress itself wrote, escaped all the same.
+
+use serde::Serialize;
+
+use crate::case::Case;
+
+/// A `plain_text` block may hold 3,000 characters; leave room for an ellipsis.
+const MAX_PLAIN_TEXT: usize = 2900;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChatMessage {
+    /// The notification preview: Redress's own words only.
+    pub text: String,
+    pub blocks: Vec<Block>,
+    pub unfurl_links: bool,
+    pub unfurl_media: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: TextObject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextObject {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: String,
+}
+
+impl ChatMessage {
+    /// The message for `event` (`case.created`, `case.escalated`) about `case`.
+    pub fn for_case(event: &str, case: &Case) -> ChatMessage {
+        let verdict = &case.classification.assessment;
+        let headline = match event {
+            "case.escalated" => "Deadline near, no answer yet",
+            _ => "New case",
+        };
+        let text = escape(&format!(
+            "{headline}: {} · {} · {} priority · answer by {}",
+            case.reference.as_str(),
+            verdict.category.code(),
+            verdict.priority.code(),
+            case.respond_by,
+        ));
+        let shopper = format!(
+            "Order {} · {}\n{}",
+            case.details.order_number,
+            case.details.email,
+            truncate(&case.details.description, MAX_PLAIN_TEXT),
+        );
+        ChatMessage {
+            text: text.clone(),
+            blocks: vec![
+                Block {
+                    kind: "section",
+                    text: TextObject {
+                        kind: "mrkdwn",
+                        text,
+                    },
+                },
+                Block {
+                    kind: "section",
+                    text: TextObject {
+                        kind: "plain_text",
+                        text: shopper,
+                    },
+                },
+            ],
+            unfurl_links: false,
+            unfurl_media: false,
+        }
+    }
+}
+
+/// Slack's three control characters in `mrkdwn` text.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(all(test, feature = "embedded-lexicon"))]
+mod tests {
+    use super::*;
+    use crate::case::{CaseId, CaseReference, CaseStatus};
+    use crate::categorize::{assess, Classification};
+    use crate::complaint::{ComplaintDetails, Resolution};
+
+    fn case(order_number: &str, description: &str) -> Case {
+        Case {
+            id: CaseId::from_random([3; 16]),
+            reference: CaseReference::from_random([4; 8]),
+            status: CaseStatus::New,
+            details: ComplaintDetails {
+                store_id: "demo-store".into(),
+                order_number: order_number.into(),
+                email: "a@example.com".into(),
+                product_id: None,
+                product_url: None,
+                description: description.into(),
+                resolution: Resolution::Replacement,
+                locale: "en".into(),
+                shopper_category: None,
+                order_value: None,
+            },
+            classification: Classification {
+                assessment: assess(description),
+                lang: "en".into(),
+            },
+            evidence: Vec::new(),
+            created_at: "2026-11-23T00:00:00.000Z".into(),
+            respond_by: "2026-11-24T00:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn shopper_text_only_appears_in_plain_text() {
+        let hostile = "<!channel> <https://evil.example|click> *bold* @here & co";
+        let message = ChatMessage::for_case("case.created", &case("<@U123>", hostile));
+        assert!(!message.text.contains("channel"));
+        assert!(!message.text.contains("evil"));
+        assert!(!message.text.contains("U123"));
+        assert_eq!(message.blocks[0].text.kind, "mrkdwn");
+        assert_eq!(message.blocks[1].text.kind, "plain_text");
+        assert!(message.blocks[1].text.text.contains(hostile));
+    }
+
+    #[test]
+    fn our_own_text_is_escaped_and_links_do_not_unfurl() {
+        assert_eq!(escape("a<b>&c"), "a&lt;b&gt;&amp;c");
+        let message = ChatMessage::for_case("case.escalated", &case("A-1", "It arrived broken."));
+        assert!(message.text.starts_with("Deadline near"));
+        assert!(!message.unfurl_links && !message.unfurl_media);
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_to_fit_a_block() {
+        let long = "x".repeat(5000);
+        let message = ChatMessage::for_case("case.created", &case("A-1", &long));
+        assert!(message.blocks[1].text.text.chars().count() <= 3000);
+    }
+}
