@@ -22,19 +22,47 @@ pub fn detect(text: &str) -> &'static str {
     if ideographs < MIN_IDEOGRAPHS && letters < MIN_LETTERS {
         return UNDETERMINED;
     }
-    static DETECTOR: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
-    let detector = DETECTOR
-        .get_or_init(|| Detector::with_allowlist(ALLOWED.iter().map(|(lang, _)| *lang).collect()));
-    match detector.detect(text) {
-        Some(info) if info.confidence() >= MIN_CONFIDENCE || ideographs >= MIN_IDEOGRAPHS => {
-            ALLOWED
-                .iter()
-                .find(|(lang, _)| *lang == info.lang())
-                .map_or(UNDETERMINED, |(_, code)| code)
-        }
-        _ => UNDETERMINED,
+    static ALL: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
+    static CORE: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
+    let all =
+        ALL.get_or_init(|| Detector::with_allowlist(ALLOWED.iter().map(|(l, _)| *l).collect()));
+    let Some(info) = all.detect(text) else {
+        return UNDETERMINED;
+    };
+    if info.confidence() < MIN_CONFIDENCE && ideographs < MIN_IDEOGRAPHS {
+        return UNDETERMINED;
     }
+    // On short text whatlang can hear Danish in English: an uncertain answer outside the
+    // shopping languages we serve most defers to the best of those.
+    let lang = if CORE_LANGS.contains(&info.lang()) || info.is_reliable() {
+        info.lang()
+    } else {
+        let core = CORE.get_or_init(|| Detector::with_allowlist(CORE_LANGS.to_vec()));
+        core.detect_lang(text).unwrap_or(info.lang())
+    };
+    ALLOWED
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map_or(UNDETERMINED, |(_, code)| code)
 }
+
+/// The languages the widget and the lexicon serve first.
+const CORE_LANGS: &[Lang] = &[
+    Lang::Eng,
+    Lang::Cmn,
+    Lang::Spa,
+    Lang::Fra,
+    Lang::Deu,
+    Lang::Por,
+    Lang::Rus,
+    Lang::Jpn,
+    Lang::Kor,
+    Lang::Ara,
+    Lang::Ita,
+    Lang::Tur,
+    Lang::Pol,
+    Lang::Nld,
+];
 
 fn is_ideographic(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
