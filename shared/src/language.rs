@@ -17,6 +17,13 @@ const MIN_CONFIDENCE: f64 = 0.01;
 pub const UNDETERMINED: &str = "und";
 
 pub fn detect(text: &str) -> &'static str {
+    detect_with_hint(text, None)
+}
+
+/// Like [`detect`], with the language the categorizer's cues point to: on text too short
+/// for whatlang to be sure, that hint decides (whatlang hears French in "Three different
+/// agents gave me three different answers").
+pub fn detect_with_hint(text: &str, hint: Option<&str>) -> &'static str {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let ideographs = text.chars().filter(|&c| is_ideographic(c)).count();
     if ideographs < MIN_IDEOGRAPHS && letters < MIN_LETTERS {
@@ -31,6 +38,11 @@ pub fn detect(text: &str) -> &'static str {
     };
     if info.confidence() < MIN_CONFIDENCE && ideographs < MIN_IDEOGRAPHS {
         return UNDETERMINED;
+    }
+    if !info.is_reliable() {
+        if let Some(code) = hint.and_then(|h| ALLOWED.iter().find(|(_, c)| *c == h)) {
+            return code.1;
+        }
     }
     // On short text whatlang can hear Danish in English: an uncertain answer outside the
     // shopping languages we serve most defers to the best of those.

@@ -139,7 +139,10 @@ fn macro_f1(confusion: &BTreeMap<(Category, Category), usize>) -> f64 {
 
 #[cfg(feature = "language")]
 fn detected_language(text: &str) -> Option<&'static str> {
-    Some(redress_shared::language::detect(text))
+    Some(redress_shared::language::detect_with_hint(
+        text,
+        assess(text).cue_language.as_deref(),
+    ))
 }
 
 #[cfg(not(feature = "language"))]

@@ -40,12 +40,17 @@ pub(crate) enum Flag {
 pub(crate) struct Cue {
     /// As written in the lexicon, for the signals shown to agents.
     pub phrase: String,
+    /// The ISO 639-1 code of the lexicon section the cue is listed in.
+    pub lang: Option<LangCode>,
     pattern: String,
     word_start: bool,
     word_end: bool,
     pub target: Target,
     pub weight: f32,
 }
+
+/// A two-letter language code from a section header.
+pub(crate) type LangCode = [u8; 2];
 
 /// A parsed cue lexicon, ready to match.
 pub struct Lexicon {
@@ -92,15 +97,30 @@ impl std::hash::Hasher for CharHash {
 }
 
 /// A line of the lexicon that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LexiconError {
     pub line: usize,
-    pub reason: String,
+    pub fault: LexiconFault,
+}
+
+/// What is wrong with a lexicon line. An enum, not text, so the widget (which only needs
+/// "unreadable") ships no messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LexiconFault {
+    /// Not `target<TAB>weight<TAB>cues`.
+    MissingFields,
+    UnknownTarget,
+    BadWeight,
 }
 
 impl std::fmt::Display for LexiconError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cues.tsv line {}: {}", self.line, self.reason)
+        let what = match self.fault {
+            LexiconFault::MissingFields => "expected target, weight and cues",
+            LexiconFault::UnknownTarget => "unknown target",
+            LexiconFault::BadWeight => "bad weight",
+        };
+        write!(f, "cues.tsv line {}: {what}", self.line)
     }
 }
 
@@ -118,26 +138,27 @@ impl Lexicon {
     pub fn parse(source: &str) -> Result<Lexicon, LexiconError> {
         let mut cues: Vec<Cue> = Vec::new();
         let mut by_prefix: HashMap<(char, char), Vec<u32>, CharPairHasher> = HashMap::default();
+        let mut section: Option<LangCode> = None;
         for (n, line) in source.lines().enumerate() {
+            if let Some(header) = line.strip_prefix("## ") {
+                section = header.as_bytes().get(..2).and_then(|c| c.try_into().ok());
+                continue;
+            }
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
-            let error = |reason: String| LexiconError {
-                line: n + 1,
-                reason,
-            };
+            let error = |fault| LexiconError { line: n + 1, fault };
             let mut fields = line.split('\t');
             let (Some(target), Some(weight), Some(phrases)) =
                 (fields.next(), fields.next(), fields.next())
             else {
-                return Err(error("expected target, weight and cues".to_owned()));
+                return Err(error(LexiconFault::MissingFields));
             };
-            let target =
-                parse_target(target).ok_or_else(|| error(format!("unknown target '{target}'")))?;
-            let weight =
-                parse_weight(weight).ok_or_else(|| error(format!("bad weight '{weight}'")))?;
+            let target = parse_target(target).ok_or_else(|| error(LexiconFault::UnknownTarget))?;
+            let weight = parse_weight(weight).ok_or_else(|| error(LexiconFault::BadWeight))?;
             for phrase in phrases.split('|').filter(|p| !p.trim().is_empty()) {
-                let cue = Cue::new(phrase, target, weight);
+                let mut cue = Cue::new(phrase, target, weight);
+                cue.lang = section;
                 let Some(prefix) = prefix_of(&cue.pattern) else {
                     continue;
                 };
@@ -201,6 +222,7 @@ impl Cue {
                 .trim_start_matches('*')
                 .trim_end_matches(['$', ' '])
                 .to_owned(),
+            lang: None,
             pattern,
             word_start: !anywhere && !joined_script,
             word_end,
@@ -350,8 +372,8 @@ mod tests {
     fn a_broken_lexicon_line_is_reported_with_its_number() {
         let error = Lexicon::parse("# header\ndamaged\t3\tcrushed\nexploded\t1\tboom").err();
         assert_eq!(
-            error.map(|e| (e.line, e.reason)),
-            Some((3, "unknown target 'exploded'".to_owned()))
+            error.map(|e| (e.line, e.fault)),
+            Some((3, LexiconFault::UnknownTarget))
         );
     }
 

@@ -11,7 +11,7 @@ mod taxonomy;
 
 #[cfg(feature = "embedded-lexicon")]
 pub use lexicon::embedded;
-pub use lexicon::{Lexicon, LexiconError};
+pub use lexicon::{Lexicon, LexiconError, LexiconFault};
 
 use serde::{Deserialize, Serialize};
 
@@ -77,9 +77,11 @@ pub fn assess(text: &str) -> Assessment {
 
 #[cfg(feature = "language")]
 pub fn classify(text: &str) -> Classification {
+    let assessment = assess(text);
+    let lang = crate::language::detect_with_hint(text, assessment.cue_language.as_deref());
     Classification {
-        assessment: assess(text),
-        lang: crate::language::detect(text).to_owned(),
+        assessment,
+        lang: lang.to_owned(),
     }
 }
 
@@ -93,6 +95,10 @@ pub struct Assessment {
     pub safety: bool,
     /// The cues behind the verdict, for agents: "why is this urgent?".
     pub signals: Vec<Signal>,
+    /// The language whose cues the text matched most (two or more, and more than any
+    /// other's): a hint for language detection on short text. Not part of the API.
+    #[serde(skip)]
+    pub cue_language: Option<String>,
 }
 
 /// One cue found in the text and what it counted towards.
@@ -230,13 +236,42 @@ pub fn assess_with(lexicon: &Lexicon, text: &str) -> Assessment {
         signals.push(Signal::new(rule.to_owned(), cue));
     }
 
+    let cue_language = cue_language(lexicon, &found);
+
     Assessment {
         category,
         sub_reason,
         priority,
         safety,
         signals,
+        cue_language,
     }
+}
+
+/// The language whose cues matched most: two or more, and more than any other's. Only
+/// the edge uses it (the widget does not detect language), so only the edge pays for it.
+#[cfg(feature = "language")]
+fn cue_language(lexicon: &Lexicon, found: &[u32]) -> Option<String> {
+    let mut votes: Vec<([u8; 2], u32)> = Vec::new();
+    for lang in found
+        .iter()
+        .filter_map(|&id| lexicon.cues[id as usize].lang)
+    {
+        match votes.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, n)) => *n += 1,
+            None => votes.push((lang, 1)),
+        }
+    }
+    let (best, most) = votes.iter().copied().max_by_key(|(_, n)| *n)?;
+    let unique = votes.iter().filter(|(_, n)| *n == most).count() == 1;
+    (most >= 2 && unique)
+        .then(|| std::str::from_utf8(&best).ok().map(str::to_owned))
+        .flatten()
+}
+
+#[cfg(not(feature = "language"))]
+fn cue_language(_lexicon: &Lexicon, _found: &[u32]) -> Option<String> {
+    None
 }
 
 /// The category with the highest score, the earlier in the taxonomy winning a tie
