@@ -427,11 +427,7 @@ pub async fn stranded_cases(
     enqueued_before: &str,
     limit: u32,
 ) -> worker::Result<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-    }
-    let rows = query!(
+    case_ids(query!(
         db,
         "SELECT id FROM cases
          WHERE notify_state = 'pending' AND created_at < ?1
@@ -440,10 +436,17 @@ pub async fn stranded_cases(
         created_before,
         enqueued_before,
         limit
-    )?
-    .all()
-    .await?
-    .results::<Row>()?;
+    )?)
+    .await
+}
+
+/// The `id` column of a query's rows.
+async fn case_ids(statement: D1PreparedStatement) -> worker::Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows = statement.all().await?.results::<Row>()?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
@@ -488,11 +491,7 @@ pub async fn cases_to_escalate(
     due_before: &str,
     limit: u32,
 ) -> worker::Result<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-    }
-    let rows = query!(
+    case_ids(query!(
         db,
         "SELECT id FROM cases
          WHERE escalated_at IS NULL AND respond_by != '' AND respond_by < ?1
@@ -500,11 +499,8 @@ pub async fn cases_to_escalate(
          ORDER BY respond_by LIMIT ?2",
         due_before,
         limit
-    )?
-    .all()
-    .await?
-    .results::<Row>()?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    )?)
+    .await
 }
 
 pub async fn mark_escalated(db: &D1Database, case_id: &str, at: &str) -> worker::Result<()> {

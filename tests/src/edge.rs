@@ -116,31 +116,12 @@ impl Edge {
 
     /// Writes to the local D1 behind the worker's back: for fault-injection tests.
     pub fn execute(&self, sql: &str) {
-        run_wrangler(&[
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--persist-to",
-            self.persist(),
-            "--command",
-            sql,
-        ]);
+        self.d1(sql);
     }
 
     /// Rows of a read-only query against the local D1, through wrangler's CLI.
     pub fn query(&self, sql: &str) -> Vec<Value> {
-        let out = run_wrangler(&[
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--persist-to",
-            self.persist(),
-            "--json",
-            "--command",
-            sql,
-        ]);
+        let out = self.d1(sql);
         let json: Value = serde_json::from_str(&out)
             .unwrap_or_else(|e| panic!("wrangler d1 execute printed no JSON ({e}):\n{out}"));
         json[0]["results"].as_array().cloned().unwrap_or_default()
@@ -169,6 +150,21 @@ impl Edge {
             file.to_str().expect("utf-8 temp path"),
         ]);
         std::fs::read(&file).expect("downloaded object")
+    }
+
+    /// Runs SQL on the local D1 with `wrangler d1 execute`, returning its JSON output.
+    fn d1(&self, sql: &str) -> String {
+        run_wrangler(&[
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--persist-to",
+            self.persist(),
+            "--json",
+            "--command",
+            sql,
+        ])
     }
 
     /// The end of the worker's log, for failure messages.
