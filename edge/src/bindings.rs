@@ -15,6 +15,11 @@ pub fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1(DB).map_err(missing(DB))
 }
 
+/// For the queue consumer and cron jobs, whose errors are the runtime's, not an HTTP answer.
+pub fn into_worker_error(e: ApiError) -> worker::Error {
+    worker::Error::RustError(e.message)
+}
+
 pub fn evidence(env: &Env) -> Result<Bucket, ApiError> {
     env.bucket(EVIDENCE).map_err(missing(EVIDENCE))
 }

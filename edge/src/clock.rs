@@ -12,7 +12,7 @@ pub fn random<const N: usize>() -> Result<[u8; N], ApiError> {
 
 /// Now, as RFC 3339 in UTC with milliseconds.
 pub fn now_rfc3339() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
+    rfc3339(now_ms())
 }
 
 /// Now, in unix milliseconds.

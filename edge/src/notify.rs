@@ -39,7 +39,7 @@ impl Channel {
 }
 
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
-    let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
+    let db = bindings::db(env).map_err(bindings::into_worker_error)?;
     let mut channels = Vec::new();
     if let Some(url) = bindings::webhook_url(env) {
         let secret = bindings::webhook_secret(env);

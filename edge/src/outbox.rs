@@ -35,14 +35,14 @@ async fn send(env: &Env, notification: &CaseNotification) -> worker::Result<()> 
     let message =
         serde_json::to_string(notification).map_err(|e| worker::Error::RustError(e.to_string()))?;
     bindings::notifications(env)
-        .map_err(|e| worker::Error::RustError(e.message))?
+        .map_err(bindings::into_worker_error)?
         .send(message)
         .await
 }
 
 /// Re-notifies the store about open cases whose deadline is near or past, once each.
 pub async fn escalate(env: &Env) -> worker::Result<usize> {
-    let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
+    let db = bindings::db(env).map_err(bindings::into_worker_error)?;
     let due_before = clock::rfc3339_minutes_ago(-ESCALATE_BEFORE_DUE_MINUTES);
     let ids = storage::cases_to_escalate(&db, &due_before, SWEEP_LIMIT).await?;
     let mut sent = 0;
@@ -58,7 +58,7 @@ pub async fn escalate(env: &Env) -> worker::Result<usize> {
 
 /// Re-enqueues stranded cases; returns how many.
 pub async fn sweep(env: &Env) -> worker::Result<usize> {
-    let db = bindings::db(env).map_err(|e| worker::Error::RustError(e.message))?;
+    let db = bindings::db(env).map_err(bindings::into_worker_error)?;
     let ids = storage::stranded_cases(
         &db,
         &clock::rfc3339_minutes_ago(GRACE_MINUTES),

@@ -101,22 +101,14 @@ pub async fn find_uploads(
     result.results::<UploadRow>().map_err(unavailable)
 }
 
-#[derive(Deserialize)]
-struct ReceiptRow {
-    id: String,
-    reference: String,
-    status: String,
-    created_at: String,
-    respond_by: String,
-}
-
 /// The receipt of the case a store already created under this idempotency key.
 pub async fn find_by_idempotency_key(
     db: &D1Database,
     store_id: &str,
     key: &str,
 ) -> Result<Option<CaseReceipt>, ApiError> {
-    let row: Option<ReceiptRow> = query!(
+    // The columns are the receipt's own field names.
+    query!(
         db,
         "SELECT id, reference, status, created_at, respond_by FROM cases
          WHERE store_id = ?1 AND idempotency_key = ?2",
@@ -126,15 +118,7 @@ pub async fn find_by_idempotency_key(
     .map_err(unavailable)?
     .first(None)
     .await
-    .map_err(unavailable)?;
-    row.map(|r| {
-        serde_json::from_value(serde_json::json!({
-            "id": r.id, "reference": r.reference, "status": r.status,
-            "created_at": r.created_at, "respond_by": r.respond_by,
-        }))
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("stored case unreadable: {e}")))
-    })
-    .transpose()
+    .map_err(unavailable)
 }
 
 /// Why storing a case did not happen.

@@ -270,15 +270,21 @@ async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
     http: &reqwest::Client,
 ) {
     webhook.refuse_next(2);
-    let submission = json!({
-        "store_id": "demo-store", "order_number": "C-3", "email": "outage@example.com",
-        "description": "The kettle leaks from the base after one use.", "resolution": "full_refund",
-    });
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
-    assert_eq!(status, 201, "{receipt}");
-    let reference = receipt["reference"].as_str().expect("reference");
+    let reference = file(
+        http,
+        edge,
+        complaint(
+            "C-3",
+            "outage@example.com",
+            "The kettle leaks from the base after one use.",
+            "full_refund",
+        ),
+    )
+    .await;
 
-    let delivered = webhook.settle_for(reference, Duration::from_secs(60)).await;
+    let delivered = webhook
+        .settle_for(&reference, Duration::from_secs(60))
+        .await;
     assert_eq!(
         webhook.refused(),
         2,
@@ -289,10 +295,7 @@ async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
         1,
         "delivered exactly once after the outage"
     );
-    let rows = edge.query(&format!(
-        "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
-         WHERE c.reference = '{reference}' AND d.channel = 'webhook'"
-    ));
+    let rows = webhook_delivery(edge, &reference);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["state"], "delivered");
     assert_eq!(rows[0]["attempts"], 3);
@@ -303,25 +306,19 @@ async fn a_second_complaint_about_the_same_order_is_raised_to_high(
     edge: &Edge,
     http: &reqwest::Client,
 ) {
-    let complaint = |email: &str| {
-        json!({
-            "store_id": "demo-store", "order_number": "D-44", "email": email,
-            "description": "The cushion cover is the wrong colour, grey instead of green.",
-            "resolution": "replacement",
-        })
+    let cushion = |email| {
+        complaint(
+            "D-44",
+            email,
+            "The cushion cover is the wrong colour, grey instead of green.",
+            "replacement",
+        )
     };
-    let (_, first) = post_json(http, edge, "/v1/complaints", complaint("first@example.com")).await;
-    let (_, second) = post_json(
-        http,
-        edge,
-        "/v1/complaints",
-        complaint("second@example.com"),
-    )
-    .await;
-    let priority = |receipt: &Value| {
+    let first = file(http, edge, cushion("first@example.com")).await;
+    let second = file(http, edge, cushion("second@example.com")).await;
+    let priority = |reference: &str| {
         let rows = edge.query(&format!(
-            "SELECT priority, signals FROM cases WHERE reference = '{}'",
-            receipt["reference"].as_str().expect("reference")
+            "SELECT priority, signals FROM cases WHERE reference = '{reference}'"
         ));
         (
             rows[0]["priority"].clone(),
@@ -369,12 +366,17 @@ async fn a_case_nearing_its_deadline_is_escalated_once(
     webhook: &WebhookReceiver,
     http: &reqwest::Client,
 ) {
-    let submission = json!({
-        "store_id": "demo-store", "order_number": "G-12", "email": "late@example.com",
-        "description": "The blender jar arrived cracked.", "resolution": "replacement",
-    });
-    let (_, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
-    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+    let reference = file(
+        http,
+        edge,
+        complaint(
+            "G-12",
+            "late@example.com",
+            "The blender jar arrived cracked.",
+            "replacement",
+        ),
+    )
+    .await;
     webhook
         .settle_for(&reference, Duration::from_secs(30))
         .await;
@@ -407,12 +409,12 @@ async fn the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(
     http: &reqwest::Client,
 ) {
     let hostile = "<!channel> my lamp arrived broken, see <https://evil.example|this> *now*";
-    let submission = json!({
-        "store_id": "demo-store", "order_number": "H-1", "email": "chat@example.com",
-        "description": hostile, "resolution": "replacement",
-    });
-    let (_, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
-    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+    let reference = file(
+        http,
+        edge,
+        complaint("H-1", "chat@example.com", hostile, "replacement"),
+    )
+    .await;
     let messages = redress_e2e::eventually(Duration::from_secs(30), || async {
         let found = webhook.chat_messages_mentioning(&reference);
         (!found.is_empty()).then_some(found)
@@ -437,19 +439,19 @@ async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
 ) {
     let refused_before = webhook.refused();
     webhook.refuse_next(usize::MAX);
-    let submission = json!({
-        "store_id": "demo-store", "order_number": "F-9", "email": "down@example.com",
-        "description": "The drawer handle came off on the first day.", "resolution": "repair",
-    });
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", submission).await;
-    assert_eq!(status, 201, "{receipt}");
-    let reference = receipt["reference"].as_str().expect("reference").to_owned();
-    let state_query = format!(
-        "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
-         WHERE c.reference = '{reference}' AND d.channel = 'webhook'"
-    );
+    let reference = file(
+        http,
+        edge,
+        complaint(
+            "F-9",
+            "down@example.com",
+            "The drawer handle came off on the first day.",
+            "repair",
+        ),
+    )
+    .await;
     let failed = redress_e2e::eventually(Duration::from_secs(90), || {
-        let rows = edge.query(&state_query);
+        let rows = webhook_delivery(edge, &reference);
         async move { rows.first().filter(|r| r["state"] == "failed").cloned() }
     })
     .await;
@@ -640,6 +642,29 @@ impl Complaint<'_> {
         self.fill(browser).await;
         browser.click(ids::SUBMIT).await;
     }
+}
+
+/// A complaint to the demo store, as the widget would send it.
+fn complaint(order_number: &str, email: &str, description: &str, resolution: &str) -> Value {
+    json!({
+        "store_id": "demo-store", "order_number": order_number, "email": email,
+        "description": description, "resolution": resolution,
+    })
+}
+
+/// Files a complaint over HTTP and returns its case reference.
+async fn file(http: &reqwest::Client, edge: &Edge, complaint: Value) -> String {
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", complaint).await;
+    assert_eq!(status, 201, "{receipt}");
+    receipt["reference"].as_str().expect("reference").to_owned()
+}
+
+/// The webhook delivery row of a case's announcement, with the case's outbox state.
+fn webhook_delivery(edge: &Edge, reference: &str) -> Vec<Value> {
+    edge.query(&format!(
+        "SELECT d.state, d.attempts, c.notify_state FROM deliveries d JOIN cases c ON c.id = d.case_id
+         WHERE c.reference = '{reference}' AND d.channel = 'webhook' AND d.event = 'case.created'"
+    ))
 }
 
 /// Row counts of every table a request can write to.
