@@ -10,9 +10,10 @@ export WRANGLER_SEND_METRICS=false
 bash scripts/install-tools.sh
 bash scripts/build.sh
 npx --no-install wrangler d1 migrations apply DB --local
+# The demo storefront's store; WEBHOOK_URL=http://... forwards its cases there.
+cargo xtask store put demo-store --name "Demo Store" ${WEBHOOK_URL:+--webhook-url "$WEBHOOK_URL"}
 echo
 echo "  Redress is starting: open http://127.0.0.1:${port}/ (the demo storefront)."
-echo "  Set WEBHOOK_URL to receive new cases: WEBHOOK_URL=http://... bash scripts/dev.sh"
+echo "  More stores and agent tokens: cargo xtask --help"
 echo
-exec npx --no-install wrangler dev --local --ip 127.0.0.1 --port "$port" \
-  ${WEBHOOK_URL:+--var "WEBHOOK_URL:$WEBHOOK_URL"}
+exec npx --no-install wrangler dev --local --ip 127.0.0.1 --port "$port"

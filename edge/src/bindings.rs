@@ -6,10 +6,9 @@ use worker::{Bucket, D1Database, Env, Queue};
 const DB: &str = "DB";
 const EVIDENCE: &str = "EVIDENCE";
 const NOTIFICATIONS: &str = "NOTIFICATIONS";
-const WEBHOOK_URL: &str = "WEBHOOK_URL";
-const WEBHOOK_SECRET: &str = "WEBHOOK_SECRET";
-const CHAT_WEBHOOK_URL: &str = "CHAT_WEBHOOK_URL";
-const HIGH_VALUE_ORDER: &str = "HIGH_VALUE_ORDER_MINOR";
+const EMAIL_API_URL: &str = "EMAIL_API_URL";
+const EMAIL_API_KEY: &str = "EMAIL_API_KEY";
+const EMAIL_FROM: &str = "EMAIL_FROM";
 
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1(DB).map_err(missing(DB))
@@ -28,19 +27,20 @@ pub fn notifications(env: &Env) -> Result<Queue, ApiError> {
     env.queue(NOTIFICATIONS).map_err(missing(NOTIFICATIONS))
 }
 
-/// The store's webhook, from a secret or a `[vars]` entry; `None` when unset or empty.
-pub fn webhook_url(env: &Env) -> Option<String> {
-    secret_or_var(env, WEBHOOK_URL)
+/// The email provider's HTTP API (Resend's `POST /emails` shape), its key and the
+/// sender address; `None` unless both the key and the sender are set.
+pub fn email_provider(env: &Env) -> Option<EmailProvider> {
+    let api_key = secret_or_var(env, EMAIL_API_KEY)?;
+    let from = secret_or_var(env, EMAIL_FROM)?;
+    let url = secret_or_var(env, EMAIL_API_URL)
+        .unwrap_or_else(|| "https://api.resend.com/emails".to_owned());
+    Some(EmailProvider { url, api_key, from })
 }
 
-/// The key that signs webhook deliveries; set it with `wrangler secret put WEBHOOK_SECRET`.
-pub fn webhook_secret(env: &Env) -> Option<String> {
-    secret_or_var(env, WEBHOOK_SECRET)
-}
-
-/// A Slack-compatible incoming webhook for the store's team chat.
-pub fn chat_webhook_url(env: &Env) -> Option<String> {
-    secret_or_var(env, CHAT_WEBHOOK_URL)
+pub struct EmailProvider {
+    pub url: String,
+    pub api_key: String,
+    pub from: String,
 }
 
 fn secret_or_var(env: &Env, name: &str) -> Option<String> {
@@ -49,14 +49,6 @@ fn secret_or_var(env: &Env, name: &str) -> Option<String> {
     from_secret
         .or_else(from_var)
         .filter(|value| !value.trim().is_empty())
-}
-
-/// Orders worth at least this (minor units) get priority `high`; unset means never.
-/// Per-store thresholds replace this when stores are configured in D1.
-pub fn high_value_order_threshold(env: &Env) -> Option<u64> {
-    env.var(HIGH_VALUE_ORDER)
-        .ok()
-        .and_then(|v| v.to_string().trim().parse().ok())
 }
 
 fn missing(name: &'static str) -> impl Fn(worker::Error) -> ApiError {

@@ -10,6 +10,7 @@ use redress_shared::{
 use worker::{Env, Request, Response};
 
 use crate::storage::{self, InsertCaseError, UploadRow};
+use crate::stores::{self, Store};
 use crate::{bindings, clock, http, outbox};
 
 /// Far above any honest complaint (5,000 characters of text and ten tokens).
@@ -21,9 +22,20 @@ const REPEAT_WINDOW_DAYS: u32 = 7;
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let idempotency_key = idempotency_key(&req)?;
-    let submission = read_submission(&mut req).await?;
+    let submission: ComplaintSubmission = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     let complaint = validate(&submission, &Limits::default()).map_err(ApiError::validation)?;
     let db = bindings::db(env)?;
+    let details = &complaint.details;
+    let since = clock::rfc3339_days_ago(REPEAT_WINDOW_DAYS);
+    let context = storage::submit_context(
+        &db,
+        &details.store_id,
+        &details.email,
+        &details.order_number,
+        &since,
+    )
+    .await?;
+    let store = stores::admit(context.store, &req)?;
 
     if let Some(key) = &idempotency_key {
         if let Some(first) =
@@ -34,8 +46,13 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
 
     let uploads = claimable_uploads(&db, &complaint).await?;
-    let (classification, policy) = classify_with_context(&db, env, &complaint).await?;
-    let case = new_case(complaint.clone(), classification, &policy, &uploads)?;
+    let classification = classify_with_context(&complaint, &store, context.recent_complaints);
+    let case = new_case(
+        complaint.clone(),
+        classification,
+        &store.config.policy,
+        &uploads,
+    )?;
     match storage::insert_case(&db, &case, &uploads, idempotency_key.as_deref()).await {
         Ok(()) => {}
         Err(InsertCaseError::Storage(e)) => return Err(e),
@@ -80,27 +97,6 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
     }
 }
 
-async fn read_submission(req: &mut Request) -> Result<ComplaintSubmission, ApiError> {
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(body_too_large());
-    }
-    let bytes = req
-        .bytes()
-        .await
-        .map_err(|_| malformed("The body could not be read."))?;
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(body_too_large());
-    }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| malformed(&format!("The body is not a complaint: {e}")))
-}
-
 /// The uploads the complaint refers to, if every one exists, belongs to this store and
 /// is not yet evidence of another case; otherwise the field errors that say which not.
 async fn claimable_uploads(
@@ -132,36 +128,22 @@ async fn claimable_uploads(
     }
 }
 
-/// The categorizer's verdict on the text, raised by what only the edge knows, and the
-/// store's response policy.
-async fn classify_with_context(
-    db: &worker::D1Database,
-    env: &Env,
+/// The categorizer's verdict on the text, raised by what only the edge knows.
+fn classify_with_context(
     complaint: &ValidComplaint,
-) -> Result<(Classification, ResponsePolicy), ApiError> {
-    let details = &complaint.details;
-    let since = clock::rfc3339_days_ago(REPEAT_WINDOW_DAYS);
-    let store = storage::submit_context(
-        db,
-        &details.store_id,
-        &details.email,
-        &details.order_number,
-        &since,
-    )
-    .await?;
+    store: &Store,
+    recent_complaints: u32,
+) -> Classification {
     let context = EdgeContext {
-        recent_complaints: store.recent_complaints,
-        order_value: details.order_value,
-        high_value_threshold: store
-            .high_value_threshold
-            .or_else(|| bindings::high_value_order_threshold(env)),
+        recent_complaints,
+        order_value: complaint.details.order_value,
+        high_value_threshold: store.config.high_value_order_minor,
     };
-    let Classification { assessment, lang } = classify(&details.description);
-    let classification = Classification {
+    let Classification { assessment, lang } = classify(&complaint.details.description);
+    Classification {
         assessment: assessment.with_context(&context),
         lang,
-    };
-    Ok((classification, store.policy))
+    }
 }
 
 fn new_case(
@@ -188,18 +170,4 @@ fn replay(first: &CaseReceipt) -> Response {
     let response = http::json(201, first);
     let _ = response.headers().set("Idempotent-Replayed", "true");
     response
-}
-
-fn malformed(message: &str) -> ApiError {
-    ApiError::new(ErrorCode::MalformedJson, message)
-}
-
-fn body_too_large() -> ApiError {
-    ApiError::new(
-        ErrorCode::PayloadTooLarge,
-        format!(
-            "A complaint body may be at most {} KB.",
-            MAX_BODY_BYTES / 1024
-        ),
-    )
 }

@@ -20,12 +20,17 @@ use web_sys::{ReadableStream, ReadableStreamDefaultReader};
 use worker::{ByteStream, Env, FixedLengthStream, HttpMetadata, Request, Response};
 
 use crate::storage::{self, UploadRow};
-use crate::{bindings, clock, http};
+use crate::{bindings, clock, http, stores};
 
 pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     let limits = EvidenceLimits::default();
     let store_id = header(&req, "X-Redress-Store").unwrap_or_default();
     validate_store_id(&store_id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
+    let db = bindings::db(env)?;
+    let store = stores::load(&db, &store_id)
+        .await
+        .map_err(storage::unavailable)?;
+    stores::admit(store, &req)?;
     let declared_type = header(&req, "Content-Type").unwrap_or_default();
     let file_name = sanitize_file_name(&decode_file_name(
         &header(&req, "X-File-Name").unwrap_or_default(),
@@ -110,7 +115,6 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         file_name,
         claimed_by: None,
     };
-    let db = bindings::db(env)?;
     if let Err(e) = storage::insert_upload(&db, &row, &clock::now_rfc3339()).await {
         // Without its row the object would be an orphan nobody can claim: remove it now.
         let _ = bucket.delete(&r2_key).await;

@@ -1,14 +1,51 @@
 //! Responses: JSON bodies, the error envelope, and CORS.
 
-use redress_shared::ApiError;
+use redress_shared::{ApiError, ErrorCode};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{Headers, Response};
+use worker::{Headers, Request, Response};
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     match Response::from_json(body) {
         Ok(response) => response.with_status(status),
         Err(e) => plain_500(&e.to_string()),
     }
+}
+
+/// The request's JSON body as `T`, refusing bodies over `max_bytes` before reading
+/// them when their length is declared.
+pub async fn read_json<T: DeserializeOwned>(
+    req: &mut Request,
+    max_bytes: usize,
+) -> Result<T, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("The body may be at most {} KB.", max_bytes / 1024),
+        )
+    };
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max_bytes) {
+        return Err(too_large());
+    }
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::MalformedJson, "The body could not be read."))?;
+    if bytes.len() > max_bytes {
+        return Err(too_large());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedJson,
+            format!("The body is not what this endpoint takes: {e}"),
+        )
+    })
 }
 
 pub fn error(error: ApiError) -> Response {

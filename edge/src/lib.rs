@@ -4,7 +4,10 @@
 //! Handlers are thin: they read the request, call `redress_shared` for every rule,
 //! call storage, and answer. Bindings are reached only through [`bindings`].
 
+mod agent;
+mod agent_auth;
 mod bindings;
+mod case_queries;
 mod clock;
 mod complaints;
 mod evidence_upload;
@@ -12,7 +15,9 @@ mod http;
 mod notify;
 mod outbox;
 mod storage;
+mod stores;
 
+use redress_shared::agent_api::EventKind;
 use redress_shared::{routes, ApiError, ErrorCode};
 use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
 
@@ -26,12 +31,26 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
     let path = req.path();
-    match (req.method(), path.as_str()) {
-        (Method::Options, _) => Ok(http::preflight()),
-        (Method::Get, routes::HEALTH) => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
-        (Method::Post, routes::EVIDENCE) => evidence_upload::handle(req, env).await,
-        (Method::Post, routes::COMPLAINTS) => complaints::handle(req, env).await,
-        (_, path) if routes::is_known_path(path) => Err(ApiError::new(
+    let (template, params) = routes::resolve(&path).unwrap_or_default();
+    match (req.method(), template, params.as_slice()) {
+        (Method::Options, _, _) => Ok(http::preflight()),
+        (Method::Get, routes::HEALTH, _) => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
+        (Method::Post, routes::EVIDENCE, _) => evidence_upload::handle(req, env).await,
+        (Method::Post, routes::COMPLAINTS, _) => complaints::handle(req, env).await,
+        (Method::Get, routes::AGENT_CASES, _) => agent::list(req, env).await,
+        (Method::Get, routes::AGENT_TRENDS, _) => agent::trends(req, env).await,
+        (Method::Get, routes::AGENT_CASE, [id]) => agent::detail(req, env, id).await,
+        (Method::Patch, routes::AGENT_CASE, [id]) => agent::update(req, env, id).await,
+        (Method::Post, routes::AGENT_CASE_NOTES, [id]) => {
+            agent::message(req, env, id, EventKind::Note).await
+        }
+        (Method::Post, routes::AGENT_CASE_REPLIES, [id]) => {
+            agent::message(req, env, id, EventKind::Reply).await
+        }
+        (Method::Get, routes::AGENT_CASE_EVIDENCE, [id, position]) => {
+            agent::evidence(req, env, id, position).await
+        }
+        (_, template, _) if !template.is_empty() => Err(ApiError::new(
             ErrorCode::MethodNotAllowed,
             "This method is not allowed on this path.",
         )),

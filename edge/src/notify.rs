@@ -1,20 +1,26 @@
 //! The queue consumer: forwards each case event to the store's channels, once each.
 //!
-//! Channels: a generic webhook (the event's JSON, signed) and a chat webhook
-//! (Slack-compatible, shopper text never parsed as markup). Queues deliver at least
+//! Channels, per store (`stores` in D1): a generic webhook (the event's JSON, signed),
+//! a chat webhook (Slack-compatible, shopper text never parsed as markup) and email
+//! through the operator's provider (plain text). Queues deliver at least
 //! once; the `deliveries` table (per case, event and channel) makes it once in effect.
 //! A failed channel is retried with backoff by the queue while the others are left
 //! alone; attempts are kept in D1 because the `worker` crate does not expose the
 //! message's attempt count.
 
+use std::collections::HashMap;
+
 use redress_shared::chat_message::ChatMessage;
+use redress_shared::email_message::EmailMessage;
 use redress_shared::{webhook_signature, CaseNotification};
 use worker::{
     D1Database, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
     QueueRetryOptionsBuilder, Request, RequestInit,
 };
 
+use crate::bindings::EmailProvider;
 use crate::storage::{self, Attempt};
+use crate::stores::{self, Store};
 use crate::{bindings, clock};
 
 /// The queue's `max_retries` (wrangler.toml) plus the first delivery.
@@ -27,6 +33,8 @@ enum Channel {
     Webhook { url: String, secret: Option<String> },
     /// A Slack-compatible incoming webhook.
     Chat { url: String },
+    /// A plain-text email through the provider's HTTP API.
+    Email { to: String },
 }
 
 impl Channel {
@@ -34,33 +42,83 @@ impl Channel {
         match self {
             Channel::Webhook { .. } => "webhook",
             Channel::Chat { .. } => "chat",
+            Channel::Email { .. } => "email",
         }
+    }
+
+    /// The channels a store has configured. Email needs the operator's provider too.
+    fn of(store: &Store, email: Option<&EmailProvider>) -> Vec<Channel> {
+        let c = &store.config.channels;
+        let mut channels = Vec::new();
+        if let Some(url) = &c.webhook_url {
+            channels.push(Channel::Webhook {
+                url: url.clone(),
+                secret: store.webhook_secret.clone(),
+            });
+        }
+        if let Some(url) = &c.chat_webhook_url {
+            channels.push(Channel::Chat { url: url.clone() });
+        }
+        match (&c.email_to, email) {
+            (Some(to), Some(_)) => channels.push(Channel::Email { to: to.clone() }),
+            (Some(_), None) => worker::console_warn!(
+                "store {} wants email but no provider is configured (EMAIL_API_KEY, EMAIL_FROM)",
+                store.config.id
+            ),
+            (None, _) => {}
+        }
+        channels
     }
 }
 
+/// What the consumer needs from outside for one batch.
+struct Outlets {
+    db: D1Database,
+    email: Option<EmailProvider>,
+    /// Each store's channels, read once per batch.
+    channels: HashMap<String, Vec<Channel>>,
+}
+
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
-    let db = bindings::db(env).map_err(bindings::into_worker_error)?;
-    let mut channels = Vec::new();
-    if let Some(url) = bindings::webhook_url(env) {
-        let secret = bindings::webhook_secret(env);
-        channels.push(Channel::Webhook { url, secret });
-    }
-    if let Some(url) = bindings::chat_webhook_url(env) {
-        channels.push(Channel::Chat { url });
-    }
+    let mut outlets = Outlets {
+        db: bindings::db(env).map_err(bindings::into_worker_error)?,
+        email: bindings::email_provider(env),
+        channels: HashMap::new(),
+    };
     for message in batch.messages()? {
-        handle(&message, &db, &channels).await;
+        handle(&message, &mut outlets).await;
     }
     Ok(())
 }
 
-async fn handle(message: &Message<String>, db: &D1Database, channels: &[Channel]) {
+async fn handle(message: &Message<String>, outlets: &mut Outlets) {
     let Ok(notification) = serde_json::from_str::<CaseNotification>(message.body()) else {
         // Not ours: retrying cannot help, and a poison message must not block the queue.
         worker::console_error!("dropping an unreadable notification message");
         message.ack();
         return;
     };
+    let db = &outlets.db;
+    let store_id = notification.case.details.store_id.clone();
+    if !outlets.channels.contains_key(&store_id) {
+        match stores::load(db, &store_id).await {
+            Ok(store) => {
+                let channels = store
+                    .map(|s| Channel::of(&s, outlets.email.as_ref()))
+                    .unwrap_or_default();
+                outlets.channels.insert(store_id.clone(), channels);
+            }
+            Err(e) => {
+                worker::console_error!("D1 unavailable in consumer: {e}");
+                message.retry();
+                return;
+            }
+        }
+    }
+    let channels = outlets
+        .channels
+        .get(&store_id)
+        .map_or(&[][..], Vec::as_slice);
     if channels.is_empty() {
         // Nothing to deliver to: the case leaves the outbox and stays visible to agents.
         if notification.event == CaseNotification::CASE_CREATED {
@@ -74,7 +132,14 @@ async fn handle(message: &Message<String>, db: &D1Database, channels: &[Channel]
     }
     let mut retry = false;
     for channel in channels {
-        match deliver(db, channel, &notification, message.body()).await {
+        let outcome = deliver(
+            db,
+            outlets.email.as_ref(),
+            channel,
+            &notification,
+            message.body(),
+        );
+        match outcome.await {
             Ok(Attempt::Delivered) => {}
             Ok(Attempt::Failing(_) | Attempt::GaveUp(_)) => retry = true,
             Err(e) => {
@@ -98,6 +163,7 @@ async fn handle(message: &Message<String>, db: &D1Database, channels: &[Channel]
 /// One channel's delivery of one event, unless it was delivered or given up already.
 async fn deliver(
     db: &D1Database,
+    email: Option<&EmailProvider>,
     channel: &Channel,
     notification: &CaseNotification,
     json: &str,
@@ -115,13 +181,22 @@ async fn deliver(
         _ => {}
     }
     let outcome = match channel {
-        Channel::Webhook { url, secret } => post(url, json, secret.as_deref()).await,
+        Channel::Webhook { url, secret } => {
+            let signature = secret.as_deref().map(|s| webhook_signing(s, json));
+            post(url, json, signature.as_ref()).await
+        }
         Channel::Chat { url } => {
             let chat = ChatMessage::for_case(event, &notification.case);
-            let body = serde_json::to_string(&chat)
-                .map_err(|e| worker::Error::RustError(e.to_string()))?;
-            post(url, &body, None).await
+            post(url, &to_json(&chat)?, None).await
         }
+        Channel::Email { to } => match email {
+            Some(provider) => {
+                let mail = EmailMessage::for_case(event, &notification.case, &provider.from, to);
+                let auth = ("Authorization", format!("Bearer {}", provider.api_key));
+                post(&provider.url, &to_json(&mail)?, Some(&auth)).await
+            }
+            None => Err("no email provider is configured".to_owned()),
+        },
     };
     let attempt = match outcome {
         Ok(()) => Attempt::Delivered,
@@ -139,22 +214,27 @@ async fn deliver(
     Ok(attempt)
 }
 
-/// POSTs JSON, signed when a secret is given; any 2xx is an acknowledgement.
-async fn post(url: &str, json: &str, secret: Option<&str>) -> Result<(), String> {
+fn to_json<T: serde::Serialize>(value: &T) -> worker::Result<String> {
+    serde_json::to_string(value).map_err(|e| worker::Error::RustError(e.to_string()))
+}
+
+/// The `Redress-Signature` header for a webhook body, signed now.
+fn webhook_signing(secret: &str, json: &str) -> (&'static str, String) {
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let signature = webhook_signature::sign(secret.as_bytes(), now, json.as_bytes());
+    (webhook_signature::HEADER, signature)
+}
+
+/// POSTs JSON with one extra header (a signature, a provider key); any 2xx is an
+/// acknowledgement.
+async fn post(url: &str, json: &str, extra: Option<&(&str, String)>) -> Result<(), String> {
     let headers = Headers::new();
-    if let Some(secret) = secret {
-        let now = (js_sys::Date::now() / 1000.0) as u64;
-        let signature = webhook_signature::sign(secret.as_bytes(), now, json.as_bytes());
-        headers
-            .set(webhook_signature::HEADER, &signature)
-            .map_err(|e| e.to_string())?;
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| e.to_string());
+    if let Some((name, value)) = extra {
+        set(name, value)?;
     }
-    headers
-        .set("Content-Type", "application/json")
-        .map_err(|e| e.to_string())?;
-    headers
-        .set("User-Agent", "Redress-Webhook/1")
-        .map_err(|e| e.to_string())?;
+    set("Content-Type", "application/json")?;
+    set("User-Agent", "Redress-Webhook/1")?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)

@@ -1,7 +1,8 @@
 //! D1 reads and writes. Every multi-row write is one `batch`, which D1 runs as a
 //! transaction: a case is never stored without its evidence rows.
 
-use redress_shared::deadline::ResponsePolicy;
+use redress_shared::agent_api::EventKind;
+use redress_shared::store::StoreRow;
 use redress_shared::CaseNotification;
 use redress_shared::{
     ApiError, Case, CaseEvidence, CaseReceipt, ErrorCode, EvidenceKind, UploadToken,
@@ -9,6 +10,8 @@ use redress_shared::{
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database, D1PreparedStatement};
+
+use crate::stores::{self, Store};
 
 /// An upload as stored, before or after a case claims it.
 #[derive(Debug, Clone, Deserialize)]
@@ -193,6 +196,17 @@ pub async fn insert_case(
             .map_err(storage)?,
         );
     }
+    statements.push(
+        event(
+            db,
+            case.id.as_str(),
+            &case.created_at,
+            "shopper",
+            EventKind::Created,
+            None,
+        )
+        .map_err(storage)?,
+    );
     match db.batch(statements).await {
         Ok(_) => Ok(()),
         Err(e) if e.to_string().contains("UNIQUE constraint failed") => {
@@ -202,12 +216,11 @@ pub async fn insert_case(
     }
 }
 
-/// What the edge needs to know before it stores a case: the store's policy (if the store
-/// is configured) and how many complaints from this email or about this order it had
-/// since `since`. One D1 round trip.
+/// What the edge needs to know before it stores a case: the store (if it exists) and
+/// how many complaints from this email or about this order it had since `since`. One
+/// D1 round trip.
 pub struct SubmitContext {
-    pub policy: ResponsePolicy,
-    pub high_value_threshold: Option<u64>,
+    pub store: Option<Store>,
     pub recent_complaints: u32,
 }
 
@@ -219,26 +232,12 @@ pub async fn submit_context(
     since: &str,
 ) -> Result<SubmitContext, ApiError> {
     #[derive(Deserialize)]
-    struct StoreRow {
-        urgent_hours: u32,
-        high_hours: u32,
-        normal_hours: u32,
-        low_hours: u32,
-        high_value_order_minor: Option<u64>,
-    }
-    #[derive(Deserialize)]
     struct Count {
         n: u32,
     }
     let results = db
         .batch(vec![
-            query!(
-                db,
-                "SELECT urgent_hours, high_hours, normal_hours, low_hours, high_value_order_minor
-                 FROM stores WHERE id = ?1",
-                store_id
-            )
-            .map_err(unavailable)?,
+            stores::select(db, store_id)?,
             query!(
                 db,
                 "SELECT COUNT(*) AS n FROM cases
@@ -252,35 +251,25 @@ pub async fn submit_context(
         ])
         .await
         .map_err(unavailable)?;
-    let store = results
+    let first = |i: usize| {
+        results
+            .get(i)
+            .ok_or_else(|| unavailable("a batch result is missing".into()))
+    };
+    let store = first(0)?
+        .results::<StoreRow>()
+        .map_err(unavailable)?
+        .into_iter()
+        .next()
+        .map(Store::from);
+    let recent_complaints = first(1)?
+        .results::<Count>()
+        .map_err(unavailable)?
         .first()
-        .map(|r| r.results::<StoreRow>())
-        .transpose()
-        .map_err(unavailable)?
-        .and_then(|rows| rows.into_iter().next());
-    let recent_complaints = results
-        .get(1)
-        .map(|r| r.results::<Count>())
-        .transpose()
-        .map_err(unavailable)?
-        .and_then(|rows| rows.into_iter().next())
         .map_or(0, |c| c.n);
-    Ok(match store {
-        Some(s) => SubmitContext {
-            policy: ResponsePolicy {
-                urgent_hours: s.urgent_hours,
-                high_hours: s.high_hours,
-                normal_hours: s.normal_hours,
-                low_hours: s.low_hours,
-            },
-            high_value_threshold: s.high_value_order_minor,
-            recent_complaints,
-        },
-        None => SubmitContext {
-            policy: ResponsePolicy::default(),
-            high_value_threshold: None,
-            recent_complaints,
-        },
+    Ok(SubmitContext {
+        store,
+        recent_complaints,
     })
 }
 
@@ -488,13 +477,37 @@ pub async fn cases_to_escalate(
 }
 
 pub async fn mark_escalated(db: &D1Database, case_id: &str, at: &str) -> worker::Result<()> {
-    query!(
-        db,
-        "UPDATE cases SET escalated_at = ?2 WHERE id = ?1",
-        case_id,
-        at
-    )?
-    .run()
+    db.batch(vec![
+        query!(
+            db,
+            "UPDATE cases SET escalated_at = ?2 WHERE id = ?1",
+            case_id,
+            at
+        )?,
+        event(db, case_id, at, "redress", EventKind::Escalated, None)?,
+    ])
     .await?;
     Ok(())
+}
+
+/// A statement that appends an event to a case's timeline.
+pub fn event(
+    db: &D1Database,
+    case_id: &str,
+    at: &str,
+    actor: &str,
+    kind: EventKind,
+    value: Option<&str>,
+) -> worker::Result<D1PreparedStatement> {
+    query!(
+        db,
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        case_id,
+        at,
+        actor,
+        kind.code(),
+        value,
+        u8::from(kind.is_public())
+    )
 }

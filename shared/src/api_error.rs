@@ -27,15 +27,25 @@ pub enum ErrorCode {
     FileTypeMismatch,
     /// The upload ended before its declared length, or ran past it.
     IncompleteUpload,
+    /// No agent token, or one that is unknown or revoked.
+    Unauthorized,
+    /// The request's `Origin` is not one the store allows.
+    OriginNotAllowed,
+    /// The store id is not one Redress serves.
+    UnknownStore,
     NotFound,
     MethodNotAllowed,
+    /// The case cannot move to that status from where it is.
+    IllegalTransition,
+    /// Someone changed the case since it was read; read it again and retry.
+    EditConflict,
     /// A storage service failed; nothing was written, the request may be retried.
     StorageUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -43,8 +53,13 @@ impl ErrorCode {
         ErrorCode::FileTypeNotAllowed,
         ErrorCode::FileTypeMismatch,
         ErrorCode::IncompleteUpload,
+        ErrorCode::Unauthorized,
+        ErrorCode::OriginNotAllowed,
+        ErrorCode::UnknownStore,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::IllegalTransition,
+        ErrorCode::EditConflict,
         ErrorCode::StorageUnavailable,
         ErrorCode::Internal,
     ];
@@ -54,8 +69,11 @@ impl ErrorCode {
             ErrorCode::ValidationFailed
             | ErrorCode::MalformedJson
             | ErrorCode::IncompleteUpload => 400,
-            ErrorCode::NotFound => 404,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::OriginNotAllowed => 403,
+            ErrorCode::UnknownStore | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::IllegalTransition | ErrorCode::EditConflict => 409,
             ErrorCode::LengthRequired => 411,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::FileTypeNotAllowed | ErrorCode::FileTypeMismatch => 415,

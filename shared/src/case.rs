@@ -98,6 +98,18 @@ impl CaseStatus {
             CaseStatus::Closed => "closed",
         }
     }
+
+    pub const ALL: [CaseStatus; 5] = [
+        CaseStatus::New,
+        CaseStatus::InProgress,
+        CaseStatus::WaitingForShopper,
+        CaseStatus::Resolved,
+        CaseStatus::Closed,
+    ];
+
+    pub fn from_code(code: &str) -> Option<CaseStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// One piece of evidence as attached to a case.
@@ -128,6 +140,17 @@ pub struct Case {
     pub created_at: String,
     /// When the store has promised a first answer, RFC 3339, UTC.
     pub respond_by: String,
+}
+
+/// The bytes of lowercase or uppercase hex; `None` if it is not hex.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::case::Case;
+use crate::notification::CaseNotification;
 
 /// A `plain_text` block may hold 3,000 characters; leave room for an ellipsis.
 const MAX_PLAIN_TEXT: usize = 2900;
@@ -39,10 +40,7 @@ impl ChatMessage {
     /// The message for `event` (`case.created`, `case.escalated`) about `case`.
     pub fn for_case(event: &str, case: &Case) -> ChatMessage {
         let verdict = &case.classification.assessment;
-        let headline = match event {
-            "case.escalated" => "Deadline near, no answer yet",
-            _ => "New case",
-        };
+        let headline = CaseNotification::headline(event);
         let text = escape(&format!(
             "{headline}: {} · {} · {} priority · answer by {}",
             case.reference.as_str(),
@@ -87,7 +85,7 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
+pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
@@ -95,13 +93,13 @@ fn truncate(text: &str, max_chars: usize) -> String {
 }
 
 #[cfg(all(test, feature = "embedded-lexicon"))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::case::{CaseId, CaseReference, CaseStatus};
     use crate::categorize::{assess, Classification};
     use crate::complaint::{ComplaintDetails, Resolution};
 
-    fn case(order_number: &str, description: &str) -> Case {
+    pub(crate) fn case(order_number: &str, description: &str) -> Case {
         Case {
             id: CaseId::from_random([3; 16]),
             reference: CaseReference::from_random([4; 8]),

@@ -4,20 +4,26 @@
 //! the widget pass in what they read from the world (bytes, random numbers, times)
 //! and get back plain values, so the same rules run natively in tests and in wasm.
 
+pub mod agent_api;
 pub mod api_error;
 pub mod case;
 pub mod categorize;
 pub mod chat_message;
 pub mod complaint;
+pub mod credentials;
 pub mod deadline;
+pub mod email_message;
 pub mod evidence;
 #[cfg(feature = "language")]
 pub mod language;
 pub mod notification;
 pub mod routes;
+pub mod store;
+pub mod trends;
 pub mod validate;
 pub mod webhook_signature;
 pub mod widget_ids;
+pub mod workflow;
 
 pub use api_error::{ApiError, ErrorCode};
 pub use case::{Case, CaseEvidence, CaseId, CaseReceipt, CaseReference, CaseStatus};

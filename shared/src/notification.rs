@@ -17,6 +17,14 @@ impl CaseNotification {
     pub const CASE_CREATED: &'static str = "case.created";
     pub const CASE_ESCALATED: &'static str = "case.escalated";
 
+    /// How people-facing channels (chat, email) title an event.
+    pub fn headline(event: &str) -> &'static str {
+        match event {
+            Self::CASE_ESCALATED => "Deadline near, no answer yet",
+            _ => "New case",
+        }
+    }
+
     pub fn created(case: Case) -> CaseNotification {
         CaseNotification {
             event: Self::CASE_CREATED.to_owned(),

@@ -1,14 +1,80 @@
 //! The edge's HTTP routes: the worker routes by these, and a test holds them and
-//! `openapi.json` in step.
+//! `openapi.json` in step. Templates name path parameters in braces, as OpenAPI does.
 
 pub const HEALTH: &str = "/v1/health";
 pub const EVIDENCE: &str = "/v1/evidence";
 pub const COMPLAINTS: &str = "/v1/complaints";
+pub const AGENT_CASES: &str = "/v1/agent/cases";
+pub const AGENT_TRENDS: &str = "/v1/agent/trends";
+pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
+pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
+pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
+pub const AGENT_CASE_EVIDENCE: &str = "/v1/agent/cases/{id}/evidence/{position}";
 
-/// Every (method, path) the worker answers, besides CORS preflights.
-pub const ROUTES: &[(&str, &str)] = &[("GET", HEALTH), ("POST", EVIDENCE), ("POST", COMPLAINTS)];
+/// Every (method, path template) the worker answers, besides CORS preflights.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", HEALTH),
+    ("POST", EVIDENCE),
+    ("POST", COMPLAINTS),
+    ("GET", AGENT_CASES),
+    ("GET", AGENT_TRENDS),
+    ("GET", AGENT_CASE),
+    ("PATCH", AGENT_CASE),
+    ("POST", AGENT_CASE_NOTES),
+    ("POST", AGENT_CASE_REPLIES),
+    ("GET", AGENT_CASE_EVIDENCE),
+];
+
+/// The template that `path` matches and the values of its parameters, in order.
+pub fn resolve(path: &str) -> Option<(&'static str, Vec<&str>)> {
+    ROUTES
+        .iter()
+        .find_map(|&(_, template)| params(template, path).map(|p| (template, p)))
+}
 
 /// Whether any method is routed at `path` (a wrong method then answers 405, not 404).
 pub fn is_known_path(path: &str) -> bool {
-    ROUTES.iter().any(|(_, p)| *p == path)
+    resolve(path).is_some()
+}
+
+/// The values of `template`'s `{parameters}` in `path`, if it matches. A parameter is
+/// one non-empty segment.
+fn params<'a>(template: &str, path: &'a str) -> Option<Vec<&'a str>> {
+    let mut values = Vec::new();
+    let mut expected = template.split('/');
+    let mut actual = path.split('/');
+    loop {
+        match (expected.next(), actual.next()) {
+            (None, None) => return Some(values),
+            (Some(e), Some(a)) if e.starts_with('{') && !a.is_empty() => values.push(a),
+            (Some(e), Some(a)) if e == a => {}
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_paths_match_themselves_only() {
+        assert_eq!(resolve("/v1/complaints"), Some((COMPLAINTS, vec![])));
+        assert_eq!(resolve("/v1/complaints/"), None);
+        assert_eq!(resolve("/v1/complaint"), None);
+    }
+
+    #[test]
+    fn templates_hand_back_their_parameters() {
+        assert_eq!(
+            resolve("/v1/agent/cases/abc/evidence/2"),
+            Some((AGENT_CASE_EVIDENCE, vec!["abc", "2"]))
+        );
+        assert_eq!(
+            resolve("/v1/agent/cases/abc"),
+            Some((AGENT_CASE, vec!["abc"]))
+        );
+        assert_eq!(resolve("/v1/agent/cases//notes"), None);
+        assert_eq!(resolve("/v1/agent/cases/abc/notes/x"), None);
+    }
 }

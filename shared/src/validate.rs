@@ -350,6 +350,11 @@ fn free_text(value: &str) -> Check {
 /// letters, digits and hyphens (any non-ASCII letter passes, for internationalised
 /// addresses, without shipping Unicode tables to the widget). Deliverability is the
 /// mail system's business.
+/// Whether `value` looks like an email address (the rule the email field uses).
+pub fn is_plausible_email(value: &str) -> bool {
+    email_shape(value).is_ok()
+}
+
 fn email_shape(value: &str) -> Check {
     let invalid = || {
         Err((

@@ -6,7 +6,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::case::hex;
+use crate::case::{hex, unhex};
 
 /// The header that carries the signature.
 pub const HEADER: &str = "Redress-Signature";
@@ -56,7 +56,7 @@ pub fn verify(
     }
     let expected = mac(secret, timestamp, body);
     let matches = signatures.iter().any(|candidate| {
-        decode_hex(candidate).is_some_and(|bytes| expected.clone().verify_slice(&bytes).is_ok())
+        unhex(candidate).is_some_and(|bytes| expected.clone().verify_slice(&bytes).is_ok())
     });
     if matches {
         Ok(())
@@ -74,16 +74,6 @@ fn mac(secret: &[u8], timestamp: u64, body: &[u8]) -> Hmac<Sha256> {
     mac.update(b".");
     mac.update(body);
     mac
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

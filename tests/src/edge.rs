@@ -9,7 +9,10 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::process::Group;
-use crate::{eventually, free_port, repo_root};
+use xtask::stores::{self, StoreChanges};
+use xtask::{agents, D1};
+
+use crate::{eventually, free_port};
 
 pub struct Edge {
     base: String,
@@ -20,12 +23,9 @@ pub struct Edge {
 }
 
 impl Edge {
-    /// The key the worker signs webhook deliveries with in tests.
-    pub const WEBHOOK_SECRET: &'static str = "whsec_e2e_only";
-
     /// Applies the migrations to fresh state and starts `wrangler dev` with the given
-    /// webhook. The first start also builds the worker, which can take minutes.
-    pub async fn start(webhook_url: &str, chat_url: &str) -> Edge {
+    /// `[vars]`. The first start also builds the worker, which can take minutes.
+    pub async fn start(vars: &[(&str, &str)]) -> Edge {
         let state = tempfile::Builder::new()
             .prefix("redress-e2e-")
             .tempdir()
@@ -52,18 +52,15 @@ impl Edge {
             &port.to_string(),
             "--persist-to",
             &persist,
-            "--var",
-            &format!("WEBHOOK_URL:{webhook_url}"),
-            "--var",
-            &format!("WEBHOOK_SECRET:{}", Edge::WEBHOOK_SECRET),
-            "--var",
-            &format!("CHAT_WEBHOOK_URL:{chat_url}"),
             "--log-level",
             "warn",
             "--show-interactive-dev-session=false",
             // Lets tests run the cron handler on demand at /__scheduled.
             "--test-scheduled",
         ]);
+        for (name, value) in vars {
+            command.args(["--var", &format!("{name}:{value}")]);
+        }
         let log = state.path().join("wrangler-dev.log");
         let mut process = Group::spawn("wrangler dev", command, &log);
         let base = format!("http://127.0.0.1:{port}");
@@ -116,15 +113,34 @@ impl Edge {
 
     /// Writes to the local D1 behind the worker's back: for fault-injection tests.
     pub fn execute(&self, sql: &str) {
-        self.d1(sql);
+        self.d1()
+            .execute(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     /// Rows of a read-only query against the local D1, through wrangler's CLI.
     pub fn query(&self, sql: &str) -> Vec<Value> {
-        let out = self.d1(sql);
-        let json: Value = serde_json::from_str(&out)
-            .unwrap_or_else(|e| panic!("wrangler d1 execute printed no JSON ({e}):\n{out}"));
-        json[0]["results"].as_array().cloned().unwrap_or_default()
+        self.d1()
+            .query(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// The worker's database, as the operator command reaches it.
+    pub fn d1(&self) -> D1 {
+        D1::Local {
+            persist_to: Some(self.state.path().to_path_buf()),
+        }
+    }
+
+    /// Creates or changes a store with the operator command.
+    pub fn put_store(&self, id: &str, changes: StoreChanges) -> stores::Put {
+        stores::put(&self.d1(), id, changes).unwrap_or_else(|e| panic!("store put {id}: {e}"))
+    }
+
+    /// Issues an agent token with the operator command.
+    pub fn issue_agent_token(&self, store_id: &str, agent: &str) -> agents::Issued {
+        agents::issue(&self.d1(), store_id, agent)
+            .unwrap_or_else(|e| panic!("agent issue {store_id}: {e}"))
     }
 
     /// One number from a `SELECT COUNT(*) AS n ...` query.
@@ -152,21 +168,6 @@ impl Edge {
         std::fs::read(&file).expect("downloaded object")
     }
 
-    /// Runs SQL on the local D1 with `wrangler d1 execute`, returning its JSON output.
-    fn d1(&self, sql: &str) -> String {
-        run_wrangler(&[
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--persist-to",
-            self.persist(),
-            "--json",
-            "--command",
-            sql,
-        ])
-    }
-
     /// The end of the worker's log, for failure messages.
     pub fn log_tail(&self) -> String {
         tail(&self.log)
@@ -177,36 +178,14 @@ impl Edge {
     }
 }
 
-/// wrangler from the project's node_modules, run on the Node 22 that lives there too.
 fn wrangler() -> Command {
-    let root = repo_root();
-    let bin = root.join("node_modules/.bin");
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let mut command = Command::new(bin.join("wrangler"));
-    command
-        .current_dir(&root)
-        .env("PATH", path)
-        .env("WRANGLER_SEND_METRICS", "false")
-        .env("CI", "true");
+    let mut command = xtask::d1::wrangler();
+    command.env("CI", "true");
     command
 }
 
 fn run_wrangler(args: &[&str]) -> String {
-    let out = wrangler()
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("could not run wrangler {args:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "wrangler {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    xtask::d1::run_wrangler(args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tail(log: &Path) -> String {

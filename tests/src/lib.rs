@@ -5,6 +5,7 @@
 //! - [`Browser`]: Debian's chromedriver and headless Chromium through fantoccini.
 //! - [`WebhookReceiver`]: a store's webhook endpoint that records what it receives.
 
+pub mod api;
 mod browser;
 mod edge;
 mod process;

@@ -1,4 +1,6 @@
-//! A store's webhook endpoint on loopback that keeps every body it receives.
+//! A store's endpoints on loopback that keep every body they receive: its webhook
+//! (`/hooks/redress`), its team chat (`/hooks/chat`) and the operator's email provider
+//! (`/email`, standing in for Resend's API).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -7,7 +9,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+const WEBHOOK_PATH: &str = "/hooks/redress";
 const CHAT_PATH: &str = "/hooks/chat";
+const EMAIL_PATH: &str = "/email";
 
 /// One acknowledged delivery, as it arrived.
 #[derive(Debug, Clone)]
@@ -17,6 +21,7 @@ pub struct Delivery {
     pub json: Value,
     pub body: String,
     pub signature: Option<String>,
+    pub authorization: Option<String>,
 }
 
 pub struct WebhookReceiver {
@@ -45,8 +50,8 @@ impl WebhookReceiver {
                 for mut request in server.incoming_requests() {
                     let mut body = String::new();
                     let _ = request.as_reader().read_to_string(&mut body);
-                    // Outages are the store's webhook's; the chat endpoint stays up.
-                    let refuse = request.url() != CHAT_PATH
+                    // Outages are the store's webhook's; the other endpoints stay up.
+                    let refuse = request.url() == WEBHOOK_PATH
                         && refuse_next
                             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                             .is_ok();
@@ -56,17 +61,22 @@ impl WebhookReceiver {
                         continue;
                     }
                     if let Ok(json) = serde_json::from_str::<Value>(&body) {
-                        let signature = request
-                            .headers()
-                            .iter()
-                            .find(|h| h.field.equiv(redress_shared::webhook_signature::HEADER))
-                            .map(|h| h.value.as_str().to_owned());
+                        let header = |name: &'static str| {
+                            request
+                                .headers()
+                                .iter()
+                                .find(|h| h.field.equiv(name))
+                                .map(|h| h.value.as_str().to_owned())
+                        };
+                        let signature = header(redress_shared::webhook_signature::HEADER);
+                        let authorization = header("Authorization");
                         let path = request.url().to_owned();
                         received.lock().expect("receiver lock").push(Delivery {
                             path,
                             json,
                             body,
                             signature,
+                            authorization,
                         });
                     }
                     let _ = request.respond(tiny_http::Response::empty(200));
@@ -74,7 +84,7 @@ impl WebhookReceiver {
             })
         };
         WebhookReceiver {
-            url: format!("http://127.0.0.1:{port}/hooks/redress"),
+            url: format!("http://127.0.0.1:{port}{WEBHOOK_PATH}"),
             received,
             refuse_next,
             refused,
@@ -89,17 +99,34 @@ impl WebhookReceiver {
 
     /// A second endpoint on the same receiver, playing the store's team chat.
     pub fn chat_url(&self) -> String {
-        self.url.replace("/hooks/redress", CHAT_PATH)
+        self.url.replace(WEBHOOK_PATH, CHAT_PATH)
+    }
+
+    /// A third endpoint, playing the operator's email provider.
+    pub fn email_api_url(&self) -> String {
+        self.url.replace(WEBHOOK_PATH, EMAIL_PATH)
     }
 
     /// Chat messages received so far that mention `text`.
     pub fn chat_messages_mentioning(&self, text: &str) -> Vec<Value> {
+        self.received_at(CHAT_PATH, text)
+            .into_iter()
+            .map(|d| d.json)
+            .collect()
+    }
+
+    /// Emails sent through the provider so far that mention `text`.
+    pub fn emails_mentioning(&self, text: &str) -> Vec<Delivery> {
+        self.received_at(EMAIL_PATH, text)
+    }
+
+    fn received_at(&self, path: &str, text: &str) -> Vec<Delivery> {
         self.received
             .lock()
             .expect("receiver lock")
             .iter()
-            .filter(|d| d.path == CHAT_PATH && d.body.contains(text))
-            .map(|d| d.json.clone())
+            .filter(|d| d.path == path && d.body.contains(text))
+            .cloned()
             .collect()
     }
 

@@ -7,19 +7,32 @@
 
 use std::time::Duration;
 
+use redress_e2e::api::{answer, complaint, file, post_json, upload};
 use redress_e2e::{fixture, sha256_hex, Browser, Edge, WebhookReceiver};
 use redress_shared::webhook_signature;
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
+use xtask::stores::StoreChanges;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     let webhook = WebhookReceiver::start();
-    let edge = Edge::start(webhook.url(), &webhook.chat_url()).await;
+    let email_api = webhook.email_api_url();
+    let edge = Edge::start(&[
+        ("EMAIL_API_URL", &email_api),
+        ("EMAIL_API_KEY", EMAIL_API_KEY),
+        ("EMAIL_FROM", "cases@redress.test"),
+    ])
+    .await;
     let http = reqwest::Client::new();
 
-    a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(&edge, &webhook)
-        .await;
+    let webhook_secret = the_operator_command_sets_up_a_store_and_its_agents(&edge, &webhook);
+    a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(
+        &edge,
+        &webhook,
+        &webhook_secret,
+    )
+    .await;
     an_idempotent_retry_returns_the_first_case_and_notifies_once(&edge, &webhook, &http).await;
     the_widget_shows_each_error_next_to_its_field(&edge).await;
     a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
@@ -29,12 +42,217 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(&edge, &webhook, &http).await;
     a_webhook_that_never_recovers_leaves_the_case_marked_failed(&edge, &webhook, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
+    a_store_with_its_own_policy_gets_its_own_deadlines(&edge, &http).await;
+    unknown_stores_and_foreign_origins_are_refused_and_write_nothing(&edge, &http).await;
     every_documented_route_is_served(&edge, &http).await;
+}
+
+/// The key the operator's email provider stand-in expects.
+const EMAIL_API_KEY: &str = "re_e2e_only";
+
+/// The demo store, set up with `cargo xtask store put` and `agent issue`; returns the
+/// webhook signing secret the command showed once.
+fn the_operator_command_sets_up_a_store_and_its_agents(
+    edge: &Edge,
+    webhook: &WebhookReceiver,
+) -> String {
+    let created = edge.put_store(
+        "demo-store",
+        StoreChanges {
+            name: Some("Demo Store".to_owned()),
+            allowed_origins: Some(vec![edge.url("")]),
+            webhook_url: Some(webhook.url().to_owned()),
+            chat_webhook_url: Some(webhook.chat_url()),
+            email_to: Some("care@demo-store.test".to_owned()),
+            ..StoreChanges::default()
+        },
+    );
+    assert!(created.created);
+    let secret = created
+        .new_webhook_secret
+        .expect("a webhook secret is issued with the first webhook URL");
+    assert!(secret.starts_with("whsec_"));
+
+    // Changing one option keeps the others, and the secret, as they were.
+    let updated = edge.put_store(
+        "demo-store",
+        StoreChanges {
+            low_hours: Some(96),
+            ..StoreChanges::default()
+        },
+    );
+    assert!(!updated.created);
+    assert_eq!(updated.new_webhook_secret, None);
+    assert_eq!(updated.config.policy.low_hours, 96);
+    assert_eq!(updated.config.name, "Demo Store");
+    let row = &edge.query("SELECT webhook_secret, low_hours, webhook_url FROM stores")[0];
+    assert_eq!(row["webhook_secret"], secret.as_str());
+    assert_eq!(row["webhook_url"], webhook.url());
+
+    // A refused configuration writes nothing.
+    let refused = xtask::stores::put(
+        &edge.d1(),
+        "demo-store",
+        StoreChanges {
+            webhook_url: Some("javascript:alert(1)".to_owned()),
+            ..StoreChanges::default()
+        },
+    );
+    assert!(matches!(refused, Err(xtask::Error::InvalidStore(_))));
+    assert_eq!(
+        edge.query("SELECT webhook_url FROM stores")[0]["webhook_url"],
+        webhook.url()
+    );
+
+    // An agent's token is shown once; the database keeps only its SHA-256.
+    let issued = edge.issue_agent_token("demo-store", "Ana Agent");
+    let rows = edge.query("SELECT * FROM agent_tokens");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["token_sha256"],
+        sha256_hex(issued.token.as_str().as_bytes())
+    );
+    assert!(!rows[0].to_string().contains(issued.token.as_str()));
+    xtask::agents::revoke(&edge.d1(), &issued.id).expect("revoke");
+    assert!(edge.query("SELECT revoked_at FROM agent_tokens")[0]["revoked_at"].is_string());
+    secret
+}
+
+async fn a_store_with_its_own_policy_gets_its_own_deadlines(edge: &Edge, http: &reqwest::Client) {
+    // A marketplace seller must answer disputes within five days; it has no channels yet.
+    edge.put_store(
+        "slow-store",
+        StoreChanges {
+            name: Some("Slow Store".to_owned()),
+            normal_hours: Some(120),
+            ..StoreChanges::default()
+        },
+    );
+    let mut body = complaint(
+        "S-1",
+        "patient@example.com",
+        "The cushion cover is the wrong colour, grey instead of green.",
+        "replacement",
+    );
+    body["store_id"] = json!("slow-store");
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", body).await;
+    assert_eq!(status, 201, "{receipt}");
+    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+    let hours = hours_to_answer(edge, &reference);
+    assert!((hours - 120.0).abs() < 0.01, "{hours}");
+    let state = redress_e2e::eventually(Duration::from_secs(30), || {
+        let rows = edge.query(&format!(
+            "SELECT notify_state FROM cases WHERE reference = '{reference}'"
+        ));
+        async move {
+            rows.first()
+                .filter(|r| r["notify_state"] == "no_channel")
+                .cloned()
+        }
+    })
+    .await;
+    assert!(
+        state.is_some(),
+        "a store without channels closes the outbox"
+    );
+}
+
+async fn unknown_stores_and_foreign_origins_are_refused_and_write_nothing(
+    edge: &Edge,
+    http: &reqwest::Client,
+) {
+    edge.put_store(
+        "walled-store",
+        StoreChanges {
+            name: Some("Walled Store".to_owned()),
+            allowed_origins: Some(vec!["https://walled.example".to_owned()]),
+            ..StoreChanges::default()
+        },
+    );
+    let before = stored_rows(edge);
+    let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let to = |store: &str| {
+        let mut body = complaint(
+            "W-1",
+            "w@example.com",
+            "The lamp arrived broken.",
+            "full_refund",
+        );
+        body["store_id"] = json!(store);
+        body
+    };
+    let cases = [
+        ("no-such-store", None, 404, "unknown_store"),
+        (
+            "walled-store",
+            Some("https://evil.example"),
+            403,
+            "origin_not_allowed",
+        ),
+    ];
+    for (store, origin, status, code) in cases {
+        let mut request = http.post(edge.url("/v1/complaints")).json(&to(store));
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        let (got, body) = answer(request.send().await.expect("submit")).await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+
+        let mut request = http
+            .post(edge.url("/v1/evidence"))
+            .header("X-Redress-Store", store)
+            .header("Content-Type", "image/png")
+            .body(png.clone());
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        let (got, body) = answer(request.send().await.expect("upload")).await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+    }
+    // The store's own site is welcome.
+    let welcome = http
+        .post(edge.url("/v1/complaints"))
+        .header("Origin", "https://walled.example")
+        .json(&to("walled-store"))
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(welcome.status(), 201);
+    let after = stored_rows(edge);
+    assert_eq!(
+        after["uploads"], before["uploads"],
+        "no refused upload was kept"
+    );
+    assert_eq!(
+        after["cases"].as_u64(),
+        before["cases"].as_u64().map(|n| n + 1),
+        "only the welcome complaint was stored"
+    );
+}
+
+/// How long the store has to answer the case, as stored.
+fn hours_to_answer(edge: &Edge, reference: &str) -> f64 {
+    let rows = edge.query(&format!(
+        "SELECT (julianday(respond_by) - julianday(created_at)) * 24 AS hours FROM cases
+         WHERE reference = '{reference}'"
+    ));
+    rows.first()
+        .and_then(|r| r["hours"].as_f64())
+        .unwrap_or_else(|| panic!("no case {reference}"))
 }
 
 async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(
     edge: &Edge,
     webhook: &WebhookReceiver,
+    webhook_secret: &str,
 ) {
     let photo = fixture("cracked-shade.png");
     let photo_bytes = std::fs::read(&photo).expect("fixture photo");
@@ -91,8 +309,7 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     );
 
     let cases = edge.query(&format!(
-        "SELECT id, store_id, order_number, email, resolution, product_id, category, priority, lang,
-                (julianday(respond_by) - julianday(created_at)) * 24 AS hours_to_answer
+        "SELECT id, store_id, order_number, email, resolution, product_id, category, priority, lang
          FROM cases WHERE reference = '{reference}'"
     ));
     assert_eq!(cases.len(), 1, "one case row for {reference}");
@@ -107,7 +324,7 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     assert_eq!(case["priority"], "normal");
     assert_eq!(case["lang"], "en");
     // A normal-priority case at a store with the default policy: 24 hours to answer.
-    let hours = case["hours_to_answer"].as_f64().expect("hours");
+    let hours = hours_to_answer(edge, &reference);
     assert!((hours - 24.0).abs() < 0.01, "{hours}");
 
     let evidence = edge.query(&format!(
@@ -149,7 +366,7 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
         .as_secs();
     assert_eq!(
         webhook_signature::verify(
-            Edge::WEBHOOK_SECRET.as_bytes(),
+            webhook_secret.as_bytes(),
             signature,
             delivery.body.as_bytes(),
             now,
@@ -161,6 +378,26 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
         notifications[0]["case"]["evidence"][0]["sha256"],
         sha256_hex(&photo_bytes)
     );
+
+    // The store's inbox gets it by email too, through the operator's provider, once.
+    let emails = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let found = webhook.emails_mentioning(&reference);
+        (!found.is_empty()).then_some(found)
+    })
+    .await
+    .unwrap_or_else(|| panic!("no email for {reference}\n{}", edge.log_tail()));
+    assert_eq!(emails.len(), 1);
+    let email = &emails[0];
+    assert_eq!(
+        email.authorization.as_deref(),
+        Some(format!("Bearer {EMAIL_API_KEY}").as_str())
+    );
+    assert_eq!(email.json["to"], json!(["care@demo-store.test"]));
+    assert_eq!(email.json["from"], "cases@redress.test");
+    assert!(email.json["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("The lamp arrived with its shade cracked in two places."));
 }
 
 async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
@@ -644,21 +881,6 @@ impl Complaint<'_> {
     }
 }
 
-/// A complaint to the demo store, as the widget would send it.
-fn complaint(order_number: &str, email: &str, description: &str, resolution: &str) -> Value {
-    json!({
-        "store_id": "demo-store", "order_number": order_number, "email": email,
-        "description": description, "resolution": resolution,
-    })
-}
-
-/// Files a complaint over HTTP and returns its case reference.
-async fn file(http: &reqwest::Client, edge: &Edge, complaint: Value) -> String {
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", complaint).await;
-    assert_eq!(status, 201, "{receipt}");
-    receipt["reference"].as_str().expect("reference").to_owned()
-}
-
 /// The webhook delivery row of a case's announcement, with the case's outbox state.
 fn webhook_delivery(edge: &Edge, reference: &str) -> Vec<Value> {
     edge.query(&format!(
@@ -674,47 +896,6 @@ fn stored_rows(edge: &Edge) -> Value {
                 (SELECT COUNT(*) FROM uploads) AS uploads",
     )[0]
     .clone()
-}
-
-async fn post_json(http: &reqwest::Client, edge: &Edge, path: &str, body: Value) -> (u16, Value) {
-    answer(
-        http.post(edge.url(path))
-            .json(&body)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await
-}
-
-async fn upload(
-    http: &reqwest::Client,
-    edge: &Edge,
-    content_type: &str,
-    bytes: Vec<u8>,
-) -> (u16, Value) {
-    let size = bytes.len();
-    let response = http
-        .post(edge.url("/v1/evidence"))
-        .header("X-Redress-Store", "demo-store")
-        .header("Content-Type", content_type)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "upload of {size} bytes as {content_type}: {e}\n{}",
-                edge.log_tail()
-            )
-        });
-    answer(response).await
-}
-
-async fn answer(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    let json = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text }));
-    (status, json)
 }
 
 /// How many `.wasm` resources the page has fetched so far.

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use redress_shared::categorize::Category;
-use redress_shared::{routes, ErrorCode, FieldErrorCode, Resolution};
+use redress_shared::{routes, CaseStatus, ErrorCode, FieldErrorCode, Resolution};
 use serde_json::Value;
 
 fn document() -> Value {
@@ -70,4 +70,8 @@ fn documents_every_error_code_field_code_resolution_and_category() {
         codes(&Resolution::ALL)
     );
     assert_eq!(strings(&schemas["Category"]["enum"]), codes(Category::ALL));
+    assert_eq!(
+        strings(&schemas["CaseStatus"]["enum"]),
+        codes(&CaseStatus::ALL)
+    );
 }

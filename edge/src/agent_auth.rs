@@ -1,0 +1,47 @@
+//! Who is calling the agent API: a bearer token, looked up by its SHA-256, names one
+//! agent of one store. Every use is recorded on the token.
+
+use redress_shared::credentials::AgentToken;
+use redress_shared::{ApiError, ErrorCode};
+use serde::Deserialize;
+use worker::{query, D1Database, Request};
+
+use crate::clock;
+use crate::storage::unavailable;
+
+/// An authenticated agent; every read and write is scoped to `store_id`.
+#[derive(Debug, Deserialize)]
+pub struct Agent {
+    pub store_id: String,
+    /// As shown in case timelines.
+    pub agent: String,
+}
+
+pub async fn authenticate(req: &Request, db: &D1Database) -> Result<Agent, ApiError> {
+    let header = req.headers().get("Authorization").ok().flatten();
+    let token = header
+        .as_deref()
+        .and_then(AgentToken::from_bearer)
+        .ok_or_else(refused)?;
+    // One round trip finds the token and records its use.
+    let agent: Option<Agent> = query!(
+        db,
+        "UPDATE agent_tokens SET last_used_at = ?2
+         WHERE token_sha256 = ?1 AND revoked_at IS NULL
+         RETURNING store_id, agent",
+        token.digest(),
+        clock::now_rfc3339()
+    )
+    .map_err(unavailable)?
+    .first(None)
+    .await
+    .map_err(unavailable)?;
+    agent.ok_or_else(refused)
+}
+
+fn refused() -> ApiError {
+    ApiError::new(
+        ErrorCode::Unauthorized,
+        "Send a valid agent token: Authorization: Bearer rdat_...",
+    )
+}

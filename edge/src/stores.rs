@@ -1,0 +1,62 @@
+//! The store a request is for: only configured stores are served, and only from the
+//! origins they allow.
+
+use redress_shared::store::{StoreConfig, StoreRow};
+use redress_shared::{ApiError, ErrorCode};
+use worker::{D1Database, D1PreparedStatement, Request};
+
+use crate::storage::unavailable;
+
+/// A store's configuration and the key its webhooks are signed with.
+pub struct Store {
+    pub config: StoreConfig,
+    pub webhook_secret: Option<String>,
+}
+
+impl From<StoreRow> for Store {
+    fn from(row: StoreRow) -> Store {
+        let (config, webhook_secret) = row.into_config();
+        Store {
+            config,
+            webhook_secret,
+        }
+    }
+}
+
+/// The statement that reads a store, for callers that batch it with others.
+pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    db.prepare(format!(
+        "SELECT {} FROM stores WHERE id = ?1",
+        StoreRow::COLUMNS
+    ))
+    .bind(&[id.into()])
+    .map_err(unavailable)
+}
+
+pub async fn load(db: &D1Database, id: &str) -> worker::Result<Option<Store>> {
+    let row = select(db, id)
+        .map_err(|e| worker::Error::RustError(e.message))?
+        .first::<StoreRow>(None)
+        .await?;
+    Ok(row.map(Store::from))
+}
+
+/// The store a widget request names, if it exists and the request's origin is allowed.
+pub fn admit(store: Option<Store>, req: &Request) -> Result<Store, ApiError> {
+    let store = store.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::UnknownStore,
+            "This store does not use Redress, or its id is misspelt.",
+        )
+    })?;
+    // Browsers always send Origin on cross-origin POSTs; other clients are not a
+    // storefront embedding the widget and are held back by rate limits instead.
+    let origin = req.headers().get("Origin").ok().flatten();
+    match origin {
+        Some(origin) if !store.config.allows_origin(&origin) => Err(ApiError::new(
+            ErrorCode::OriginNotAllowed,
+            "This store does not accept complaints from this website.",
+        )),
+        _ => Ok(store),
+    }
+}

@@ -1,0 +1,496 @@
+//! The agent API's requests and answers: the case list's filters and cursor, the
+//! shapes of a case as agents see it, and the changes they make.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{hex, unhex, Case, CaseStatus};
+use crate::categorize::{Category, Priority};
+use crate::complaint::Resolution;
+use crate::store::is_display_name;
+use crate::validate::{FieldError, FieldErrorCode};
+
+/// `GET /v1/agent/cases`: every filter is optional and they combine with AND.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseQuery {
+    /// Any of these statuses (`status=new,in_progress`); empty means all.
+    pub statuses: Vec<CaseStatus>,
+    pub category: Option<Category>,
+    pub priority: Option<Priority>,
+    /// The complaint's language (ISO 639-1).
+    pub lang: Option<String>,
+    /// `true`: open cases past their deadline; `false`: all others.
+    pub overdue: Option<bool>,
+    /// Words in the description, or an exact reference, order number or email.
+    pub text: Option<String>,
+    /// Filed at or after (a date `2026-11-01` or an RFC 3339 timestamp).
+    pub from: Option<String>,
+    /// Filed before.
+    pub to: Option<String>,
+    pub product: Option<String>,
+    pub sort: CaseSort,
+    pub limit: u32,
+    /// Where the previous page ended.
+    pub after: Option<Cursor>,
+}
+
+/// The list's order; each is total (ties broken by id), so cursors are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Soonest deadline first: what to answer next.
+    Deadline,
+    /// Most recently filed first.
+    Newest,
+}
+
+impl CaseSort {
+    /// The case column this order is keyed by.
+    pub fn column(self) -> &'static str {
+        match self {
+            CaseSort::Deadline => "respond_by",
+            CaseSort::Newest => "created_at",
+        }
+    }
+}
+
+pub const DEFAULT_PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 200;
+const MAX_TEXT_QUERY_CHARS: usize = 200;
+
+/// The last case of a page: its sort key and id. Opaque to clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: String,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        hex(format!("{}\n{}", self.key, self.id).as_bytes())
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        if text.len() > 512 {
+            return None;
+        }
+        let text = String::from_utf8(unhex(text)?).ok()?;
+        let (key, id) = text.split_once('\n')?;
+        Some(Cursor {
+            key: key.to_owned(),
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// Reads the list's query parameters; every problem is reported, by parameter name.
+pub fn parse_case_query<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<CaseQuery, Vec<FieldError>> {
+    let mut query = CaseQuery {
+        statuses: Vec::new(),
+        category: None,
+        priority: None,
+        lang: None,
+        overdue: None,
+        text: None,
+        from: None,
+        to: None,
+        product: None,
+        sort: CaseSort::Deadline,
+        limit: DEFAULT_PAGE,
+        after: None,
+    };
+    let mut errors = Vec::new();
+    let mut bad = |field: &str, code, message: &str| {
+        errors.push(FieldError::new(field, code, message));
+    };
+    for (name, value) in pairs {
+        match name {
+            "status" => {
+                for code in value.split(',').filter(|c| !c.is_empty()) {
+                    match CaseStatus::from_code(code) {
+                        Some(status) => query.statuses.push(status),
+                        None => bad(
+                            name,
+                            FieldErrorCode::InvalidFormat,
+                            "Use new, in_progress, waiting_for_shopper, resolved or closed.",
+                        ),
+                    }
+                }
+            }
+            "category" => match Category::from_code(value) {
+                Some(c) => query.category = Some(c),
+                None => bad(
+                    name,
+                    FieldErrorCode::UnknownCategory,
+                    "Use a category code from the taxonomy.",
+                ),
+            },
+            "priority" => match Priority::from_code(value) {
+                Some(p) => query.priority = Some(p),
+                None => bad(
+                    name,
+                    FieldErrorCode::InvalidFormat,
+                    "Use urgent, high, normal or low.",
+                ),
+            },
+            "lang" if is_code(value, 2, 3) || value == "und" => query.lang = Some(value.to_owned()),
+            "overdue" => match value {
+                "true" => query.overdue = Some(true),
+                "false" => query.overdue = Some(false),
+                _ => bad(name, FieldErrorCode::InvalidFormat, "Use true or false."),
+            },
+            "q" if value.chars().count() > MAX_TEXT_QUERY_CHARS => bad(
+                name,
+                FieldErrorCode::TooLong,
+                "Search for at most 200 characters.",
+            ),
+            "q" => query.text = Some(value.trim().to_owned()).filter(|t| !t.is_empty()),
+            "from" | "to" if is_date_or_timestamp(value) => {
+                let slot = if name == "from" {
+                    &mut query.from
+                } else {
+                    &mut query.to
+                };
+                *slot = Some(value.to_owned());
+            }
+            "product" if !value.is_empty() && value.len() <= 128 => {
+                query.product = Some(value.to_owned())
+            }
+            "sort" => match value {
+                "deadline" => query.sort = CaseSort::Deadline,
+                "newest" => query.sort = CaseSort::Newest,
+                _ => bad(
+                    name,
+                    FieldErrorCode::InvalidFormat,
+                    "Use deadline or newest.",
+                ),
+            },
+            "limit" => match value.parse::<u32>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => query.limit = n,
+                _ => bad(
+                    name,
+                    FieldErrorCode::OutOfRange,
+                    "Use a page size from 1 to 200.",
+                ),
+            },
+            "cursor" => match Cursor::decode(value) {
+                Some(cursor) => query.after = Some(cursor),
+                None => bad(
+                    name,
+                    FieldErrorCode::InvalidFormat,
+                    "Pass next_cursor from the previous page as it was.",
+                ),
+            },
+            "lang" | "from" | "to" | "product" => bad(
+                name,
+                FieldErrorCode::InvalidFormat,
+                "This value is not in the expected format.",
+            ),
+            _ => bad(
+                name,
+                FieldErrorCode::InvalidFormat,
+                "This is not a filter of the case list.",
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(errors)
+    }
+}
+
+fn is_code(value: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// `2026-11-01` or `2026-11-01T10:00:00Z`-like: compared as text against stored
+/// RFC 3339 timestamps, which sort by time.
+pub(crate) fn is_date_or_timestamp(value: &str) -> bool {
+    let b = value.as_bytes();
+    let date = b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    date && value.len() <= 30
+        && value[10..]
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'T' | b':' | b'.' | b'Z' | b'+' | b'-'))
+}
+
+/// A case in the list: what an agent needs to pick the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub status: CaseStatus,
+    pub category: Category,
+    pub sub_reason: Option<String>,
+    pub priority: Priority,
+    pub lang: String,
+    pub product_id: Option<String>,
+    pub order_number: String,
+    pub email: String,
+    /// The start of the description.
+    pub excerpt: String,
+    pub created_at: String,
+    pub respond_by: String,
+    /// Open and past its deadline.
+    #[serde(default)]
+    pub overdue: bool,
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub cases: Vec<CaseSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// A case with everything agents need to work it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: Case,
+    pub assignee: Option<String>,
+    /// What the store did, once decided.
+    pub resolution_taken: Option<Resolution>,
+    pub overdue: bool,
+    /// Where the case can go from here.
+    pub next_statuses: Vec<CaseStatus>,
+    pub deliveries: Vec<DeliveryRecord>,
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// How a notification of the case fared on one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    pub event: String,
+    pub channel: String,
+    /// `delivered`, `failing` or `failed`.
+    pub state: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+/// One thing that happened to a case: who, what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub at: String,
+    /// `shopper`, `redress`, or the agent's name.
+    pub actor: String,
+    pub kind: EventKind,
+    /// The new status, assignee or resolution code; the text of a note or reply.
+    pub value: Option<String>,
+    /// Shown on the shopper's status view.
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Created,
+    Escalated,
+    StatusChanged,
+    Assigned,
+    ResolutionTaken,
+    /// Internal: agents only.
+    Note,
+    /// To the shopper.
+    Reply,
+}
+
+impl EventKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Escalated => "escalated",
+            EventKind::StatusChanged => "status_changed",
+            EventKind::Assigned => "assigned",
+            EventKind::ResolutionTaken => "resolution_taken",
+            EventKind::Note => "note",
+            EventKind::Reply => "reply",
+        }
+    }
+
+    /// Whether the shopper sees this kind of event.
+    pub fn is_public(self) -> bool {
+        matches!(
+            self,
+            EventKind::Created | EventKind::StatusChanged | EventKind::Reply
+        )
+    }
+}
+
+/// `PATCH /v1/agent/cases/{id}`: any of these, applied together or not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseUpdate {
+    pub status: Option<CaseStatus>,
+    /// Who works the case; `""` unassigns it.
+    pub assignee: Option<String>,
+    pub resolution: Option<Resolution>,
+}
+
+impl CaseUpdate {
+    pub fn check(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.status.is_none() && self.assignee.is_none() && self.resolution.is_none() {
+            errors.push(FieldError::new(
+                "status",
+                FieldErrorCode::Required,
+                "Change at least one of status, assignee and resolution.",
+            ));
+        }
+        if let Some(assignee) = &self.assignee {
+            if !assignee.is_empty() && !is_display_name(assignee) {
+                errors.push(FieldError::new(
+                    "assignee",
+                    FieldErrorCode::InvalidFormat,
+                    "Use a name of 1 to 100 characters, or \"\" to unassign.",
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// `POST .../notes` and `.../replies`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseMessage {
+    pub text: String,
+}
+
+pub const MAX_MESSAGE_CHARS: usize = 5000;
+
+impl CaseMessage {
+    pub fn check(&self) -> Result<(), Vec<FieldError>> {
+        let chars = self.text.trim().chars().count();
+        let error = |code, message: &str| Err(vec![FieldError::new("text", code, message)]);
+        if chars == 0 {
+            error(FieldErrorCode::Required, "Write something.")
+        } else if chars > MAX_MESSAGE_CHARS {
+            error(FieldErrorCode::TooLong, "Write at most 5,000 characters.")
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &[(&'static str, &'static str)]) -> Result<CaseQuery, Vec<FieldError>> {
+        parse_case_query(query.iter().copied())
+    }
+
+    #[test]
+    fn no_parameters_list_everything_by_deadline() {
+        let q = parse(&[]).expect("valid");
+        assert!(q.statuses.is_empty());
+        assert_eq!(q.sort, CaseSort::Deadline);
+        assert_eq!(q.limit, DEFAULT_PAGE);
+    }
+
+    #[test]
+    fn filters_are_read_into_their_types() {
+        let q = parse(&[
+            ("status", "new,in_progress"),
+            ("category", "damaged"),
+            ("priority", "urgent"),
+            ("lang", "de"),
+            ("overdue", "true"),
+            ("q", "  lamp  "),
+            ("from", "2026-11-01"),
+            ("to", "2026-11-30T00:00:00Z"),
+            ("product", "aurora-desk-lamp"),
+            ("sort", "newest"),
+            ("limit", "10"),
+        ])
+        .expect("valid");
+        assert_eq!(q.statuses, vec![CaseStatus::New, CaseStatus::InProgress]);
+        assert_eq!(q.category, Some(Category::Damaged));
+        assert_eq!(q.priority, Some(Priority::Urgent));
+        assert_eq!(q.lang.as_deref(), Some("de"));
+        assert_eq!(q.overdue, Some(true));
+        assert_eq!(q.text.as_deref(), Some("lamp"));
+        assert_eq!(q.sort, CaseSort::Newest);
+        assert_eq!(q.limit, 10);
+    }
+
+    #[test]
+    fn every_bad_parameter_is_reported_by_name() {
+        let errors = parse(&[
+            ("status", "open"),
+            ("category", "broken"),
+            ("limit", "0"),
+            ("from", "yesterday"),
+            ("cursor", "zz"),
+            ("colour", "red"),
+        ])
+        .expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["status", "category", "limit", "from", "cursor", "colour"]
+        );
+        assert_eq!(errors[1].code, FieldErrorCode::UnknownCategory);
+        assert_eq!(errors[2].code, FieldErrorCode::OutOfRange);
+    }
+
+    #[test]
+    fn a_cursor_survives_the_round_trip_and_garbage_is_not_one() {
+        let cursor = Cursor {
+            key: "2026-11-24T00:41:38.455Z".to_owned(),
+            id: "ab".repeat(16),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        for bad in ["", "0", "zz", "6162"] {
+            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_update_changes_something_and_names_are_sane() {
+        assert!(CaseUpdate::default().check().is_err());
+        let unassign = CaseUpdate {
+            assignee: Some(String::new()),
+            ..CaseUpdate::default()
+        };
+        assert_eq!(unassign.check(), Ok(()));
+        let bidi = CaseUpdate {
+            assignee: Some("Ana\u{202e}".to_owned()),
+            ..CaseUpdate::default()
+        };
+        assert!(bidi.check().is_err());
+    }
+
+    #[test]
+    fn messages_are_between_one_and_five_thousand_characters() {
+        let text = |t: String| CaseMessage { text: t }.check();
+        assert!(text("   ".to_owned()).is_err());
+        assert!(text("x".repeat(MAX_MESSAGE_CHARS + 1)).is_err());
+        assert_eq!(text("We are sending a new shade today.".to_owned()), Ok(()));
+    }
+
+    #[test]
+    fn notes_stay_internal_and_replies_reach_the_shopper() {
+        assert!(!EventKind::Note.is_public());
+        assert!(!EventKind::Assigned.is_public());
+        assert!(EventKind::Reply.is_public());
+        assert!(EventKind::StatusChanged.is_public());
+    }
+}

@@ -1,0 +1,97 @@
+//! A case as a plain-text email, in the JSON shape of Resend's `POST /emails` (which
+//! Postmark-, SendGrid- and Mailgun-style relays can be fronted to accept).
+//!
+//! Only Redress's own words go into headers: the subject never carries shopper text,
+//! so a complaint cannot add headers or recipients. The body is plain text (no HTML
+//! part), so nothing the shopper wrote is rendered as markup or a live link.
+
+use serde::Serialize;
+
+use crate::case::Case;
+use crate::chat_message::truncate;
+use crate::notification::CaseNotification;
+
+/// Descriptions are at most 5,000 characters; this only guards the email's size.
+const MAX_DESCRIPTION: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmailMessage {
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+}
+
+impl EmailMessage {
+    pub fn for_case(event: &str, case: &Case, from: &str, to: &str) -> EmailMessage {
+        let verdict = &case.classification.assessment;
+        let subject = format!(
+            "{}: {} ({} priority, {})",
+            CaseNotification::headline(event),
+            case.reference.as_str(),
+            verdict.priority.code(),
+            verdict.category.code(),
+        );
+        let d = &case.details;
+        let text = format!(
+            "{subject}\n\nAnswer by: {}\nOrder: {}\nShopper: {}\nWants: {}\nEvidence files: {}\n\n\
+             The shopper wrote:\n\n{}\n",
+            case.respond_by,
+            plain(&d.order_number),
+            plain(&d.email),
+            d.resolution.code(),
+            case.evidence.len(),
+            plain(&truncate(&d.description, MAX_DESCRIPTION)),
+        );
+        EmailMessage {
+            from: from.to_owned(),
+            to: vec![to.to_owned()],
+            subject,
+            text,
+        }
+    }
+}
+
+/// Shopper text without control characters (other than line breaks and tabs) or bidi
+/// overrides, which could disguise what the agent reads.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\n' | '\t')
+                || !(c.is_control()
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        })
+        .collect()
+}
+
+#[cfg(all(test, feature = "embedded-lexicon"))]
+mod tests {
+    use super::*;
+    use crate::chat_message::tests::case;
+
+    #[test]
+    fn the_subject_holds_only_our_own_words() {
+        let hostile = "Broken\r\nBcc: everyone@example.com";
+        let email = EmailMessage::for_case(
+            "case.created",
+            &case("A-1\r\nBcc: x@y", hostile),
+            "cases@redress.example",
+            "care@shop.example",
+        );
+        assert!(!email.subject.contains('\n') && !email.subject.contains('\r'));
+        assert!(email.subject.starts_with("New case: RD-"));
+        assert!(!email.subject.contains("Bcc"));
+        assert_eq!(email.to, vec!["care@shop.example".to_owned()]);
+    }
+
+    #[test]
+    fn the_body_keeps_the_shoppers_words_as_plain_text_without_control_characters() {
+        let words = "<b>Broken</b> lamp\u{202e}gnp.exe\u{0007}\nsecond line";
+        let email =
+            EmailMessage::for_case("case.escalated", &case("A-1", words), "f@x.io", "t@x.io");
+        assert!(email
+            .text
+            .contains("<b>Broken</b> lampgnp.exe\nsecond line"));
+        assert!(email.subject.starts_with("Deadline near"));
+    }
+}

@@ -1,0 +1,418 @@
+//! A store's configuration as operators set it: who may embed the widget, how long the
+//! store has to answer, and where its cases go. The operator command validates with
+//! these rules before it writes; the edge reads the stored values and asks
+//! [`StoreConfig::allows_origin`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::ResponsePolicy;
+use crate::validate::{validate_store_id, Limits};
+
+/// One store, as kept in the `stores` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreConfig {
+    pub id: String,
+    pub name: String,
+    /// Storefront origins (`https://shop.example`) the widget may be used from. Empty
+    /// means any origin: a store that has not listed its sites yet.
+    pub allowed_origins: Vec<String>,
+    /// The widget's language when neither the tag nor the page says (BCP 47, e.g. `en`).
+    pub default_locale: String,
+    pub policy: ResponsePolicy,
+    /// Orders worth at least this much (in minor units) are at least `high` priority.
+    pub high_value_order_minor: Option<u64>,
+    pub channels: Channels,
+}
+
+/// Where a store's notifications go; any of them may be unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channels {
+    /// Receives every case event as signed JSON.
+    pub webhook_url: Option<String>,
+    /// A Slack-compatible incoming webhook.
+    pub chat_webhook_url: Option<String>,
+    /// An inbox that gets each case as a plain-text email.
+    pub email_to: Option<String>,
+}
+
+/// A `stores` row as D1 (and `wrangler d1 execute --json`) returns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoreRow {
+    pub id: String,
+    pub name: String,
+    /// A JSON array of origins.
+    pub allowed_origins: String,
+    pub default_locale: String,
+    pub urgent_hours: u32,
+    pub high_hours: u32,
+    pub normal_hours: u32,
+    pub low_hours: u32,
+    pub high_value_order_minor: Option<u64>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    pub chat_webhook_url: Option<String>,
+    pub email_to: Option<String>,
+}
+
+impl StoreRow {
+    /// The columns to select for a [`StoreRow`].
+    pub const COLUMNS: &'static str = "id, name, allowed_origins, default_locale, urgent_hours, \
+        high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
+        chat_webhook_url, email_to";
+
+    /// The configuration, and the webhook signing secret kept beside it.
+    pub fn into_config(self) -> (StoreConfig, Option<String>) {
+        let config = StoreConfig {
+            allowed_origins: parse_origins(&self.allowed_origins),
+            id: self.id,
+            name: self.name,
+            default_locale: self.default_locale,
+            policy: ResponsePolicy {
+                urgent_hours: self.urgent_hours,
+                high_hours: self.high_hours,
+                normal_hours: self.normal_hours,
+                low_hours: self.low_hours,
+            },
+            high_value_order_minor: self.high_value_order_minor,
+            channels: Channels {
+                webhook_url: self.webhook_url,
+                chat_webhook_url: self.chat_webhook_url,
+                email_to: self.email_to,
+            },
+        };
+        (config, self.webhook_secret)
+    }
+}
+
+/// The stored origin list; a corrupt one allows nothing rather than everything.
+fn parse_origins(json: &str) -> Vec<String> {
+    let inner = json
+        .trim()
+        .strip_prefix('[')
+        .and_then(|j| j.strip_suffix(']'));
+    match inner {
+        Some(inner) if inner.trim().is_empty() => Vec::new(),
+        Some(inner) => inner
+            .split(',')
+            .map(|o| o.trim().trim_matches('"').to_owned())
+            .collect(),
+        None => vec![String::new()],
+    }
+}
+
+/// The stored form of an origin list (origins never contain quotes or commas).
+pub fn origins_json(origins: &[String]) -> String {
+    let quoted: Vec<String> = origins.iter().map(|o| format!("\"{o}\"")).collect();
+    format!("[{}]", quoted.join(","))
+}
+
+/// What is wrong with a store's configuration, one value per rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfigError {
+    InvalidId,
+    /// Empty, over 100 characters, or with control characters.
+    InvalidName,
+    /// An allowed origin that is not `http(s)://host[:port]`.
+    InvalidOrigin(String),
+    InvalidLocale(String),
+    /// A deadline of zero hours, or more than a year.
+    InvalidHours(u32),
+    /// A channel URL that is not `http(s)://...`.
+    InvalidUrl(String),
+    InvalidEmail(String),
+}
+
+impl std::fmt::Display for StoreConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreConfigError::InvalidId => {
+                f.write_str("a store id is 1-64 letters, digits, '.', '-' or '_'")
+            }
+            StoreConfigError::InvalidName => {
+                f.write_str("a store's name is 1-100 characters, none of them control characters")
+            }
+            StoreConfigError::InvalidOrigin(o) => write!(
+                f,
+                "{o:?} is not an origin: use scheme://host[:port] with no path"
+            ),
+            StoreConfigError::InvalidLocale(l) => {
+                write!(f, "{l:?} is not a language tag such as en or pt-BR")
+            }
+            StoreConfigError::InvalidHours(h) => {
+                write!(f, "{h} hours is not a deadline: use 1 to 8760")
+            }
+            StoreConfigError::InvalidUrl(u) => write!(f, "{u:?} is not an http(s) URL"),
+            StoreConfigError::InvalidEmail(e) => write!(f, "{e:?} is not an email address"),
+        }
+    }
+}
+
+impl std::error::Error for StoreConfigError {}
+
+const MAX_DEADLINE_HOURS: u32 = 24 * 365;
+
+impl StoreConfig {
+    /// A store with the default policy and no channels.
+    pub fn new(id: &str, name: &str) -> StoreConfig {
+        StoreConfig {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            allowed_origins: Vec::new(),
+            default_locale: "en".to_owned(),
+            policy: ResponsePolicy::default(),
+            high_value_order_minor: None,
+            channels: Channels::default(),
+        }
+    }
+
+    /// Every rule a stored configuration keeps; the first one broken.
+    pub fn check(&self) -> Result<(), StoreConfigError> {
+        validate_store_id(&self.id, &Limits::default()).map_err(|_| StoreConfigError::InvalidId)?;
+        if !is_display_name(&self.name) {
+            return Err(StoreConfigError::InvalidName);
+        }
+        if let Some(bad) = self.allowed_origins.iter().find(|o| !is_origin(o)) {
+            return Err(StoreConfigError::InvalidOrigin(bad.clone()));
+        }
+        if !is_language_tag(&self.default_locale) {
+            return Err(StoreConfigError::InvalidLocale(self.default_locale.clone()));
+        }
+        let p = &self.policy;
+        for hours in [p.urgent_hours, p.high_hours, p.normal_hours, p.low_hours] {
+            if hours == 0 || hours > MAX_DEADLINE_HOURS {
+                return Err(StoreConfigError::InvalidHours(hours));
+            }
+        }
+        let c = &self.channels;
+        for url in [&c.webhook_url, &c.chat_webhook_url].into_iter().flatten() {
+            if !is_http_url(url) {
+                return Err(StoreConfigError::InvalidUrl(url.clone()));
+            }
+        }
+        if let Some(email) = &c.email_to {
+            if !crate::validate::is_plausible_email(email) {
+                return Err(StoreConfigError::InvalidEmail(email.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a browser request from `origin` may submit to this store.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins.is_empty()
+            || self
+                .allowed_origins
+                .iter()
+                .any(|allowed| allowed.eq_ignore_ascii_case(origin))
+    }
+}
+
+/// A name people see (a store's, an agent's): 1-100 characters, none of them control
+/// or bidi-override characters, not only spaces.
+pub fn is_display_name(value: &str) -> bool {
+    !value.trim().is_empty()
+        && value.chars().count() <= 100
+        && !value.chars().any(|c| {
+            c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+}
+
+/// `scheme://host[:port]`, exactly as browsers send it in `Origin`.
+fn is_origin(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.contains(']') || host.ends_with(']') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+        && port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// An `http(s)` URL whose authority is a valid origin (any path and query).
+fn is_http_url(value: &str) -> bool {
+    let after_scheme = value.find("://").map_or(0, |i| i + 3);
+    let authority_end = value[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(value.len(), |i| after_scheme + i);
+    is_origin(&value[..authority_end])
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A BCP 47 tag as browsers write them: a 2-3 letter language, optional subtags.
+fn is_language_tag(value: &str) -> bool {
+    let mut parts = value.split('-');
+    let language = parts.next().unwrap_or_default();
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> StoreConfig {
+        StoreConfig::new("aurora-lamps", "Aurora Lamps")
+    }
+
+    #[test]
+    fn a_new_store_has_the_default_policy_and_passes_its_checks() {
+        let s = store();
+        assert_eq!(s.policy, ResponsePolicy::default());
+        assert_eq!(s.check(), Ok(()));
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        for good in [
+            "https://shop.example",
+            "http://127.0.0.1:8787",
+            "https://xn--bcher-kva.example",
+            "http://[::1]:3000",
+        ] {
+            let s = StoreConfig {
+                allowed_origins: vec![good.to_owned()],
+                ..store()
+            };
+            assert_eq!(s.check(), Ok(()), "{good}");
+        }
+        for bad in [
+            "shop.example",
+            "https://shop.example/",
+            "https://shop.example/path",
+            "ftp://shop.example",
+            "https://",
+            "https://shop.example:",
+            "https://shop.example:99999x",
+            "https://sh op.example",
+        ] {
+            let s = StoreConfig {
+                allowed_origins: vec![bad.to_owned()],
+                ..store()
+            };
+            assert_eq!(
+                s.check(),
+                Err(StoreConfigError::InvalidOrigin(bad.to_owned())),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_store_without_origins_accepts_any_and_one_with_origins_only_those() {
+        let open = store();
+        assert!(open.allows_origin("https://anywhere.example"));
+        let listed = StoreConfig {
+            allowed_origins: vec!["https://shop.example".to_owned()],
+            ..store()
+        };
+        assert!(listed.allows_origin("https://shop.example"));
+        assert!(listed.allows_origin("HTTPS://SHOP.EXAMPLE"));
+        assert!(!listed.allows_origin("https://shop.example.evil.test"));
+        assert!(!listed.allows_origin("http://shop.example"));
+    }
+
+    #[test]
+    fn deadlines_are_between_an_hour_and_a_year() {
+        for hours in [0, MAX_DEADLINE_HOURS + 1] {
+            let s = StoreConfig {
+                policy: ResponsePolicy {
+                    low_hours: hours,
+                    ..ResponsePolicy::default()
+                },
+                ..store()
+            };
+            assert_eq!(s.check(), Err(StoreConfigError::InvalidHours(hours)));
+        }
+    }
+
+    #[test]
+    fn channels_must_be_http_urls_and_an_email_address() {
+        let webhook = |url: &str| StoreConfig {
+            channels: Channels {
+                webhook_url: Some(url.to_owned()),
+                ..Channels::default()
+            },
+            ..store()
+        };
+        assert_eq!(webhook("https://hooks.example/redress?x=1").check(), Ok(()));
+        assert_eq!(webhook("http://127.0.0.1:9000/hooks").check(), Ok(()));
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "https://a b/",
+            "hooks.example",
+        ] {
+            assert_eq!(
+                webhook(bad).check(),
+                Err(StoreConfigError::InvalidUrl(bad.to_owned())),
+                "{bad}"
+            );
+        }
+        let email = StoreConfig {
+            channels: Channels {
+                email_to: Some("not-an-address".to_owned()),
+                ..Channels::default()
+            },
+            ..store()
+        };
+        assert!(matches!(
+            email.check(),
+            Err(StoreConfigError::InvalidEmail(_))
+        ));
+    }
+
+    #[test]
+    fn origin_lists_round_trip_through_their_stored_form() {
+        for origins in [
+            vec![],
+            vec!["https://a.example".to_owned()],
+            vec![
+                "https://a.example".to_owned(),
+                "http://127.0.0.1:8787".to_owned(),
+            ],
+        ] {
+            assert_eq!(parse_origins(&origins_json(&origins)), origins);
+        }
+        // A damaged column must not open the store to every origin.
+        let damaged = parse_origins("not json");
+        assert!(!damaged.is_empty());
+    }
+
+    #[test]
+    fn locales_are_language_tags() {
+        for good in ["en", "pt-BR", "zh-Hans-CN", "ar"] {
+            let s = StoreConfig {
+                default_locale: good.to_owned(),
+                ..store()
+            };
+            assert_eq!(s.check(), Ok(()), "{good}");
+        }
+        for bad in ["", "e", "english-", "en_US", "12"] {
+            let s = StoreConfig {
+                default_locale: bad.to_owned(),
+                ..store()
+            };
+            assert!(s.check().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_and_names_are_required() {
+        let s = StoreConfig::new("has space", "X");
+        assert_eq!(s.check(), Err(StoreConfigError::InvalidId));
+        let s = StoreConfig::new("ok", "  ");
+        assert_eq!(s.check(), Err(StoreConfigError::InvalidName));
+        let s = StoreConfig::new("ok", "Shop\u{202e}");
+        assert_eq!(s.check(), Err(StoreConfigError::InvalidName));
+    }
+}

@@ -1,0 +1,96 @@
+//! The edge's HTTP API as the tests call it: complaints, uploads and the agent API.
+
+use serde_json::{json, Value};
+
+use crate::Edge;
+
+/// A complaint to the demo store, as the widget would send it.
+pub fn complaint(order_number: &str, email: &str, description: &str, resolution: &str) -> Value {
+    json!({
+        "store_id": "demo-store", "order_number": order_number, "email": email,
+        "description": description, "resolution": resolution,
+    })
+}
+
+/// Files a complaint over HTTP and returns its case reference.
+pub async fn file(http: &reqwest::Client, edge: &Edge, complaint: Value) -> String {
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", complaint).await;
+    assert_eq!(status, 201, "{receipt}");
+    receipt["reference"].as_str().expect("reference").to_owned()
+}
+
+pub async fn post_json(
+    http: &reqwest::Client,
+    edge: &Edge,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    answer(
+        http.post(edge.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await
+}
+
+pub async fn upload(
+    http: &reqwest::Client,
+    edge: &Edge,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let size = bytes.len();
+    let response = http
+        .post(edge.url("/v1/evidence"))
+        .header("X-Redress-Store", "demo-store")
+        .header("Content-Type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "upload of {size} bytes as {content_type}: {e}\n{}",
+                edge.log_tail()
+            )
+        });
+    answer(response).await
+}
+
+pub async fn answer(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text }));
+    (status, json)
+}
+
+/// A GET with an agent's bearer token (or none).
+pub async fn agent_get(
+    http: &reqwest::Client,
+    edge: &Edge,
+    token: Option<&str>,
+    path: &str,
+) -> (u16, Value) {
+    let mut request = http.get(edge.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    answer(request.send().await.expect("send")).await
+}
+
+/// A JSON request with an agent's bearer token.
+pub async fn agent_send(
+    http: &reqwest::Client,
+    edge: &Edge,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let request = http
+        .request(method, edge.url(path))
+        .bearer_auth(token)
+        .json(&body);
+    answer(request.send().await.expect("send")).await
+}

@@ -1,0 +1,500 @@
+//! The agent API against the real worker under `wrangler dev`: tokens from the operator
+//! command, filters and pagination, the case detail and its evidence, the workflow
+//! rules, and one store's agents never reaching another store's cases.
+//!
+//! One worker serves every scenario, in order, inside one test.
+
+use std::collections::BTreeSet;
+
+use redress_e2e::api::{agent_get, agent_send, complaint, file, post_json, upload};
+use redress_e2e::{fixture, sha256_hex, Edge};
+use reqwest::Method;
+use serde_json::{json, Value};
+use xtask::stores::StoreChanges;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_work_their_stores_cases_and_only_theirs() {
+    let edge = Edge::start(&[]).await;
+    let http = reqwest::Client::new();
+    for (id, name) in [("demo-store", "Demo Store"), ("other-store", "Other Store")] {
+        edge.put_store(
+            id,
+            StoreChanges {
+                name: Some(name.to_owned()),
+                ..StoreChanges::default()
+            },
+        );
+    }
+    let ana = edge.issue_agent_token("demo-store", "Ana Agent");
+    let ana = ana.token.as_str();
+    let olga = edge.issue_agent_token("other-store", "Olga Other");
+    let olga = olga.token.as_str();
+
+    let cases = file_cases(&edge, &http).await;
+    only_a_live_token_opens_the_api(&edge, &http, ana).await;
+    filters_find_the_cases_they_name(&edge, &http, ana, &cases).await;
+    pages_walk_every_case_once_in_deadline_order(&edge, &http, ana).await;
+    the_detail_shows_evidence_signals_and_timeline(&edge, &http, ana, &cases.lamp).await;
+    a_case_moves_along_the_workflow_and_illegal_moves_are_refused(&edge, &http, ana, &cases.lamp)
+        .await;
+    trends_count_the_stores_complaints_by_what_they_are_about(&edge, &http, ana).await;
+    another_stores_agent_sees_nothing_of_this_store(&edge, &http, olga, &cases.lamp).await;
+}
+
+/// The cases the scenarios work on, by what they are about.
+struct Cases {
+    /// A damaged lamp with a photo.
+    lamp: Filed,
+}
+
+struct Filed {
+    id: String,
+    reference: String,
+    photo_sha256: String,
+}
+
+async fn file_cases(edge: &Edge, http: &reqwest::Client) -> Cases {
+    let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let (status, uploaded) = upload(http, edge, "image/png", photo.clone()).await;
+    assert_eq!(status, 201, "{uploaded}");
+    let mut lamp = complaint(
+        "L-100",
+        "lamp@example.com",
+        "The lamp arrived with its shade cracked in two places.",
+        "replacement",
+    );
+    lamp["evidence"] = json!([uploaded["token"]]);
+    lamp["product_id"] = json!("aurora-desk-lamp");
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", lamp).await;
+    assert_eq!(status, 201, "{receipt}");
+
+    for (order, text) in [
+        (
+            "P-1",
+            "My parcel never arrived, tracking has not moved for two weeks.",
+        ),
+        ("P-2", "I was charged twice for the same order."),
+        (
+            "P-3",
+            "Die Lieferung kam nie an, das Paket ist verschwunden.",
+        ),
+        (
+            "P-4",
+            "The sofa cushion is the wrong colour, grey instead of green.",
+        ),
+    ] {
+        file(
+            http,
+            edge,
+            complaint(order, "many@example.com", text, "full_refund"),
+        )
+        .await;
+    }
+    // Another store's case, which demo-store's agents must never see.
+    let mut foreign = complaint("X-1", "x@example.com", "The kettle leaks.", "repair");
+    foreign["store_id"] = json!("other-store");
+    file(http, edge, foreign).await;
+
+    Cases {
+        lamp: Filed {
+            id: receipt["id"].as_str().expect("id").to_owned(),
+            reference: receipt["reference"].as_str().expect("reference").to_owned(),
+            photo_sha256: sha256_hex(&photo),
+        },
+    }
+}
+
+async fn only_a_live_token_opens_the_api(edge: &Edge, http: &reqwest::Client, token: &str) {
+    let (status, body) = agent_get(http, edge, None, "/v1/agent/cases").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let forged = format!("rdat_{}", "0".repeat(32));
+    let (status, _) = agent_get(http, edge, Some(&forged), "/v1/agent/cases").await;
+    assert_eq!(status, 401);
+
+    let revoked = edge.issue_agent_token("demo-store", "Leaver");
+    xtask::agents::revoke(&edge.d1(), &revoked.id).expect("revoke");
+    let (status, _) = agent_get(http, edge, Some(revoked.token.as_str()), "/v1/agent/cases").await;
+    assert_eq!(status, 401, "a revoked token stops working at once");
+
+    let (status, _) = agent_get(http, edge, Some(token), "/v1/agent/cases").await;
+    assert_eq!(status, 200);
+    let used = edge.query("SELECT last_used_at FROM agent_tokens WHERE agent = 'Ana Agent'");
+    assert!(used[0]["last_used_at"].is_string(), "use is recorded");
+}
+
+async fn filters_find_the_cases_they_name(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+    cases: &Cases,
+) {
+    let list = |query: &'static str| async move {
+        let (status, page) =
+            agent_get(http, edge, Some(token), &format!("/v1/agent/cases{query}")).await;
+        assert_eq!(status, 200, "{query}: {page}");
+        page["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .map(|c| c["order_number"].as_str().expect("order").to_owned())
+            .collect::<BTreeSet<String>>()
+    };
+    let all = list("").await;
+    assert_eq!(
+        all,
+        set(&["L-100", "P-1", "P-2", "P-3", "P-4"]),
+        "never another store's"
+    );
+    assert_eq!(list("?category=damaged").await, set(&["L-100"]));
+    assert_eq!(list("?category=not_received").await, set(&["P-1", "P-3"]));
+    assert_eq!(list("?lang=de").await, set(&["P-3"]));
+    assert_eq!(list("?product=aurora-desk-lamp").await, set(&["L-100"]));
+    assert_eq!(list("?q=charged%20twice").await, set(&["P-2"]));
+    assert_eq!(list("?q=P-4").await, set(&["P-4"]));
+    assert_eq!(list("?status=resolved,closed").await, set(&[]));
+    assert_eq!(list("?overdue=true").await, set(&[]));
+    assert_eq!(list("?from=2000-01-01&to=2000-01-02").await, set(&[]));
+    let by_reference = format!("/v1/agent/cases?q={}", cases.lamp.reference);
+    let (_, page) = agent_get(http, edge, Some(token), &by_reference).await;
+    assert_eq!(page["cases"][0]["id"], cases.lamp.id.as_str());
+
+    let (status, body) = agent_get(
+        http,
+        edge,
+        Some(token),
+        "/v1/agent/cases?limit=0&colour=red",
+    )
+    .await;
+    assert_eq!(status, 400);
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, ["limit", "colour"]);
+}
+
+async fn pages_walk_every_case_once_in_deadline_order(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+) {
+    let mut seen = Vec::new();
+    let mut path = "/v1/agent/cases?limit=2".to_owned();
+    loop {
+        let (status, page) = agent_get(http, edge, Some(token), &path).await;
+        assert_eq!(status, 200, "{page}");
+        let cases = page["cases"].as_array().expect("cases");
+        assert!(cases.len() <= 2);
+        seen.extend(cases.iter().map(|c| {
+            (
+                c["respond_by"].as_str().expect("deadline").to_owned(),
+                c["id"].as_str().expect("id").to_owned(),
+            )
+        }));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/agent/cases?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5, "every case once: {seen:?}");
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "soonest deadline first");
+    let stored = edge.count("SELECT COUNT(*) AS n FROM cases WHERE store_id = 'demo-store'");
+    assert_eq!(stored, 5);
+}
+
+async fn the_detail_shows_evidence_signals_and_timeline(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+    lamp: &Filed,
+) {
+    let path = format!("/v1/agent/cases/{}", lamp.id);
+    let (status, case) = agent_get(http, edge, Some(token), &path).await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["reference"], lamp.reference.as_str());
+    assert_eq!(case["category"], "damaged");
+    assert!(!case["signals"].as_array().expect("signals").is_empty());
+    assert_eq!(case["evidence"][0]["sha256"], lamp.photo_sha256.as_str());
+    assert_eq!(case["timeline"][0]["kind"], "created");
+    assert_eq!(case["timeline"][0]["actor"], "shopper");
+    assert_eq!(
+        case["next_statuses"],
+        json!(["in_progress", "waiting_for_shopper", "resolved", "closed"])
+    );
+
+    // The evidence comes back byte for byte, typed by its content, never sniffed.
+    let response = http
+        .get(edge.url(&format!("{path}/evidence/0")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "image/png");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(header("content-disposition").starts_with("inline"));
+    assert!(header("content-security-policy").contains("sandbox"));
+    let bytes = response.bytes().await.expect("bytes");
+    assert_eq!(sha256_hex(&bytes), lamp.photo_sha256);
+
+    let (status, _) = agent_get(http, edge, Some(token), &format!("{path}/evidence/1")).await;
+    assert_eq!(status, 404);
+}
+
+async fn a_case_moves_along_the_workflow_and_illegal_moves_are_refused(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+    lamp: &Filed,
+) {
+    let path = format!("/v1/agent/cases/{}", lamp.id);
+    let patch = |body: Value| agent_send(http, edge, Method::PATCH, token, &path, body);
+
+    let (status, body) = patch(json!({"status": "resolved"})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "resolution");
+    let (status, body) = patch(json!({"status": "new"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("illegal_transition"))
+    );
+    let (status, body) = patch(json!({"status": "on_hold"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("malformed_json"))
+    );
+    let events_before = edge.count(&format!(
+        "SELECT COUNT(*) AS n FROM case_events WHERE case_id = '{}'",
+        lamp.id
+    ));
+    assert_eq!(events_before, 1, "refused changes write nothing");
+
+    let (status, case) = patch(json!({"status": "in_progress", "assignee": "Ana Agent"})).await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["status"], "in_progress");
+    assert_eq!(case["assignee"], "Ana Agent");
+
+    let note = format!("{path}/notes");
+    let reply = format!("{path}/replies");
+    let hostile = "<script>alert(1)</script> '); DROP TABLE cases; --";
+    let (status, _) = agent_send(
+        http,
+        edge,
+        Method::POST,
+        token,
+        &note,
+        json!({"text": hostile}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = agent_send(
+        http,
+        edge,
+        Method::POST,
+        token,
+        &note,
+        json!({"text": "  "}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let words = "A new shade is on its way; it should reach you on Thursday.";
+    let (status, _) = agent_send(
+        http,
+        edge,
+        Method::POST,
+        token,
+        &reply,
+        json!({"text": words}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let (status, case) = patch(json!({"status": "resolved", "resolution": "replacement"})).await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["status"], "resolved");
+    assert_eq!(case["resolution_taken"], "replacement");
+    let timeline: Vec<(String, String, bool)> = case["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().expect("kind").to_owned(),
+                e["value"].as_str().unwrap_or_default().to_owned(),
+                e["public"].as_bool().expect("public"),
+            )
+        })
+        .collect();
+    let expected = [
+        ("created", "", true),
+        ("assigned", "Ana Agent", false),
+        ("status_changed", "in_progress", true),
+        ("note", hostile, false),
+        ("reply", words, true),
+        ("resolution_taken", "replacement", false),
+        ("status_changed", "resolved", true),
+    ];
+    let expected: Vec<(String, String, bool)> = expected
+        .iter()
+        .map(|(k, v, p)| (k.to_string(), v.to_string(), *p))
+        .collect();
+    assert_eq!(timeline, expected);
+    assert!(case["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .skip(1)
+        .all(|e| e["actor"] == "Ana Agent"));
+    // Stored verbatim, as data.
+    assert_eq!(edge.count("SELECT COUNT(*) AS n FROM cases"), 6);
+
+    // Reopening, then closing.
+    let (status, case) = patch(json!({"status": "in_progress"})).await;
+    assert_eq!(
+        (status, case["status"].as_str()),
+        (200, Some("in_progress"))
+    );
+    let (status, case) = patch(json!({"status": "closed"})).await;
+    assert_eq!((status, case["status"].as_str()), (200, Some("closed")));
+    let (status, _) = patch(json!({"status": "waiting_for_shopper"})).await;
+    assert_eq!(status, 409);
+}
+
+async fn another_stores_agent_sees_nothing_of_this_store(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+    lamp: &Filed,
+) {
+    let (status, page) = agent_get(http, edge, Some(token), "/v1/agent/cases").await;
+    assert_eq!(status, 200);
+    let orders: Vec<&str> = page["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|c| c["order_number"].as_str().expect("order"))
+        .collect();
+    assert_eq!(orders, ["X-1"]);
+
+    let path = format!("/v1/agent/cases/{}", lamp.id);
+    for path in [path.clone(), format!("{path}/evidence/0")] {
+        let (status, body) = agent_get(http, edge, Some(token), &path).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (404, Some("not_found")),
+            "{path}"
+        );
+    }
+    let before = edge.count("SELECT COUNT(*) AS n FROM case_events");
+    let (status, _) = agent_send(
+        http,
+        edge,
+        Method::PATCH,
+        token,
+        &path,
+        json!({"status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = agent_send(
+        http,
+        edge,
+        Method::POST,
+        token,
+        &format!("{path}/notes"),
+        json!({"text": "hi"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(edge.count("SELECT COUNT(*) AS n FROM case_events"), before);
+}
+
+async fn trends_count_the_stores_complaints_by_what_they_are_about(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+) {
+    let (status, trends) = agent_get(http, edge, Some(token), "/v1/agent/trends").await;
+    assert_eq!(status, 200, "{trends}");
+    let totals: Vec<(String, u64)> = trends["totals"]
+        .as_array()
+        .expect("totals")
+        .iter()
+        .map(|t| {
+            (
+                t["key"].as_str().unwrap_or("-").to_owned(),
+                t["count"].as_u64().expect("count"),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = [
+        ("not_received", 2),
+        ("billing", 1),
+        ("damaged", 1),
+        ("not_as_described", 1),
+    ]
+    .iter()
+    .map(|(k, n)| (k.to_string(), *n))
+    .collect();
+    assert_eq!(
+        totals, expected,
+        "this store's five cases, not the other store's"
+    );
+    let today = edge.query("SELECT substr(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 1, 10) AS d")[0]
+        ["d"]
+        .clone();
+    assert!(trends["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .all(|p| p["period"] == today));
+
+    let (status, weekly) = agent_get(
+        http,
+        edge,
+        Some(token),
+        "/v1/agent/trends?by=product&bucket=week",
+    )
+    .await;
+    assert_eq!(status, 200, "{weekly}");
+    let products: Vec<(Value, u64)> = weekly["totals"]
+        .as_array()
+        .expect("totals")
+        .iter()
+        .map(|t| (t["key"].clone(), t["count"].as_u64().expect("count")))
+        .collect();
+    assert_eq!(products, [(Value::Null, 4), (json!("aurora-desk-lamp"), 1)]);
+
+    let (status, none) = agent_get(
+        http,
+        edge,
+        Some(token),
+        "/v1/agent/trends?from=2000-01-01&to=2000-02-01",
+    )
+    .await;
+    assert_eq!(
+        (status, none["series"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
+    let (status, _) = agent_get(http, edge, Some(token), "/v1/agent/trends?by=colour").await;
+    assert_eq!(status, 400);
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}

@@ -1,0 +1,198 @@
+//! `cargo xtask`: operator commands. Run `cargo xtask --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use xtask::stores::StoreChanges;
+use xtask::{agents, stores, D1};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Redress operator commands")]
+struct Cli {
+    #[command(flatten)]
+    target: Target,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Which database: the local one `wrangler dev` uses (default) or the deployed one.
+#[derive(Args)]
+struct Target {
+    /// Work on the deployed D1 database (needs `wrangler login` or CLOUDFLARE_API_TOKEN).
+    #[arg(long, global = true, conflicts_with = "persist_to")]
+    remote: bool,
+    /// The local state folder, if `wrangler dev` was started with --persist-to.
+    #[arg(long, global = true, value_name = "DIR")]
+    persist_to: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Stores: who may embed the widget, deadlines, channels.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Agents' bearer tokens for the agent API.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Creates a store, or changes the options given (others stay as they are).
+    Put(PutStore),
+    /// Prints one store's configuration as JSON.
+    Show { id: String },
+    /// Prints every store's configuration as JSON lines.
+    List,
+}
+
+#[derive(Args)]
+struct PutStore {
+    /// The id the embed tag names in data-store.
+    id: String,
+    #[arg(long)]
+    name: Option<String>,
+    /// A storefront origin the widget may be used from (repeat for several). Once any
+    /// is set, requests from other origins are refused.
+    #[arg(long = "origin", value_name = "ORIGIN")]
+    origins: Vec<String>,
+    /// Accept every origin again (clears the list).
+    #[arg(long, conflicts_with = "origins")]
+    any_origin: bool,
+    /// The widget's language when the page does not say (BCP 47).
+    #[arg(long)]
+    locale: Option<String>,
+    /// Hours to answer an urgent case (default 2).
+    #[arg(long)]
+    urgent_hours: Option<u32>,
+    /// Hours to answer a high-priority case (default 12).
+    #[arg(long)]
+    high_hours: Option<u32>,
+    /// Hours to answer a normal case (default 24).
+    #[arg(long)]
+    normal_hours: Option<u32>,
+    /// Hours to answer a low-priority case (default 72).
+    #[arg(long)]
+    low_hours: Option<u32>,
+    /// Orders worth at least this many minor units (cents) are high priority; 0: never.
+    #[arg(long, value_name = "MINOR_UNITS")]
+    high_value_order: Option<u64>,
+    /// Where every case event is POSTed as signed JSON; '' removes it.
+    #[arg(long, value_name = "URL")]
+    webhook_url: Option<String>,
+    /// A Slack-compatible incoming webhook; '' removes it.
+    #[arg(long, value_name = "URL")]
+    chat_webhook_url: Option<String>,
+    /// An address that gets each case by email; '' removes it.
+    #[arg(long, value_name = "ADDRESS")]
+    email_to: Option<String>,
+    /// Issue a new webhook signing secret (the old one stops working).
+    #[arg(long)]
+    rotate_webhook_secret: bool,
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Issues a token for an agent of a store and prints it once.
+    Issue {
+        store: String,
+        /// Who holds the token, as shown in case timelines.
+        #[arg(long)]
+        name: String,
+    },
+    /// Lists a store's tokens (never the tokens themselves).
+    List { store: String },
+    /// Revokes a token by its id (agt_...).
+    Revoke { token_id: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let d1 = if cli.target.remote {
+        D1::Remote
+    } else {
+        D1::Local {
+            persist_to: cli.target.persist_to,
+        }
+    };
+    match run(&d1, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(d1: &D1, command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        Command::Store(StoreCommand::Put(put)) => {
+            let id = put.id.clone();
+            let done = stores::put(d1, &id, put.into_changes())?;
+            let verb = if done.created { "created" } else { "updated" };
+            println!("{verb} store {id}");
+            println!("{}", serde_json::to_string_pretty(&done.config)?);
+            if let Some(secret) = done.new_webhook_secret {
+                println!(
+                    "\nWebhook signing secret (shown once; give it to the store's developers):"
+                );
+                println!("  {secret}");
+            }
+        }
+        Command::Store(StoreCommand::Show { id }) => {
+            let row = stores::load(d1, &id)?.ok_or(xtask::Error::UnknownStore(id))?;
+            println!("{}", serde_json::to_string_pretty(&row.into_config().0)?);
+        }
+        Command::Store(StoreCommand::List) => {
+            for store in stores::list(d1)? {
+                println!("{}", serde_json::to_string(&store)?);
+            }
+        }
+        Command::Agent(AgentCommand::Issue { store, name }) => {
+            let issued = agents::issue(d1, &store, &name)?;
+            println!("issued {} to {name} for store {store}", issued.id);
+            println!("\nAgent token (shown once; only its SHA-256 is kept):");
+            println!("  {}", issued.token.as_str());
+        }
+        Command::Agent(AgentCommand::List { store }) => {
+            for t in agents::list(d1, &store)? {
+                let state = match (&t.revoked_at, &t.last_used_at) {
+                    (Some(at), _) => format!("revoked {at}"),
+                    (None, Some(at)) => format!("last used {at}"),
+                    (None, None) => "never used".to_owned(),
+                };
+                println!("{}\t{}\tissued {}\t{state}", t.id, t.agent, t.created_at);
+            }
+        }
+        Command::Agent(AgentCommand::Revoke { token_id }) => {
+            agents::revoke(d1, &token_id)?;
+            println!("revoked {token_id}");
+        }
+    }
+    Ok(())
+}
+
+impl PutStore {
+    fn into_changes(self) -> StoreChanges {
+        let allowed_origins = if self.any_origin {
+            Some(Vec::new())
+        } else {
+            Some(self.origins).filter(|o| !o.is_empty())
+        };
+        StoreChanges {
+            name: self.name,
+            allowed_origins,
+            default_locale: self.locale,
+            urgent_hours: self.urgent_hours,
+            high_hours: self.high_hours,
+            normal_hours: self.normal_hours,
+            low_hours: self.low_hours,
+            high_value_order_minor: self.high_value_order,
+            webhook_url: self.webhook_url,
+            chat_webhook_url: self.chat_webhook_url,
+            email_to: self.email_to,
+            rotate_webhook_secret: self.rotate_webhook_secret,
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! `cargo xtask store ...`: create, update and read stores.
+
+use redress_shared::credentials::webhook_secret_from_random;
+use redress_shared::store::{origins_json, StoreConfig, StoreRow};
+
+use crate::d1::{nullable_text, text};
+use crate::{Error, D1};
+
+/// What to change; `None` leaves a value as it is (or at its default for a new store).
+#[derive(Debug, Clone, Default)]
+pub struct StoreChanges {
+    pub name: Option<String>,
+    /// Replaces the list; an empty list accepts every origin.
+    pub allowed_origins: Option<Vec<String>>,
+    pub default_locale: Option<String>,
+    pub urgent_hours: Option<u32>,
+    pub high_hours: Option<u32>,
+    pub normal_hours: Option<u32>,
+    pub low_hours: Option<u32>,
+    /// `Some(0)` turns the order-value rule off.
+    pub high_value_order_minor: Option<u64>,
+    /// `Some("")` removes a channel.
+    pub webhook_url: Option<String>,
+    pub chat_webhook_url: Option<String>,
+    pub email_to: Option<String>,
+    /// Issue a new webhook signing secret even if the store has one.
+    pub rotate_webhook_secret: bool,
+}
+
+/// What `put` did.
+#[derive(Debug)]
+pub struct Put {
+    pub config: StoreConfig,
+    pub created: bool,
+    /// A signing secret issued by this call: shown to the operator once, here.
+    pub new_webhook_secret: Option<String>,
+}
+
+/// Creates the store or applies `changes` to it, after checking the result.
+pub fn put(d1: &D1, id: &str, changes: StoreChanges) -> Result<Put, Error> {
+    let existing = load(d1, id)?;
+    let created = existing.is_none();
+    let (mut config, secret) = match existing {
+        Some(row) => row.into_config(),
+        None => {
+            let name = changes.name.as_deref().ok_or(Error::NameRequired)?;
+            (StoreConfig::new(id, name), None)
+        }
+    };
+    apply(&mut config, changes.clone());
+    config.check().map_err(Error::InvalidStore)?;
+
+    let needs_secret = config.channels.webhook_url.is_some() && secret.is_none();
+    let new_webhook_secret = (needs_secret || changes.rotate_webhook_secret)
+        .then(|| webhook_secret_from_random(crate::random()));
+    let secret_column = new_webhook_secret.as_deref().or(secret.as_deref());
+    d1.execute(&upsert_sql(&config, secret_column))?;
+    Ok(Put {
+        config,
+        created,
+        new_webhook_secret,
+    })
+}
+
+/// The store's row, if there is one.
+pub fn load(d1: &D1, id: &str) -> Result<Option<StoreRow>, Error> {
+    let sql = format!(
+        "SELECT {} FROM stores WHERE id = {}",
+        StoreRow::COLUMNS,
+        text(id)
+    );
+    Ok(d1.query::<StoreRow>(&sql)?.into_iter().next())
+}
+
+/// Every store, by id.
+pub fn list(d1: &D1) -> Result<Vec<StoreConfig>, Error> {
+    let sql = format!("SELECT {} FROM stores ORDER BY id", StoreRow::COLUMNS);
+    let rows = d1.query::<StoreRow>(&sql)?;
+    Ok(rows.into_iter().map(|row| row.into_config().0).collect())
+}
+
+fn apply(config: &mut StoreConfig, changes: StoreChanges) {
+    let set_channel = |slot: &mut Option<String>, value: Option<String>| {
+        if let Some(value) = value {
+            *slot = Some(value).filter(|v| !v.is_empty());
+        }
+    };
+    if let Some(name) = changes.name {
+        config.name = name;
+    }
+    if let Some(origins) = changes.allowed_origins {
+        config.allowed_origins = origins;
+    }
+    if let Some(locale) = changes.default_locale {
+        config.default_locale = locale;
+    }
+    let policy = &mut config.policy;
+    policy.urgent_hours = changes.urgent_hours.unwrap_or(policy.urgent_hours);
+    policy.high_hours = changes.high_hours.unwrap_or(policy.high_hours);
+    policy.normal_hours = changes.normal_hours.unwrap_or(policy.normal_hours);
+    policy.low_hours = changes.low_hours.unwrap_or(policy.low_hours);
+    if let Some(minor) = changes.high_value_order_minor {
+        config.high_value_order_minor = Some(minor).filter(|&m| m > 0);
+    }
+    let channels = &mut config.channels;
+    set_channel(&mut channels.webhook_url, changes.webhook_url);
+    set_channel(&mut channels.chat_webhook_url, changes.chat_webhook_url);
+    set_channel(&mut channels.email_to, changes.email_to);
+}
+
+fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
+    let p = &config.policy;
+    let c = &config.channels;
+    format!(
+        "INSERT INTO stores (id, name, allowed_origins, default_locale, urgent_hours, high_hours,
+                             normal_hours, low_hours, high_value_order_minor, webhook_url,
+                             webhook_secret, chat_webhook_url, email_to, updated_at)
+         VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
+                 {webhook}, {secret}, {chat}, {email}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ON CONFLICT (id) DO UPDATE SET
+           name = excluded.name, allowed_origins = excluded.allowed_origins,
+           default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
+           high_hours = excluded.high_hours, normal_hours = excluded.normal_hours,
+           low_hours = excluded.low_hours, high_value_order_minor = excluded.high_value_order_minor,
+           webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
+           chat_webhook_url = excluded.chat_webhook_url, email_to = excluded.email_to,
+           updated_at = excluded.updated_at",
+        id = text(&config.id),
+        name = text(&config.name),
+        origins = text(&origins_json(&config.allowed_origins)),
+        locale = text(&config.default_locale),
+        urgent = p.urgent_hours,
+        high = p.high_hours,
+        normal = p.normal_hours,
+        low = p.low_hours,
+        value = config
+            .high_value_order_minor
+            .map_or_else(|| "NULL".to_owned(), |v| v.to_string()),
+        webhook = nullable_text(c.webhook_url.as_deref()),
+        secret = nullable_text(webhook_secret),
+        chat = nullable_text(c.chat_webhook_url.as_deref()),
+        email = nullable_text(c.email_to.as_deref()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_touch_only_what_they_name() {
+        let mut config = StoreConfig::new("s", "Shop");
+        config.channels.chat_webhook_url = Some("https://chat.example/x".to_owned());
+        apply(
+            &mut config,
+            StoreChanges {
+                normal_hours: Some(120),
+                webhook_url: Some("https://hooks.example/r".to_owned()),
+                ..StoreChanges::default()
+            },
+        );
+        assert_eq!(config.policy.normal_hours, 120);
+        assert_eq!(config.policy.urgent_hours, 2);
+        assert_eq!(config.name, "Shop");
+        assert_eq!(
+            config.channels.chat_webhook_url.as_deref(),
+            Some("https://chat.example/x")
+        );
+        assert_eq!(
+            config.channels.webhook_url.as_deref(),
+            Some("https://hooks.example/r")
+        );
+    }
+
+    #[test]
+    fn an_empty_value_removes_a_channel_and_zero_turns_the_value_rule_off() {
+        let mut config = StoreConfig::new("s", "Shop");
+        config.channels.email_to = Some("care@shop.example".to_owned());
+        config.high_value_order_minor = Some(50_000);
+        apply(
+            &mut config,
+            StoreChanges {
+                email_to: Some(String::new()),
+                high_value_order_minor: Some(0),
+                ..StoreChanges::default()
+            },
+        );
+        assert_eq!(config.channels.email_to, None);
+        assert_eq!(config.high_value_order_minor, None);
+    }
+
+    #[test]
+    fn names_with_quotes_are_stored_as_written() {
+        let config = StoreConfig::new("s", "Bob's 'Bargains'");
+        let sql = upsert_sql(&config, None);
+        assert!(sql.contains("'Bob''s ''Bargains'''"), "{sql}");
+    }
+}
