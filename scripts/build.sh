@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the static side: the widget's WebAssembly app (Trunk, release, wasm-opt -Oz),
-# the loader and the demo storefront, into dist/site, which the worker serves as
+# Builds the static side: the widget's and the agents' inbox's WebAssembly apps (Trunk,
+# release, wasm-opt -Oz), the loader and the demo storefront, into dist/site, which the worker serves as
 # assets. The worker itself is built by wrangler through scripts/build-edge.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,6 +10,8 @@ export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
 trunk build --release
+# The agents' inbox, served at /agent/ (same Trunk.toml, its own entry and folder).
+trunk build inbox/index.html --release true --dist dist/site/agent --public-url /agent/
 # Trunk's own minifier cannot parse current wasm-bindgen glue; esbuild can.
 glue=dist/site/widget/redress-widget.js
 esbuild "$glue" --minify --format=esm --log-level=warning --outfile="$glue" --allow-overwrite
@@ -17,4 +19,4 @@ esbuild site/embed.js --minify --log-level=warning --outfile=dist/site/embed.js
 cp site/index.html dist/site/index.html
 # The categorizer's lexicon: the widget fetches it when the shopper starts typing.
 cp shared/lexicon/cues.tsv dist/site/widget/cues.tsv
-echo "[build] widget and site ready in dist/site" >&2
+echo "[build] widget, inbox and site ready in dist/site" >&2

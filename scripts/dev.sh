@@ -10,6 +10,10 @@ export WRANGLER_SEND_METRICS=false
 bash scripts/install-tools.sh
 bash scripts/build.sh
 npx --no-install wrangler d1 migrations apply DB --local
+# Local secrets (wrangler dev reads .dev.vars): a random key for shoppers' status links.
+if ! grep -q '^STATUS_LINK_KEY=' .dev.vars 2>/dev/null; then
+  echo "STATUS_LINK_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .dev.vars
+fi
 # The demo storefront's store; WEBHOOK_URL=http://... forwards its cases there.
 cargo xtask store put demo-store --name "Demo Store" ${WEBHOOK_URL:+--webhook-url "$WEBHOOK_URL"}
 echo

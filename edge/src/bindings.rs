@@ -9,6 +9,7 @@ const NOTIFICATIONS: &str = "NOTIFICATIONS";
 const EMAIL_API_URL: &str = "EMAIL_API_URL";
 const EMAIL_API_KEY: &str = "EMAIL_API_KEY";
 const EMAIL_FROM: &str = "EMAIL_FROM";
+const STATUS_LINK_KEY: &str = "STATUS_LINK_KEY";
 
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1(DB).map_err(missing(DB))
@@ -35,6 +36,12 @@ pub fn email_provider(env: &Env) -> Option<EmailProvider> {
     let url = secret_or_var(env, EMAIL_API_URL)
         .unwrap_or_else(|| "https://api.resend.com/emails".to_owned());
     Some(EmailProvider { url, api_key, from })
+}
+
+/// The key shoppers' status tokens are derived with; without it, receipts carry none
+/// and the status view is closed. `wrangler secret put STATUS_LINK_KEY`.
+pub fn status_link_key(env: &Env) -> Option<String> {
+    secret_or_var(env, STATUS_LINK_KEY)
 }
 
 pub struct EmailProvider {

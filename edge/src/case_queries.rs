@@ -213,17 +213,7 @@ pub async fn detail(
         return Ok(None);
     };
     let deliveries = rows(1)?.results::<DeliveryRecord>().map_err(unavailable)?;
-    let timeline = rows(2)?
-        .results::<serde_json::Value>()
-        .map_err(unavailable)?
-        .into_iter()
-        .map(|mut event| {
-            // SQLite has no booleans: `public` is stored as 0 or 1.
-            event["public"] = serde_json::Value::Bool(event["public"].as_f64() == Some(1.0));
-            serde_json::from_value::<TimelineEvent>(event)
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let timeline = timeline_from_rows(rows(2)?.results().map_err(unavailable)?)?;
     let case = storage::load_case(db, case_id)
         .await
         .map_err(unavailable)?
@@ -237,6 +227,18 @@ pub async fn detail(
         deliveries,
         timeline,
     }))
+}
+
+/// `case_events` rows as timeline events.
+pub fn timeline_from_rows(rows: Vec<serde_json::Value>) -> Result<Vec<TimelineEvent>, ApiError> {
+    rows.into_iter()
+        .map(|mut event| {
+            // SQLite has no booleans: `public` is stored as 0 or 1.
+            event["public"] = serde_json::Value::Bool(event["public"].as_f64() == Some(1.0));
+            serde_json::from_value::<TimelineEvent>(event)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
 /// One agent change: the new work state and the events that describe it.

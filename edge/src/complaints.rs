@@ -2,6 +2,7 @@
 //! and its evidence in one transaction, then put a notification on the queue.
 
 use redress_shared::categorize::{classify, Classification, EdgeContext};
+use redress_shared::credentials;
 use redress_shared::deadline::ResponsePolicy;
 use redress_shared::{
     validate, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus, ComplaintSubmission,
@@ -41,7 +42,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         if let Some(first) =
             storage::find_by_idempotency_key(&db, &complaint.details.store_id, key).await?
         {
-            return Ok(replay(&first));
+            return Ok(replay(first, env));
         }
     }
 
@@ -63,7 +64,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 if let Some(first) =
                     storage::find_by_idempotency_key(&db, &case.details.store_id, key).await?
                 {
-                    return Ok(replay(&first));
+                    return Ok(replay(first, env));
                 }
             }
             claimable_uploads(&db, &complaint).await?;
@@ -76,7 +77,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
 
     // The case is stored and stays 'pending' in the outbox until delivered, so a failed
     // enqueue loses nothing: the scheduled sweep re-enqueues it.
-    let receipt = case.receipt();
+    let receipt = with_status_token(case.receipt(), env);
     if let Err(e) = outbox::enqueue(env, &db, case).await {
         worker::console_error!("enqueue failed, case left pending in the outbox: {e}");
     }
@@ -166,8 +167,16 @@ fn new_case(
     })
 }
 
-fn replay(first: &CaseReceipt) -> Response {
-    let response = http::json(201, first);
+fn replay(first: CaseReceipt, env: &Env) -> Response {
+    let response = http::json(201, &with_status_token(first, env));
     let _ = response.headers().set("Idempotent-Replayed", "true");
     response
+}
+
+/// The receipt with the shopper's status link token, derived (not stored), so a replay
+/// hands back the same one.
+fn with_status_token(mut receipt: CaseReceipt, env: &Env) -> CaseReceipt {
+    receipt.status_token = bindings::status_link_key(env)
+        .map(|key| credentials::status_token(key.as_bytes(), receipt.id.as_str()));
+    receipt
 }

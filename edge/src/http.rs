@@ -74,10 +74,11 @@ pub fn with_cors(response: Response, origin: Option<&str>) -> Response {
     }
     let _ = headers.set("Access-Control-Allow-Origin", origin);
     let _ = headers.set("Vary", "Origin");
-    let _ = headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    let _ = headers.set("Access-Control-Allow-Methods", "GET, POST, PATCH, OPTIONS");
+    // Bearer tokens, never cookies: a cross-origin caller must hold a token to act.
     let _ = headers.set(
         "Access-Control-Allow-Headers",
-        "Content-Type, Idempotency-Key, X-Redress-Store, X-File-Name",
+        "Authorization, Content-Type, Idempotency-Key, X-Redress-Store, X-File-Name",
     );
     let _ = headers.set("Access-Control-Max-Age", "600");
     response.with_headers(headers)

@@ -14,6 +14,7 @@ mod evidence_upload;
 mod http;
 mod notify;
 mod outbox;
+mod shopper_status;
 mod storage;
 mod stores;
 
@@ -37,6 +38,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Get, routes::HEALTH, _) => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
         (Method::Post, routes::EVIDENCE, _) => evidence_upload::handle(req, env).await,
         (Method::Post, routes::COMPLAINTS, _) => complaints::handle(req, env).await,
+        (Method::Get, routes::CASE_STATUS, [reference]) => {
+            shopper_status::handle(req, env, reference).await
+        }
         (Method::Get, routes::AGENT_CASES, _) => agent::list(req, env).await,
         (Method::Get, routes::AGENT_TRENDS, _) => agent::trends(req, env).await,
         (Method::Get, routes::AGENT_CASE, [id]) => agent::detail(req, env, id).await,
@@ -55,7 +59,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
             "This method is not allowed on this path.",
         )),
         _ => Err(ApiError::new(
-            ErrorCode::NotFound,
+            ErrorCode::RouteNotFound,
             "Nothing lives at this path.",
         )),
     }

@@ -33,7 +33,10 @@ pub enum ErrorCode {
     OriginNotAllowed,
     /// The store id is not one Redress serves.
     UnknownStore,
+    /// No such case, evidence or other resource (or not this caller's to see).
     NotFound,
+    /// Nothing is served at this path: a mistyped URL, not a missing resource.
+    RouteNotFound,
     MethodNotAllowed,
     /// The case cannot move to that status from where it is.
     IllegalTransition,
@@ -45,7 +48,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -57,6 +60,7 @@ impl ErrorCode {
         ErrorCode::OriginNotAllowed,
         ErrorCode::UnknownStore,
         ErrorCode::NotFound,
+        ErrorCode::RouteNotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::IllegalTransition,
         ErrorCode::EditConflict,
@@ -71,7 +75,7 @@ impl ErrorCode {
             | ErrorCode::IncompleteUpload => 400,
             ErrorCode::Unauthorized => 401,
             ErrorCode::OriginNotAllowed => 403,
-            ErrorCode::UnknownStore | ErrorCode::NotFound => 404,
+            ErrorCode::UnknownStore | ErrorCode::NotFound | ErrorCode::RouteNotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::IllegalTransition | ErrorCode::EditConflict => 409,
             ErrorCode::LengthRequired => 411,

@@ -255,6 +255,10 @@ pub struct CaseReceipt {
     pub created_at: String,
     /// When the shopper will hear back at the latest, RFC 3339, UTC.
     pub respond_by: String,
+    /// Opens the case's status view (`GET /v1/status/{reference}`), when the operator
+    /// has set a status-link key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_token: Option<String>,
 }
 
 impl Case {
@@ -265,6 +269,7 @@ impl Case {
             status: self.status,
             created_at: self.created_at.clone(),
             respond_by: self.respond_by.clone(),
+            status_token: None,
         }
     }
 }

@@ -14,9 +14,11 @@ pub mod credentials;
 pub mod deadline;
 pub mod email_message;
 pub mod evidence;
+pub mod inbox_ids;
 #[cfg(feature = "language")]
 pub mod language;
 pub mod notification;
+pub mod public_status;
 pub mod routes;
 pub mod store;
 pub mod trends;

@@ -4,6 +4,7 @@
 pub const HEALTH: &str = "/v1/health";
 pub const EVIDENCE: &str = "/v1/evidence";
 pub const COMPLAINTS: &str = "/v1/complaints";
+pub const CASE_STATUS: &str = "/v1/status/{reference}";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
 pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
@@ -16,6 +17,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", HEALTH),
     ("POST", EVIDENCE),
     ("POST", COMPLAINTS),
+    ("GET", CASE_STATUS),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),
     ("GET", AGENT_CASE),

@@ -91,6 +91,28 @@ impl Browser {
         found.unwrap_or_else(|| panic!("no #{id} in the widget's shadow root"))
     }
 
+    /// An element of the page itself (outside any shadow root), waiting for it.
+    pub async fn page(&self, selector: &str) -> Element {
+        let found = eventually(Duration::from_secs(30), || async {
+            self.client.find(Locator::Css(selector)).await.ok()
+        })
+        .await;
+        found.unwrap_or_else(|| panic!("no {selector} on the page"))
+    }
+
+    /// The text of a page element once `accept` holds for it.
+    pub async fn page_text_where(
+        &self,
+        selector: &str,
+        accept: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        eventually(Duration::from_secs(30), || async {
+            let text = self.page(selector).await.text().await.ok()?;
+            accept(&text).then_some(text)
+        })
+        .await
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client
             .goto(url)

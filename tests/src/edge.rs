@@ -23,6 +23,9 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// The key shoppers' status tokens are derived with in tests.
+    pub const STATUS_LINK_KEY: &'static str = "e2e-status-link-key";
+
     /// Applies the migrations to fresh state and starts `wrangler dev` with the given
     /// `[vars]`. The first start also builds the worker, which can take minutes.
     pub async fn start(vars: &[(&str, &str)]) -> Edge {
@@ -57,6 +60,10 @@ impl Edge {
             "--show-interactive-dev-session=false",
             // Lets tests run the cron handler on demand at /__scheduled.
             "--test-scheduled",
+        ]);
+        command.args([
+            "--var",
+            &format!("STATUS_LINK_KEY:{}", Edge::STATUS_LINK_KEY),
         ]);
         for (name, value) in vars {
             command.args(["--var", &format!("{name}:{value}")]);

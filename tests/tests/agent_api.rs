@@ -7,7 +7,8 @@
 use std::collections::BTreeSet;
 
 use redress_e2e::api::{agent_get, agent_send, complaint, file, post_json, upload};
-use redress_e2e::{fixture, sha256_hex, Edge};
+use redress_e2e::{fixture, sha256_hex, Browser, Edge};
+use redress_shared::inbox_ids as ids;
 use reqwest::Method;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
@@ -38,6 +39,8 @@ async fn agents_work_their_stores_cases_and_only_theirs() {
     a_case_moves_along_the_workflow_and_illegal_moves_are_refused(&edge, &http, ana, &cases.lamp)
         .await;
     trends_count_the_stores_complaints_by_what_they_are_about(&edge, &http, ana).await;
+    the_shopper_sees_the_reply_and_status_and_nothing_internal(&edge, &http, &cases.lamp).await;
+    an_agent_works_a_case_in_the_inbox_page(&edge, &http, ana).await;
     another_stores_agent_sees_nothing_of_this_store(&edge, &http, olga, &cases.lamp).await;
 }
 
@@ -50,6 +53,7 @@ struct Cases {
 struct Filed {
     id: String,
     reference: String,
+    status_token: String,
     photo_sha256: String,
 }
 
@@ -99,6 +103,10 @@ async fn file_cases(edge: &Edge, http: &reqwest::Client) -> Cases {
         lamp: Filed {
             id: receipt["id"].as_str().expect("id").to_owned(),
             reference: receipt["reference"].as_str().expect("reference").to_owned(),
+            status_token: receipt["status_token"]
+                .as_str()
+                .expect("a status token")
+                .to_owned(),
             photo_sha256: sha256_hex(&photo),
         },
     }
@@ -493,6 +501,147 @@ async fn trends_count_the_stores_complaints_by_what_they_are_about(
     );
     let (status, _) = agent_get(http, edge, Some(token), "/v1/agent/trends?by=colour").await;
     assert_eq!(status, 400);
+}
+
+async fn the_shopper_sees_the_reply_and_status_and_nothing_internal(
+    edge: &Edge,
+    http: &reqwest::Client,
+    lamp: &Filed,
+) {
+    let path = format!("/v1/status/{}", lamp.reference);
+    let (status, view) = agent_get(http, edge, Some(&lamp.status_token), &path).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["status"], "closed");
+    assert_eq!(view["reference"], lamp.reference.as_str());
+    let kinds: Vec<&str> = view["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "status_changed",
+            "reply",
+            "status_changed",
+            "status_changed",
+            "status_changed"
+        ]
+    );
+    let text = view.to_string();
+    assert!(text.contains("A new shade is on its way"));
+    for internal in [
+        "Ana Agent",
+        "DROP TABLE",
+        "replacement",
+        "damaged",
+        "signals",
+    ] {
+        assert!(
+            !text.contains(internal),
+            "{internal} shown to the shopper: {text}"
+        );
+    }
+
+    // Without the right token the case does not exist.
+    let other_token = format!("st_{}", "0".repeat(32));
+    for token in [None, Some(other_token.as_str())] {
+        let (status, body) = agent_get(http, edge, token, &path).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (404, Some("not_found"))
+        );
+    }
+}
+
+/// The inbox page in Chromium: sign in, find the case, read the shopper's words as
+/// text, reply, note, resolve; the shopper's status view then shows the reply.
+async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Client, token: &str) {
+    let hostile = "<img src=x onerror=\"document.title='owned'\"> The mirror arrived shattered.";
+    let mut mirror = complaint("M-7", "mirror@example.com", hostile, "full_refund");
+    mirror["product_id"] = json!("hall-mirror");
+    let (status, receipt) = post_json(http, edge, "/v1/complaints", mirror).await;
+    assert_eq!(status, 201, "{receipt}");
+    let reference = receipt["reference"].as_str().expect("reference");
+    let status_token = receipt["status_token"].as_str().expect("status token");
+
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/agent/")).await;
+    let input = browser.page(&format!("#{}", ids::TOKEN_INPUT)).await;
+    input.send_keys(token).await.expect("type the token");
+    click(&browser, &format!("#{}", ids::SIGN_IN)).await;
+    click(&browser, &format!("[data-reference='{reference}']")).await;
+
+    let description = browser
+        .page_text_where(&format!("#{}", ids::CASE_DESCRIPTION), |t| !t.is_empty())
+        .await
+        .expect("the description is shown");
+    assert_eq!(description, hostile, "shown as text, never as markup");
+    let title = browser.client.title().await.expect("title");
+    assert_ne!(title, "owned");
+
+    let reply = "Sorry about the mirror: your refund is on its way.";
+    browser
+        .page(&format!("#{}", ids::REPLY_TEXT))
+        .await
+        .send_keys(reply)
+        .await
+        .expect("type the reply");
+    click(&browser, &format!("#{}", ids::REPLY_SEND)).await;
+    let timeline = format!("#{}", ids::CASE_TIMELINE);
+    browser
+        .page_text_where(&timeline, |t| t.contains(reply))
+        .await
+        .expect("the reply is in the timeline");
+    browser
+        .page(&format!("#{}", ids::NOTE_TEXT))
+        .await
+        .send_keys("Refund issued in the shop's back office.")
+        .await
+        .expect("type the note");
+    click(&browser, &format!("#{}", ids::NOTE_SEND)).await;
+    browser
+        .page_text_where(&timeline, |t| t.contains("back office"))
+        .await
+        .expect("the note is in the timeline");
+    browser
+        .page(&format!("#{}", ids::RESOLUTION))
+        .await
+        .select_by_value("full_refund")
+        .await
+        .expect("choose the resolution");
+    click(&browser, "[data-status='resolved']").await;
+    browser
+        .page_text_where(&format!("#{}", ids::CASE_STATUS), |t| t == "resolved")
+        .await
+        .expect("the case shows resolved");
+
+    // The trends page charts this store's complaints.
+    click(&browser, &format!("#{}", ids::NAV_TRENDS)).await;
+    browser
+        .page_text_where(&format!("#{}", ids::TRENDS), |t| t.contains("damaged"))
+        .await
+        .expect("trends are charted");
+    browser.close().await;
+
+    let path = format!("/v1/status/{reference}");
+    let (status, view) = agent_get(http, edge, Some(status_token), &path).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["status"], "resolved");
+    let text = view.to_string();
+    assert!(text.contains(reply));
+    assert!(!text.contains("back office"), "notes stay internal");
+}
+
+async fn click(browser: &Browser, selector: &str) {
+    browser
+        .page(selector)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {

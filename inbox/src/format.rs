@@ -1,0 +1,10 @@
+//! Dates in the agent's own locale and time zone.
+
+/// An RFC 3339 timestamp as the browser's locale writes it.
+pub fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
