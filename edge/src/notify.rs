@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use redress_shared::chat_message::ChatMessage;
 use redress_shared::email_message::EmailMessage;
+use redress_shared::notification::retry_delay_seconds;
 use redress_shared::{webhook_signature, CaseNotification};
 use worker::{
     D1Database, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
@@ -25,7 +26,6 @@ use crate::{bindings, clock};
 
 /// The queue's `max_retries` (wrangler.toml) plus the first delivery.
 const MAX_ATTEMPTS: u32 = 6;
-const RETRY_DELAY_SECONDS: u32 = 2;
 
 /// A place a store's notifications go.
 enum Channel {
@@ -130,7 +130,8 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
         message.ack();
         return;
     }
-    let mut retry = false;
+    // The most attempts any failing channel has had: the retry waits accordingly.
+    let mut retry_after = None::<u32>;
     for channel in channels {
         let outcome = deliver(
             db,
@@ -141,18 +142,21 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
         );
         match outcome.await {
             Ok(Attempt::Delivered) => {}
-            Ok(Attempt::Failing(_) | Attempt::GaveUp(_)) => retry = true,
+            Ok(Attempt::Failing { attempts, .. }) => {
+                retry_after = retry_after.max(Some(attempts));
+            }
+            Ok(Attempt::GaveUp(_)) => retry_after = retry_after.max(Some(MAX_ATTEMPTS)),
             Err(e) => {
                 worker::console_error!("D1 unavailable in consumer: {e}");
-                retry = true;
+                retry_after = retry_after.max(Some(1));
             }
         }
     }
-    if retry {
+    if let Some(attempts) = retry_after {
         // On its last attempt the queue moves the message to the dead-letter queue.
         message.retry_with_options(
             &QueueRetryOptionsBuilder::new()
-                .with_delay_seconds(RETRY_DELAY_SECONDS)
+                .with_delay_seconds(retry_delay_seconds(attempts))
                 .build(),
         );
     } else {
@@ -206,7 +210,10 @@ async fn deliver(
             if made + 1 >= MAX_ATTEMPTS {
                 Attempt::GaveUp(e)
             } else {
-                Attempt::Failing(e)
+                Attempt::Failing {
+                    error: e,
+                    attempts: made + 1,
+                }
             }
         }
     };

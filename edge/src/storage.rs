@@ -295,8 +295,11 @@ pub async fn delivery_state(
 /// What one delivery attempt came to.
 pub enum Attempt {
     Delivered,
-    /// Failed; the queue will try again.
-    Failing(String),
+    /// Failed; the queue will try again. `attempts` made so far, this one included.
+    Failing {
+        error: String,
+        attempts: u32,
+    },
     /// Failed for the last time: the channel is marked failed for this case.
     GaveUp(String),
 }
@@ -313,7 +316,7 @@ pub async fn record_delivery(
 ) -> worker::Result<()> {
     let (state, error, mut case_state) = match attempt {
         Attempt::Delivered => ("delivered", None, Some("delivered")),
-        Attempt::Failing(e) => ("failing", Some(e.as_str()), None),
+        Attempt::Failing { error, .. } => ("failing", Some(error.as_str()), None),
         Attempt::GaveUp(e) => ("failed", Some(e.as_str()), Some("failed")),
     };
     // The outbox tracks the announcement of a case; later events do not move it.

@@ -101,6 +101,19 @@ impl Edge {
         }
     }
 
+    /// The worker runtime's processes: every `workerd` that wrangler started.
+    pub fn workerd_pids(&self) -> Vec<u32> {
+        crate::process::members_named(self._process.group_id(), "workerd")
+    }
+
+    /// Resident memory of the worker runtime, in bytes.
+    pub fn workerd_rss(&self) -> u64 {
+        self.workerd_pids()
+            .into_iter()
+            .map(crate::process::resident_bytes)
+            .sum()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -8,7 +8,7 @@
 pub mod api;
 mod browser;
 mod edge;
-mod process;
+pub mod process;
 mod webhook;
 
 pub use browser::Browser;

@@ -35,6 +35,11 @@ impl Group {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// The process group: the child and everything it started.
+    pub fn group_id(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Group {
@@ -52,4 +57,35 @@ impl Drop for Group {
         }
         let _ = self.child.wait();
     }
+}
+
+/// The processes of `group` whose command name starts with `name`.
+pub fn members_named(group: u32, name: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let group = group.to_string();
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split at ')'.
+            let (head, rest) = stat.rsplit_once(')')?;
+            let comm = head.split_once('(')?.1;
+            let pgrp = rest.split_whitespace().nth(2)?;
+            (comm.starts_with(name) && pgrp == group).then_some(pid)
+        })
+        .collect()
+}
+
+/// A process's resident memory in bytes (0 once it is gone).
+pub fn resident_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?.to_owned();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb * 1024)
 }

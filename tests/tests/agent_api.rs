@@ -300,36 +300,12 @@ async fn a_case_moves_along_the_workflow_and_illegal_moves_are_refused(
     let note = format!("{path}/notes");
     let reply = format!("{path}/replies");
     let hostile = "<script>alert(1)</script> '); DROP TABLE cases; --";
-    let (status, _) = agent_send(
-        http,
-        edge,
-        Method::POST,
-        token,
-        &note,
-        json!({"text": hostile}),
-    )
-    .await;
+    let status = post_text(http, edge, token, &note, hostile).await;
     assert_eq!(status, 200);
-    let (status, _) = agent_send(
-        http,
-        edge,
-        Method::POST,
-        token,
-        &note,
-        json!({"text": "  "}),
-    )
-    .await;
+    let status = post_text(http, edge, token, &note, "  ").await;
     assert_eq!(status, 400);
     let words = "A new shade is on its way; it should reach you on Thursday.";
-    let (status, _) = agent_send(
-        http,
-        edge,
-        Method::POST,
-        token,
-        &reply,
-        json!({"text": words}),
-    )
-    .await;
+    let status = post_text(http, edge, token, &reply, words).await;
     assert_eq!(status, 200);
 
     let (status, case) = patch(json!({"status": "resolved", "resolution": "replacement"})).await;
@@ -419,15 +395,7 @@ async fn another_stores_agent_sees_nothing_of_this_store(
     )
     .await;
     assert_eq!(status, 404);
-    let (status, _) = agent_send(
-        http,
-        edge,
-        Method::POST,
-        token,
-        &format!("{path}/notes"),
-        json!({"text": "hi"}),
-    )
-    .await;
+    let status = post_text(http, edge, token, &format!("{path}/notes"), "hi").await;
     assert_eq!(status, 404);
     assert_eq!(edge.count("SELECT COUNT(*) AS n FROM case_events"), before);
 }
@@ -633,6 +601,26 @@ async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Cl
     let text = view.to_string();
     assert!(text.contains(reply));
     assert!(!text.contains("back office"), "notes stay internal");
+}
+
+/// POSTs `{"text"}` (a note or a reply) and answers the status.
+async fn post_text(
+    http: &reqwest::Client,
+    edge: &Edge,
+    token: &str,
+    path: &str,
+    text: &str,
+) -> u16 {
+    agent_send(
+        http,
+        edge,
+        Method::POST,
+        token,
+        path,
+        json!({ "text": text }),
+    )
+    .await
+    .0
 }
 
 async fn click(browser: &Browser, selector: &str) {

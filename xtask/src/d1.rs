@@ -21,6 +21,8 @@ pub enum Error {
     InvalidAgentName,
     UnknownStore(String),
     UnknownToken(String),
+    /// A build or measurement step failed.
+    Step(String),
 }
 
 impl std::fmt::Display for Error {
@@ -35,6 +37,7 @@ impl std::fmt::Display for Error {
             }
             Error::UnknownStore(id) => write!(f, "there is no store {id:?}"),
             Error::UnknownToken(id) => write!(f, "there is no active agent token {id:?}"),
+            Error::Step(why) => f.write_str(why),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! uses: the local on-disk one under `wrangler dev`, or the deployed one (`--remote`).
 
 pub mod agents;
+pub mod bench;
 pub mod d1;
 pub mod stores;
 

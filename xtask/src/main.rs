@@ -35,6 +35,10 @@ enum Command {
     /// Agents' bearer tokens for the agent API.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Builds in release mode and measures Redress beside its peers and its limits:
+    /// widget weight, edge latency, categorizer speed, uploads. Writes
+    /// target/bench/latest.json.
+    Bench,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +169,7 @@ fn run(d1: &D1, command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 println!("{}\t{}\tissued {}\t{state}", t.id, t.agent, t.created_at);
             }
         }
+        Command::Bench => xtask::bench::run()?,
         Command::Agent(AgentCommand::Revoke { token_id }) => {
             agents::revoke(d1, &token_id)?;
             println!("revoked {token_id}");

@@ -1,0 +1,609 @@
+//! `redress-bench`: Redress beside its peers and its limits, measured in one run. Run it
+//! through `cargo xtask bench`, which builds everything in release mode first.
+//!
+//! It reports figures and ratios measured in the same run; it asserts nothing. The
+//! table goes to stdout and the figures to `target/bench/latest.json`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use redress_e2e::api::{complaint, file, upload};
+use redress_e2e::{fixture, process, repo_root, Browser, Edge};
+use redress_shared::widget_ids as ids;
+use serde_json::{json, Value};
+use xtask::stores::StoreChanges;
+
+/// Requests per latency series: enough for a p99, few enough to finish in a minute.
+const LATENCY_REQUESTS: usize = 200;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let root = repo_root();
+    let out_dir = root.join("target/bench");
+    std::fs::create_dir_all(&out_dir).expect("target/bench");
+    let mut report = Report::default();
+
+    widget_weight(&root, &mut report);
+    peers(&root, &out_dir, &mut report);
+    categorizer(&root, &out_dir, &mut report);
+
+    // The worker as deployed (wasm-opt), not the quicker dev build.
+    std::env::set_var("REDRESS_OPTIMIZE", "1");
+    let edge = Edge::start(&[]).await;
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            name: Some("Demo Store".to_owned()),
+            ..StoreChanges::default()
+        },
+    );
+    worker_size(&root, &mut report);
+    page_fetches(&edge, &mut report).await;
+    latency(&edge, &mut report).await;
+    uploads(&edge, &mut report).await;
+
+    report.print();
+    let json = serde_json::to_string_pretty(&report.json).expect("JSON");
+    std::fs::write(out_dir.join("latest.json"), json).expect("write latest.json");
+    println!("\nfigures written to target/bench/latest.json");
+}
+
+/// Rows for the table, and the same figures as JSON.
+#[derive(Default)]
+struct Report {
+    rows: Vec<(String, String, String)>,
+    json: serde_json::Map<String, Value>,
+}
+
+impl Report {
+    fn section(&mut self, title: &str) {
+        self.rows
+            .push((format!("== {title}"), String::new(), String::new()));
+    }
+
+    fn row(&mut self, what: &str, figure: String, note: &str) {
+        self.rows.push((what.to_owned(), figure, note.to_owned()));
+    }
+
+    fn put(&mut self, key: &str, value: Value) {
+        self.json.insert(key.to_owned(), value);
+    }
+
+    fn print(&self) {
+        let width = self.rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        let fig = self.rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+        for (what, figure, note) in &self.rows {
+            if figure.is_empty() {
+                println!("\n{what}");
+            } else {
+                println!("{what:<width$}  {figure:>fig$}  {note}");
+            }
+        }
+    }
+}
+
+/// Raw, gzip -9 and brotli (quality 11) sizes.
+#[derive(Clone, Copy)]
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+impl Sizes {
+    fn of(bytes: &[u8]) -> Sizes {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(bytes).expect("gzip");
+        let gzip = gz.finish().expect("gzip").len();
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).expect("brotli");
+        Sizes {
+            raw: bytes.len(),
+            gzip,
+            brotli: br.len(),
+        }
+    }
+
+    fn of_file(path: &Path) -> Sizes {
+        Sizes::of(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    }
+
+    fn plus(self, other: Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+
+    fn text(self) -> String {
+        format!(
+            "{} / {} / {}",
+            kb(self.raw as f64),
+            kb(self.gzip as f64),
+            kb(self.brotli as f64)
+        )
+    }
+
+    fn json(self) -> Value {
+        json!({ "raw": self.raw, "gzip": self.gzip, "brotli": self.brotli })
+    }
+}
+
+fn kb(bytes: f64) -> String {
+    format!("{:.1} KB", bytes / 1000.0)
+}
+
+fn widget_weight(root: &Path, report: &mut Report) {
+    report.section("Widget weight (raw / gzip / brotli)");
+    let site = root.join("dist/site");
+    let loader = Sizes::of_file(&site.join("embed.js"));
+    let glue = Sizes::of_file(&site.join("widget/redress-widget.js"));
+    let wasm = Sizes::of_file(&site.join("widget/redress-widget_bg.wasm"));
+    let lexicon = Sizes::of_file(&site.join("widget/cues.tsv"));
+    let on_open = glue.plus(wasm);
+    report.row(
+        "loader (embed.js), before opening",
+        loader.text(),
+        "budget 2 KB gzip",
+    );
+    report.row("JS glue", glue.text(), "");
+    report.row("wasm", wasm.text(), "");
+    report.row(
+        "on opening (glue + wasm)",
+        on_open.text(),
+        "budget 100 KB gzip",
+    );
+    report.row("categorizer lexicon, first keystroke", lexicon.text(), "");
+    report.put(
+        "widget",
+        json!({
+            "loader": loader.json(), "glue": glue.json(), "wasm": wasm.json(),
+            "on_open": on_open.json(), "lexicon": lexicon.json(),
+        }),
+    );
+    let inbox = Sizes::of_file(&site.join("agent/redress-inbox_bg.wasm"))
+        .plus(Sizes::of_file(&site.join("agent/redress-inbox.js")));
+    report.row("agents' inbox (glue + wasm)", inbox.text(), "agents only");
+    report.put("inbox", inbox.json());
+}
+
+/// The peers, installed from npm and bundled with esbuild as a browser receives them.
+fn peers(root: &Path, out_dir: &Path, report: &mut Report) {
+    report.section("Peers, bundled with esbuild --minify (raw / gzip / brotli)");
+    let dir = out_dir.join("peers");
+    std::fs::create_dir_all(&dir).expect("peers folder");
+    std::fs::write(
+        dir.join("package.json"),
+        serde_json::to_string_pretty(&json!({
+            "name": "redress-bench-peers", "private": true,
+            "dependencies": {
+                "@sentry/browser": "11.12.0",
+                "@formbricks/js": "5.1.0",
+                "@intercom/messenger-js-sdk": "0.0.20",
+            }
+        }))
+        .expect("JSON"),
+    )
+    .expect("package.json");
+    let installed = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir)
+        .status();
+    if !installed.is_ok_and(|s| s.success()) {
+        report.row("peers", "not measured".to_owned(), "npm install failed");
+        return;
+    }
+    let dsn = "https://public@o0.ingest.sentry.io/0";
+    let entries = [
+        (
+            "sentry_sdk",
+            "Sentry browser SDK (init only)",
+            format!("import {{ init }} from '@sentry/browser'; init({{ dsn: '{dsn}' }});"),
+        ),
+        (
+            "sentry_feedback_lazy",
+            "Sentry SDK + lazy feedback button",
+            format!("import {{ init, feedbackAsyncIntegration }} from '@sentry/browser'; init({{ dsn: '{dsn}', integrations: [feedbackAsyncIntegration()] }});"),
+        ),
+        (
+            "sentry_feedback",
+            "Sentry SDK + full feedback UI",
+            format!("import {{ init, feedbackIntegration }} from '@sentry/browser'; init({{ dsn: '{dsn}', integrations: [feedbackIntegration()] }});"),
+        ),
+        (
+            "formbricks",
+            "Formbricks JS loader",
+            "import formbricks from '@formbricks/js'; formbricks.setup({ environmentId: 'x', appUrl: 'https://app.formbricks.com' });".to_owned(),
+        ),
+        (
+            "intercom",
+            "Intercom loader",
+            "import Intercom from '@intercom/messenger-js-sdk'; Intercom({ app_id: 'x' });".to_owned(),
+        ),
+    ];
+    let esbuild = root.join("node_modules/.bin/esbuild");
+    let mut figures = serde_json::Map::new();
+    for (key, label, source) in entries {
+        let entry = dir.join(format!("{key}.js"));
+        let bundle = dir.join(format!("{key}.bundle.js"));
+        std::fs::write(&entry, source).expect("entry");
+        let built = Command::new(&esbuild)
+            .arg(&entry)
+            .args([
+                "--bundle",
+                "--minify",
+                "--format=esm",
+                "--platform=browser",
+                "--log-level=error",
+            ])
+            .arg(format!("--outfile={}", bundle.display()))
+            .current_dir(&dir)
+            .status();
+        if built.is_ok_and(|s| s.success()) {
+            let sizes = Sizes::of_file(&bundle);
+            report.row(label, sizes.text(), "");
+            figures.insert(key.to_owned(), sizes.json());
+        } else {
+            report.row(label, "not measured".to_owned(), "esbuild failed");
+        }
+    }
+    let redress = report.json["widget"]["on_open"]["gzip"].as_f64();
+    let sentry = figures
+        .get("sentry_feedback")
+        .and_then(|s| s["gzip"].as_f64());
+    if let (Some(redress), Some(sentry)) = (redress, sentry) {
+        let ratio = redress / sentry;
+        report.row(
+            "ratio Redress on opening / Sentry full feedback (gzip)",
+            format!("{ratio:.2}"),
+            "",
+        );
+        figures.insert("ratio_redress_to_sentry_feedback".to_owned(), json!(ratio));
+    }
+    report.put("peers", Value::Object(figures));
+}
+
+fn categorizer(root: &Path, out_dir: &Path, report: &mut Report) {
+    report.section("Categorizer (one core, release)");
+    let figures: Value = std::fs::read_to_string(out_dir.join("categorizer.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    for (key, label) in [
+        ("assess_per_s", "categorizer (assess), complaints/s"),
+        (
+            "language_per_s",
+            "language detection (whatlang), complaints/s",
+        ),
+        ("classify_per_s", "categorizer + language, complaints/s"),
+        (
+            "baseline_per_s",
+            "baseline (lower-case the text), complaints/s",
+        ),
+    ] {
+        let figure = figures[key]
+            .as_f64()
+            .map_or("—".to_owned(), |v| format!("{v:.0}"));
+        report.row(label, figure, "");
+    }
+    let share =
+        categorizer_share(&root.join("target/wasm32-unknown-unknown/release/redress-widget.wasm"));
+    if let Some((categorizer, total)) = share {
+        report.row(
+            "categorizer's share of the widget's code",
+            format!("{:.1}%", 100.0 * categorizer as f64 / total as f64),
+            &format!("{} of {} bytes, before wasm-opt", categorizer, total),
+        );
+    }
+    report.put(
+        "categorizer",
+        json!({ "rates": figures, "widget_code_share": share.map(|(c, t)| c as f64 / t as f64) }),
+    );
+}
+
+/// Bytes of function bodies whose names are in `redress_shared::categorize`, and of all
+/// function bodies, from the release wasm's name section.
+fn categorizer_share(wasm: &Path) -> Option<(usize, usize)> {
+    let bytes = std::fs::read(wasm).ok()?;
+    let mut imported = 0u32;
+    let mut bodies = Vec::new();
+    let mut names = std::collections::HashMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        match payload.ok()? {
+            wasmparser::Payload::ImportSection(reader) => {
+                for import in reader {
+                    if matches!(import.ok()?.ty, wasmparser::TypeRef::Func(_)) {
+                        imported += 1;
+                    }
+                }
+            }
+            wasmparser::Payload::CodeSectionEntry(body) => bodies.push(body.range().len()),
+            wasmparser::Payload::CustomSection(section) if section.name() == "name" => {
+                let reader = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(
+                    section.data(),
+                    section.data_offset(),
+                ));
+                for name in reader.flatten() {
+                    if let wasmparser::Name::Function(map) = name {
+                        for naming in map.into_iter().flatten() {
+                            names.insert(naming.index, naming.name.to_owned());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let total: usize = bodies.iter().sum();
+    let categorizer = bodies
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            names
+                .get(&(*i as u32 + imported))
+                .is_some_and(|n| n.contains("categorize"))
+        })
+        .map(|(_, size)| size)
+        .sum();
+    (total > 0 && !names.is_empty()).then_some((categorizer, total))
+}
+
+fn worker_size(root: &Path, report: &mut Report) {
+    report.section("Edge");
+    let wasm = Sizes::of_file(&root.join("edge/build/index_bg.wasm"));
+    report.row(
+        "worker wasm (raw / gzip / brotli)",
+        wasm.text(),
+        "old free-plan bound 3 MB compressed",
+    );
+    report.put("worker_wasm", wasm.json());
+}
+
+/// What the demo storefront fetches before and after the shopper opens the widget, as
+/// Chromium's resource timing reports it.
+async fn page_fetches(edge: &Edge, report: &mut Report) {
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = fetched(&browser).await;
+    browser.click(ids::LAUNCHER).await;
+    browser.widget(ids::DESCRIPTION).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let opened = fetched(&browser).await;
+    browser
+        .type_into(ids::DESCRIPTION, "The lamp arrived broken")
+        .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let typed = fetched(&browser).await;
+    browser.close().await;
+    report.row(
+        "page fetches before opening (excluding the page itself)",
+        kb(before.0),
+        &format!("{} resource(s), {} wasm", before.1, before.2),
+    );
+    report.row(
+        "page fetches after opening",
+        kb(opened.0),
+        &format!("{} resource(s), {} wasm", opened.1, opened.2),
+    );
+    report.row(
+        "page fetches after the first keystroke",
+        kb(typed.0),
+        "adds the lexicon",
+    );
+    report.put(
+        "page_fetches_bytes",
+        json!({ "before_open": before.0, "after_open": opened.0, "after_typing": typed.0 }),
+    );
+}
+
+/// (decoded bytes, resources, wasm resources) the page has fetched so far, besides the
+/// document itself.
+async fn fetched(browser: &Browser) -> (f64, u64, u64) {
+    let script = "const r = performance.getEntriesByType('resource');
+        return [r.reduce((n, e) => n + e.decodedBodySize, 0), r.length,
+                r.filter(e => e.name.endsWith('.wasm')).length];";
+    let value = browser
+        .client
+        .execute(script, vec![])
+        .await
+        .expect("resource timing");
+    (
+        value[0].as_f64().unwrap_or(0.0),
+        value[1].as_u64().unwrap_or(0),
+        value[2].as_u64().unwrap_or(0),
+    )
+}
+
+async fn latency(edge: &Edge, report: &mut Report) {
+    report.section(&format!(
+        "Edge latency, wrangler dev on loopback, {LATENCY_REQUESTS} requests each"
+    ));
+    let http = reqwest::Client::new();
+    let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let health = series(|| async {
+        let r = http
+            .get(edge.url("/v1/health"))
+            .send()
+            .await
+            .expect("health");
+        assert!(r.status().is_success());
+    })
+    .await;
+    let mut n = 0u32;
+    let submit = series(|| {
+        n += 1;
+        let body = complaint(
+            &format!("BENCH-{n}"),
+            "bench@example.com",
+            "The lamp arrived with a cracked shade.",
+            "replacement",
+        );
+        let http = http.clone();
+        async move {
+            file(&http, edge, body).await;
+        }
+    })
+    .await;
+    let mut m = 0u32;
+    let with_evidence = series(|| {
+        m += 1;
+        let mut body = complaint(
+            &format!("BENCH-E-{m}"),
+            "bench@example.com",
+            "The lamp arrived with a cracked shade.",
+            "replacement",
+        );
+        let (http, png) = (http.clone(), png.clone());
+        async move {
+            let (status, uploaded) = upload(&http, edge, "image/png", png).await;
+            assert_eq!(status, 201);
+            body["evidence"] = json!([uploaded["token"]]);
+            file(&http, edge, body).await;
+        }
+    })
+    .await;
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    let mut figures = serde_json::Map::new();
+    for (key, label, s) in [
+        ("health", "trivial endpoint (GET /v1/health)", &health),
+        ("submit", "complaint submission", &submit),
+        (
+            "submit_with_evidence",
+            "upload (328 B PNG) + submission",
+            &with_evidence,
+        ),
+    ] {
+        report.row(
+            &format!("{label} p50 / p99"),
+            format!("{} / {}", ms(s.p50), ms(s.p99)),
+            "",
+        );
+        figures.insert(
+            key.to_owned(),
+            json!({ "p50_ms": s.p50.as_secs_f64() * 1e3, "p99_ms": s.p99.as_secs_f64() * 1e3 }),
+        );
+    }
+    let ratio = |a: &Series| a.p50.as_secs_f64() / health.p50.as_secs_f64();
+    report.row(
+        "ratio submission / trivial (p50)",
+        format!("{:.1}", ratio(&submit)),
+        "",
+    );
+    report.row(
+        "ratio upload + submission / trivial (p50)",
+        format!("{:.1}", ratio(&with_evidence)),
+        "",
+    );
+    figures.insert("ratio_submit_to_trivial".to_owned(), json!(ratio(&submit)));
+    figures.insert(
+        "ratio_evidence_submit_to_trivial".to_owned(),
+        json!(ratio(&with_evidence)),
+    );
+    report.put("latency", Value::Object(figures));
+}
+
+struct Series {
+    p50: Duration,
+    p99: Duration,
+}
+
+async fn series<F, Fut>(mut request: F) -> Series
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    // A few unmeasured requests first: the runtime compiles and warms up.
+    for _ in 0..5 {
+        request().await;
+    }
+    let mut times = Vec::with_capacity(LATENCY_REQUESTS);
+    for _ in 0..LATENCY_REQUESTS {
+        let start = Instant::now();
+        request().await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    Series {
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+/// Throughput and the worker's memory while streaming 1, 10 and 100 MB videos to R2.
+async fn uploads(edge: &Edge, report: &mut Report) {
+    report.section("Uploads through the worker (an MP4 of the given size)");
+    let http = reqwest::Client::new();
+    let mut figures = Vec::new();
+    let idle = edge.workerd_rss();
+    report.row(
+        "worker runtime memory, idle",
+        mb(idle as f64),
+        "resident, all workerd processes",
+    );
+    for size_mb in [1u64, 10, 100] {
+        let body = mp4_of(size_mb * 1_000_000);
+        let before = edge.workerd_rss();
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(before));
+        let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let sampler = {
+            let (peak, sampling) = (peak.clone(), sampling.clone());
+            let group_rss = edge_rss_probe(edge);
+            std::thread::spawn(move || {
+                while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                    peak.fetch_max(group_rss(), std::sync::atomic::Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        };
+        let start = Instant::now();
+        let (status, _) = upload(&http, edge, "video/mp4", body).await;
+        let elapsed = start.elapsed();
+        sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+        let _ = sampler.join();
+        let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
+        let rate = size_mb as f64 / elapsed.as_secs_f64();
+        let grew = peak.saturating_sub(before);
+        report.row(
+            &format!("{size_mb} MB upload"),
+            format!("{rate:.1} MB/s"),
+            &format!(
+                "status {status}, worker memory +{} at peak",
+                mb(grew as f64)
+            ),
+        );
+        figures.push(
+            json!({ "megabytes": size_mb, "mb_per_sec": rate, "status": status,
+                             "peak_rss_growth_bytes": grew }),
+        );
+    }
+    report.put(
+        "uploads",
+        json!({ "idle_rss_bytes": idle, "runs": figures }),
+    );
+}
+
+/// A sampler of the edge's memory that can move to another thread.
+fn edge_rss_probe(edge: &Edge) -> impl Fn() -> u64 + Send + 'static {
+    let pids = edge.workerd_pids();
+    move || pids.iter().map(|pid| process::resident_bytes(*pid)).sum()
+}
+
+fn mb(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1e6)
+}
+
+/// An ISO BMFF header the edge recognises as MP4, padded to `len` bytes.
+fn mp4_of(len: u64) -> Vec<u8> {
+    let mut bytes = vec![0u8; len as usize];
+    bytes[..12].copy_from_slice(b"\0\0\0\x18ftypisom");
+    bytes
+}
