@@ -36,12 +36,20 @@
             productUrl: location.href.split("#")[0],
             orderNumber: data.orderNumber,
             locale: data.locale || document.documentElement.lang || navigator.language,
+            case: caseLink(),
           });
         });
       });
     return state.opened;
   }
   root.getElementById("redress-launcher").addEventListener("click", open);
+
+  // A status link from a receipt (#redress-case=<reference>.<token>) opens the case.
+  function caseLink() {
+    var m = /[#&]redress-case=([A-Za-z0-9_.-]+)/.exec(location.hash);
+    return m ? m[1] : undefined;
+  }
+  if (caseLink()) open();
 
   function attach() {
     document.body.appendChild(host);

@@ -60,6 +60,10 @@ impl FieldErrorCode {
             FieldErrorCode::UnknownEvidence => "unknown_evidence",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<FieldErrorCode> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
 }
 
 /// One refused field, with an English message a person can act on.

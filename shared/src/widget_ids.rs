@@ -21,6 +21,12 @@ pub const RECEIPT: &str = "redress-receipt";
 pub const REFERENCE: &str = "redress-reference";
 /// The promised answer time, in the shopper's language and time zone.
 pub const RESPOND_BY: &str = "redress-respond-by";
+/// The receipt's link to the case's status view.
+pub const STATUS_LINK: &str = "redress-status-link";
+/// The shopper's view of a filed case, its status and its public timeline.
+pub const STATUS_VIEW: &str = "redress-status-view";
+pub const CASE_STATUS: &str = "redress-case-status";
+pub const CASE_TIMELINE: &str = "redress-case-timeline";
 
 /// The id of the message shown under a field, by the field's wire name
 /// (`email`, `order_number`, `evidence`...).

@@ -158,3 +158,35 @@ impl Browser {
         let _ = self.client.close().await;
     }
 }
+
+/// What a shopper types into the widget.
+pub struct Complaint<'a> {
+    pub order_number: &'a str,
+    pub email: &'a str,
+    pub description: &'a str,
+    pub resolution: &'a str,
+    pub file: &'a std::path::Path,
+}
+
+impl Complaint<'_> {
+    pub async fn fill(&self, browser: &Browser) {
+        browser
+            .type_into(widget_ids::ORDER_NUMBER, self.order_number)
+            .await;
+        browser.type_into(widget_ids::EMAIL, self.email).await;
+        browser
+            .type_into(widget_ids::DESCRIPTION, self.description)
+            .await;
+        browser
+            .choose(widget_ids::RESOLUTION, self.resolution)
+            .await;
+        browser
+            .type_into(widget_ids::FILES, self.file.to_str().expect("utf-8 path"))
+            .await;
+    }
+
+    pub async fn fill_and_send(&self, browser: &Browser) {
+        self.fill(browser).await;
+        browser.click(widget_ids::SUBMIT).await;
+    }
+}

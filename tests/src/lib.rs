@@ -11,7 +11,7 @@ mod edge;
 pub mod process;
 mod webhook;
 
-pub use browser::Browser;
+pub use browser::{Browser, Complaint};
 pub use edge::Edge;
 pub use webhook::{Delivery, WebhookReceiver};
 

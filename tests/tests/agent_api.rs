@@ -7,8 +7,11 @@
 use std::collections::BTreeSet;
 
 use redress_e2e::api::{agent_get, agent_send, complaint, file, post_json, upload};
-use redress_e2e::{fixture, sha256_hex, Browser, Edge};
+use std::time::Duration;
+
+use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge};
 use redress_shared::inbox_ids as ids;
+use redress_shared::widget_ids;
 use reqwest::Method;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
@@ -524,18 +527,40 @@ async fn the_shopper_sees_the_reply_and_status_and_nothing_internal(
     }
 }
 
-/// The inbox page in Chromium: sign in, find the case, read the shopper's words as
-/// text, reply, note, resolve; the shopper's status view then shows the reply.
+/// The whole loop in Chromium: a shopper files a case in the widget; an agent signs in
+/// to the inbox, finds it, reads the shopper's words as text, replies, notes, resolves;
+/// the shopper's status link then shows the reply and the new status, and no note.
 async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Client, token: &str) {
     let hostile = "<img src=x onerror=\"document.title='owned'\"> The mirror arrived shattered.";
-    let mut mirror = complaint("M-7", "mirror@example.com", hostile, "full_refund");
-    mirror["product_id"] = json!("hall-mirror");
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", mirror).await;
-    assert_eq!(status, 201, "{receipt}");
-    let reference = receipt["reference"].as_str().expect("reference");
-    let status_token = receipt["status_token"].as_str().expect("status token");
-
+    let photo = fixture("cracked-shade.png");
     let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    browser.click(widget_ids::LAUNCHER).await;
+    Complaint {
+        order_number: "M-7",
+        email: "mirror@example.com",
+        description: hostile,
+        resolution: "full_refund",
+        file: &photo,
+    }
+    .fill_and_send(&browser)
+    .await;
+    let reference = browser
+        .widget_text(widget_ids::REFERENCE, Duration::from_secs(30))
+        .await
+        .expect("the receipt shows a reference");
+    let status_link = browser
+        .widget(widget_ids::STATUS_LINK)
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("the receipt links to the case's status");
+    let status_token = status_link
+        .rsplit_once('.')
+        .map(|(_, token)| token.to_owned())
+        .expect("the link carries the status token");
+
     browser.goto(&edge.url("/agent/")).await;
     let input = browser.page(&format!("#{}", ids::TOKEN_INPUT)).await;
     input.send_keys(token).await.expect("type the token");
@@ -592,10 +617,27 @@ async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Cl
         .page_text_where(&format!("#{}", ids::TRENDS), |t| t.contains("damaged"))
         .await
         .expect("trends are charted");
+
+    // The shopper follows the link on their receipt.
+    browser.goto(&status_link).await;
+    let shown = browser
+        .widget_text(widget_ids::CASE_STATUS, Duration::from_secs(30))
+        .await
+        .expect("the widget shows the case's status");
+    assert_eq!(shown, "Resolved");
+    let timeline = browser
+        .widget_text(widget_ids::CASE_TIMELINE, Duration::from_secs(5))
+        .await
+        .expect("the case's timeline");
+    assert!(timeline.contains(reply), "{timeline}");
+    assert!(
+        !timeline.contains("back office"),
+        "notes stay internal: {timeline}"
+    );
     browser.close().await;
 
     let path = format!("/v1/status/{reference}");
-    let (status, view) = agent_get(http, edge, Some(status_token), &path).await;
+    let (status, view) = agent_get(http, edge, Some(&status_token), &path).await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["status"], "resolved");
     let text = view.to_string();

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use redress_e2e::api::{answer, complaint, file, post_json, upload};
-use redress_e2e::{fixture, sha256_hex, Browser, Edge, WebhookReceiver};
+use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge, WebhookReceiver};
 use redress_shared::webhook_signature;
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
@@ -854,34 +854,6 @@ async fn every_documented_route_is_served(edge: &Edge, http: &reqwest::Client) {
                 "{method} {path} is documented but the worker answers {status} {body}"
             );
         }
-    }
-}
-
-/// What a shopper types into the widget.
-struct Complaint<'a> {
-    order_number: &'a str,
-    email: &'a str,
-    description: &'a str,
-    resolution: &'a str,
-    file: &'a std::path::Path,
-}
-
-impl Complaint<'_> {
-    async fn fill(&self, browser: &Browser) {
-        browser
-            .type_into(ids::ORDER_NUMBER, self.order_number)
-            .await;
-        browser.type_into(ids::EMAIL, self.email).await;
-        browser.type_into(ids::DESCRIPTION, self.description).await;
-        browser.choose(ids::RESOLUTION, self.resolution).await;
-        browser
-            .type_into(ids::FILES, self.file.to_str().expect("utf-8 path"))
-            .await;
-    }
-
-    async fn fill_and_send(&self, browser: &Browser) {
-        self.fill(browser).await;
-        browser.click(ids::SUBMIT).await;
     }
 }
 

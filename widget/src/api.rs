@@ -1,49 +1,64 @@
-//! Calls to the edge: what it refused (with its stable codes and field errors) is kept
-//! apart from not reaching it at all.
+//! Calls to the edge, with the browser's own `fetch` and `JSON`: what it refused (with
+//! its field errors) is kept apart from not reaching it at all. No JSON library and no
+//! HTTP wrapper travel in the wasm (together ~20 KB); `shared` stays the source of
+//! every rule and every field name.
 
-use gloo_net::http::{Request, Response};
-use redress_shared::api_error::ErrorBody;
+use js_sys::{Array, Object, Reflect, JSON};
 use redress_shared::categorize::Lexicon;
-use redress_shared::{routes, ApiError, ComplaintSubmission};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use redress_shared::{routes, ComplaintSubmission, FieldError, FieldErrorCode};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-use crate::config::WidgetConfig;
-
-/// What the widget reads of an upload's receipt (`shared::UploadReceipt`): deserialising
-/// only this keeps the evidence-kind enum's parser out of the wasm.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Uploaded {
-    pub token: String,
-}
+use crate::config::{CaseLink, WidgetConfig};
 
 /// What the widget reads of a case's receipt (`shared::CaseReceipt`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filed {
     pub reference: String,
     /// RFC 3339, UTC.
     pub respond_by: String,
+    /// Opens the case's status view; absent when the operator has not enabled it.
+    pub status_token: Option<String>,
+}
+
+/// What the widget reads of a case's status (`shared::public_status::PublicStatus`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseStatusView {
+    pub status: String,
+    pub respond_by: String,
+    pub timeline: Vec<PublicEventView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicEventView {
+    pub at: String,
+    pub kind: String,
+    pub value: Option<String>,
 }
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone)]
 pub enum Failure {
-    /// The edge answered with an error.
-    Refused(ApiError),
+    /// The edge answered with an error: its message, and the fields it refused.
+    Refused {
+        message: String,
+        fields: Vec<FieldError>,
+    },
     /// The edge could not be reached, or answered something that is not ours.
     Unreachable(String),
 }
 
-/// Uploads one file; the edge decides its type from the bytes.
-pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<Uploaded, Failure> {
+/// Uploads one file; the edge decides its type from the bytes. Answers its token.
+pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<String, Failure> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
-    let request = Request::post(&format!("{}{}", config.api_base, routes::EVIDENCE))
-        .header("X-Redress-Store", &config.store_id)
-        .header("X-File-Name", &name)
-        .header("Content-Type", &file.type_())
-        .body(file.clone())
-        .map_err(network)?;
-    answer(request.send().await.map_err(network)?).await
+    let headers = [
+        ("X-Redress-Store", config.store_id.as_str()),
+        ("X-File-Name", name.as_str()),
+        ("Content-Type", &file.type_()),
+    ];
+    let url = format!("{}{}", config.api_base, routes::EVIDENCE);
+    let receipt = answer(fetch("POST", &url, &headers, Some(file)).await?).await?;
+    text_field(&receipt, "token").ok_or_else(unexpected)
 }
 
 pub async fn submit(
@@ -51,46 +66,171 @@ pub async fn submit(
     submission: &ComplaintSubmission,
     idempotency_key: &str,
 ) -> Result<Filed, Failure> {
-    let request = Request::post(&format!("{}{}", config.api_base, routes::COMPLAINTS))
-        .header("Idempotency-Key", idempotency_key)
-        .json(submission)
-        .map_err(network)?;
-    answer(request.send().await.map_err(network)?).await
+    let headers = [
+        ("Idempotency-Key", idempotency_key),
+        ("Content-Type", "application/json"),
+    ];
+    let body = JsValue::from(JSON::stringify(&to_js(submission)).map_err(|_| unexpected())?);
+    let url = format!("{}{}", config.api_base, routes::COMPLAINTS);
+    let receipt = answer(fetch("POST", &url, &headers, Some(&body)).await?).await?;
+    Ok(Filed {
+        reference: text_field(&receipt, "reference").ok_or_else(unexpected)?,
+        respond_by: text_field(&receipt, "respond_by").ok_or_else(unexpected)?,
+        status_token: text_field(&receipt, "status_token"),
+    })
+}
+
+/// The shopper's view of their case.
+pub async fn case_status(
+    config: &WidgetConfig,
+    link: &CaseLink,
+) -> Result<CaseStatusView, Failure> {
+    let path = routes::CASE_STATUS.replace("{reference}", &link.reference);
+    let authorization = format!("Bearer {}", link.token);
+    let headers = [("Authorization", authorization.as_str())];
+    let url = format!("{}{path}", config.api_base);
+    let found = answer(fetch("GET", &url, &headers, None).await?).await?;
+    let timeline = Reflect::get(&found, &JsValue::from_str("timeline"))
+        .ok()
+        .and_then(|t| t.dyn_into::<Array>().ok())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|event| {
+            Some(PublicEventView {
+                at: text_field(&event, "at")?,
+                kind: text_field(&event, "kind")?,
+                value: text_field(&event, "value"),
+            })
+        })
+        .collect();
+    Ok(CaseStatusView {
+        status: text_field(&found, "status").ok_or_else(unexpected)?,
+        respond_by: text_field(&found, "respond_by").ok_or_else(unexpected)?,
+        timeline,
+    })
 }
 
 /// The categorizer's cue lexicon, fetched on the first keystroke rather than shipped in
 /// the wasm (see `redress_shared::categorize`).
 pub async fn lexicon(config: &WidgetConfig) -> Result<Lexicon, Failure> {
     let url = format!("{}/widget/cues.tsv", config.assets_base);
-    let response = Request::get(&url).send().await.map_err(network)?;
+    let response = fetch("GET", &url, &[], None).await?;
     if !response.ok() {
-        return Err(Failure::Unreachable(format!(
-            "{url} answered {}",
-            response.status()
-        )));
+        return Err(unexpected());
     }
-    let text = response.text().await.map_err(network)?;
-    Lexicon::parse(&text).map_err(|_| Failure::Unreachable(format!("{url} is not a lexicon")))
+    let text = settle(response.text())
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    Lexicon::parse(&text).map_err(|_| unexpected())
 }
 
-async fn answer<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
-    if response.ok() {
-        return response.json::<T>().await.map_err(network);
+/// The submission as the JSON object `shared` defines (field names from its serde shape).
+fn to_js(s: &ComplaintSubmission) -> Object {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    };
+    let set_text = |key: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            set(key, JsValue::from_str(value));
+        }
+    };
+    set("store_id", s.store_id.as_str().into());
+    set("order_number", s.order_number.as_str().into());
+    set("email", s.email.as_str().into());
+    set("description", s.description.as_str().into());
+    set("resolution", s.resolution.as_str().into());
+    let evidence: Array = s.evidence.iter().map(|t| JsValue::from_str(t)).collect();
+    set("evidence", evidence.into());
+    set_text("product_id", &s.product_id);
+    set_text("product_url", &s.product_url);
+    set_text("locale", &s.locale);
+    set_text("category", &s.category);
+    if let Some(value) = s.order_value {
+        set("order_value", JsValue::from_f64(value as f64));
     }
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(Failure::Refused(body.error)),
-        Err(_) => Err(Failure::Unreachable(format!(
-            "The service answered {}. Please try again.",
-            response.status()
-        ))),
-    }
+    object
 }
 
-/// The shopper can act on "try again", not on a transport error's details (and
-/// formatting those would ship serde_json's error messages in the wasm).
-fn network(_: gloo_net::Error) -> Failure {
+async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&JsValue>,
+) -> Result<web_sys::Response, Failure> {
+    let window = web_sys::window().ok_or_else(unreachable)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let header_map = web_sys::Headers::new().map_err(|_| unreachable())?;
+    for (name, value) in headers {
+        header_map.set(name, value).map_err(|_| unreachable())?;
+    }
+    init.set_headers(&header_map);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    settle(Ok(window.fetch_with_str_and_init(url, &init)))
+        .await?
+        .dyn_into()
+        .map_err(|_| unreachable())
+}
+
+/// The JSON body of a success, or the edge's refusal with its field errors.
+async fn answer(response: web_sys::Response) -> Result<JsValue, Failure> {
+    let ok = response.ok();
+    let body = settle(response.json()).await;
+    if ok {
+        return body;
+    }
+    let error = body
+        .ok()
+        .and_then(|b| Reflect::get(&b, &JsValue::from_str("error")).ok())
+        .filter(|e| e.is_object())
+        .ok_or_else(unexpected)?;
+    // Only validation errors carry `fields`.
+    let fields = Reflect::get(&error, &JsValue::from_str("fields"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Array>().ok())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| {
+            let code = text_field(&f, "code")?;
+            Some(FieldError::new(
+                &text_field(&f, "field")?,
+                FieldErrorCode::from_code(&code).unwrap_or(FieldErrorCode::InvalidFormat),
+                text_field(&f, "message")?,
+            ))
+        })
+        .collect();
+    Err(Failure::Refused {
+        message: text_field(&error, "message").unwrap_or_default(),
+        fields,
+    })
+}
+
+async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, Failure> {
+    JsFuture::from(promise.map_err(|_| unreachable())?)
+        .await
+        .map_err(|_| unreachable())
+}
+
+fn text_field(object: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(object, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
+}
+
+/// The shopper can act on "try again", not on a transport error's details.
+fn unreachable() -> Failure {
     Failure::Unreachable(
         "We could not reach the complaints service. Check your connection and try again."
             .to_owned(),
+    )
+}
+
+fn unexpected() -> Failure {
+    Failure::Unreachable(
+        "The complaints service answered unexpectedly. Please try again.".to_owned(),
     )
 }

@@ -11,8 +11,9 @@ use redress_shared::{
     Resolution,
 };
 
-use crate::api::{self, Failure};
-use crate::config::WidgetConfig;
+use crate::api::{self, Failure, Filed};
+use crate::config::{CaseLink, WidgetConfig};
+use crate::status::StatusView;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Stage {
@@ -36,6 +37,8 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let form_error = RwSignal::new(None::<String>);
     let stage = RwSignal::new(Stage::Editing);
+    // Set when the shopper follows a status link: the case is shown instead of the form.
+    let case_link = RwSignal::new(config.case_link.clone());
     // One key for the life of this form: a retried submit cannot file the case twice.
     let idempotency_key = new_idempotency_key();
 
@@ -85,7 +88,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                     chosen.len()
                 )));
                 match api::upload(&config, file).await {
-                    Ok(uploaded) => tokens.push(uploaded.token),
+                    Ok(token) => tokens.push(token),
                     Err(failure) => {
                         show_failure(failure, Some((&file.name(), errors)), form_error);
                         stage.set(Stage::Editing);
@@ -101,8 +104,8 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             match api::submit(&config, &submission, &idempotency_key).await {
                 Ok(receipt) => stage.set(Stage::Done(receipt)),
                 Err(failure) => {
-                    if let Failure::Refused(e) = &failure {
-                        errors.set(e.fields.clone());
+                    if let Failure::Refused { fields, .. } = &failure {
+                        errors.set(fields.clone());
                     }
                     show_failure(failure, None, form_error);
                     stage.set(Stage::Editing);
@@ -183,6 +186,17 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         Stage::Done(filed) => local_time(&filed.respond_by, &locale),
         _ => String::new(),
     };
+    // The receipt's status link: this page, with the case in its fragment.
+    let page = config.product_url.clone().unwrap_or_default();
+    let filed_link = move || match stage.get() {
+        Stage::Done(Filed {
+            reference,
+            status_token: Some(token),
+            ..
+        }) => Some(CaseLink { reference, token }),
+        _ => None,
+    };
+    let status_config = config.clone();
 
     view! {
         <section id=ids::PANEL class="panel" role="dialog" aria-modal="true" aria-labelledby="redress-title">
@@ -190,7 +204,8 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 <h2 id="redress-title">"Report a problem with your order"</h2>
                 <button type="button" id=ids::CLOSE class="close" aria-label="Close" on:click=close>"×"</button>
             </header>
-            <form id=ids::FORM novalidate=true on:submit=on_submit hidden=done>
+            {move || case_link.get().map(|link| view! { <StatusView config=status_config.clone() link /> })}
+            <form id=ids::FORM novalidate=true on:submit=on_submit hidden=move || done() || case_link.with(Option::is_some)>
                 <label for=ids::ORDER_NUMBER>"Order number"</label>
                 <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off"
                     aria-describedby=ids::field_error("order_number") bind:value=order_number />
@@ -238,11 +253,21 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 <p class="status" aria-live="polite">{status}</p>
                 <button id=ids::SUBMIT type="submit" disabled=sending>"Send"</button>
             </form>
-            <div id=ids::RECEIPT class="receipt" hidden=move || !done() aria-live="polite">
+            <div id=ids::RECEIPT class="receipt" hidden=move || !done() || case_link.with(Option::is_some) aria-live="polite">
                 <p>"Thank you. Your case reference is"</p>
                 <p id=ids::REFERENCE class="reference">{reference}</p>
                 <p>"You will hear from the store by "<strong id=ids::RESPOND_BY>{respond_by}</strong>"."</p>
                 <p>"Keep your reference: the store will reply to your email."</p>
+                {move || filed_link().map(|link| {
+                    let href = format!("{page}#redress-case={}", link.encode());
+                    view! {
+                        <p>
+                            <a id=ids::STATUS_LINK href=href on:click=move |_| case_link.set(Some(link.clone()))>
+                                "Check your case at any time"
+                            </a>
+                        </p>
+                    }
+                })}
             </div>
         </section>
     }
@@ -286,10 +311,10 @@ fn show_failure(
     form_error: RwSignal<Option<String>>,
 ) {
     let message = match failure {
-        Failure::Refused(e) if !e.fields.is_empty() => {
+        Failure::Refused { fields, .. } if !fields.is_empty() => {
             "Please correct the highlighted fields.".to_owned()
         }
-        Failure::Refused(e) => e.message,
+        Failure::Refused { message, .. } => message,
         Failure::Unreachable(message) => message,
     };
     if let Some((name, errors)) = file {
@@ -303,7 +328,7 @@ fn show_failure(
 }
 
 /// An RFC 3339 instant as the shopper reads it: their language, their time zone.
-fn local_time(rfc3339: &str, locale: &str) -> String {
+pub(crate) fn local_time(rfc3339: &str, locale: &str) -> String {
     let date = js_sys::Date::new(&rfc3339.into());
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"full".into());

@@ -5,6 +5,7 @@
 mod api;
 mod config;
 mod form;
+mod status;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
