@@ -14,18 +14,29 @@ const CHART_WIDTH: f64 = 480.0;
 pub fn TrendsView(api: Api) -> impl IntoView {
     let by = RwSignal::new(TrendDimension::Category);
     let weekly = RwSignal::new(false);
+    // Empty: the API's default range, the last 30 days.
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
     let trends = RwSignal::new(None::<Trends>);
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        let path = format!(
+        let mut path = format!(
             "/v1/agent/trends?by={}&bucket={}",
             by.get().code(),
             if weekly.get() { "week" } else { "day" }
         );
+        for (name, value) in [("from", from.get()), ("to", to.get())] {
+            if !value.is_empty() {
+                path.push_str(&format!("&{name}={value}"));
+            }
+        }
         let api = api.clone();
         spawn_local(async move {
             match api.get::<Trends>(&path).await {
-                Ok(found) => trends.set(Some(found)),
+                Ok(found) => {
+                    error.set(None);
+                    trends.set(Some(found));
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -42,6 +53,8 @@ pub fn TrendsView(api: Api) -> impl IntoView {
                 </select>
             </label>
             <label><input type="checkbox" on:change=move |ev| weekly.set(event_target_checked(&ev)) />"Per week"</label>
+            <label>" From "<input id=ids::TRENDS_FROM type="date" on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+            <label>" to (not included) "<input id=ids::TRENDS_TO type="date" on:change=move |ev| to.set(event_target_value(&ev)) /></label>
             <p class="error" role="alert">{move || error.get()}</p>
             {move || trends.get().map(|t| view! { <Chart trends=t /> })}
         </section>

@@ -22,3 +22,5 @@ pub const NOTE_SEND: &str = "redress-inbox-note-send";
 pub const REPLY_TEXT: &str = "redress-inbox-reply";
 pub const REPLY_SEND: &str = "redress-inbox-reply-send";
 pub const TRENDS: &str = "redress-inbox-trends";
+pub const TRENDS_FROM: &str = "redress-inbox-trends-from";
+pub const TRENDS_TO: &str = "redress-inbox-trends-to";
