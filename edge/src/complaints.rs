@@ -4,6 +4,7 @@
 use redress_shared::categorize::{classify, Classification, EdgeContext};
 use redress_shared::credentials;
 use redress_shared::deadline::ResponsePolicy;
+use redress_shared::evidence::UPLOAD_TTL_HOURS;
 use redress_shared::{
     validate, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus, ComplaintSubmission,
     ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
@@ -98,22 +99,28 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// The uploads the complaint refers to, if every one exists, belongs to this store and
-/// is not yet evidence of another case; otherwise the field errors that say which not.
+/// The uploads the complaint refers to, if every one exists, belongs to this store, is
+/// fresh and is not yet evidence of another case; otherwise the field errors that say
+/// which not. Duplicate files (same SHA-256) are kept once.
 async fn claimable_uploads(
     db: &worker::D1Database,
     complaint: &ValidComplaint,
 ) -> Result<Vec<UploadRow>, ApiError> {
     let found = storage::find_uploads(db, &complaint.evidence).await?;
-    let mut uploads = Vec::with_capacity(complaint.evidence.len());
+    let fresh_since = clock::rfc3339_minutes_ago(f64::from(UPLOAD_TTL_HOURS) * 60.0);
+    let mut uploads: Vec<UploadRow> = Vec::with_capacity(complaint.evidence.len());
     let mut errors = Vec::new();
     for (i, token) in complaint.evidence.iter().enumerate() {
         let usable = found.iter().find(|row| {
             row.token == token.as_str()
                 && row.store_id == complaint.details.store_id
                 && row.claimed_by.is_none()
+                && row.created_at >= fresh_since
         });
         match usable {
+            // The same bytes uploaded twice are one piece of evidence; the spare upload
+            // stays unclaimed and expires.
+            Some(row) if uploads.iter().any(|u| u.sha256 == row.sha256) => {}
             Some(row) => uploads.push(row.clone()),
             None => errors.push(FieldError::new(
                 &format!("evidence[{i}]"),

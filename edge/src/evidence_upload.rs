@@ -114,8 +114,9 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         sha256: sha256.clone(),
         file_name,
         claimed_by: None,
+        created_at: clock::now_rfc3339(),
     };
-    if let Err(e) = storage::insert_upload(&db, &row, &clock::now_rfc3339()).await {
+    if let Err(e) = storage::insert_upload(&db, &row).await {
         // Without its row the object would be an orphan nobody can claim: remove it now.
         let _ = bucket.delete(&r2_key).await;
         return Err(e);

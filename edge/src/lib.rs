@@ -17,6 +17,7 @@ mod outbox;
 mod shopper_status;
 mod storage;
 mod stores;
+mod upload_cleanup;
 
 use redress_shared::agent_api::EventKind;
 use redress_shared::{routes, ApiError, ErrorCode};
@@ -76,6 +77,11 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(0) => {}
         Ok(n) => worker::console_log!("escalated {n} case(s) nearing their deadline"),
         Err(e) => worker::console_error!("escalation failed: {e}"),
+    }
+    match upload_cleanup::run(&env).await {
+        Ok(0) => {}
+        Ok(n) => worker::console_log!("removed {n} expired upload(s)"),
+        Err(e) => worker::console_error!("upload cleanup failed: {e}"),
     }
 }
 

@@ -26,6 +26,8 @@ pub struct UploadRow {
     pub file_name: String,
     /// Set when a case already claimed this upload.
     pub claimed_by: Option<String>,
+    /// When it was uploaded (RFC 3339): unclaimed uploads expire.
+    pub created_at: String,
 }
 
 impl UploadRow {
@@ -48,11 +50,7 @@ pub fn unavailable(e: worker::Error) -> ApiError {
     )
 }
 
-pub async fn insert_upload(
-    db: &D1Database,
-    row: &UploadRow,
-    created_at: &str,
-) -> Result<(), ApiError> {
+pub async fn insert_upload(db: &D1Database, row: &UploadRow) -> Result<(), ApiError> {
     query!(
         db,
         "INSERT INTO uploads (token, store_id, r2_key, kind, content_type, size, sha256, file_name, created_at)
@@ -65,7 +63,7 @@ pub async fn insert_upload(
         row.size,
         row.sha256,
         row.file_name,
-        created_at
+        row.created_at
     )
     .map_err(unavailable)?
     .run()
@@ -85,7 +83,7 @@ pub async fn find_uploads(
     let placeholders: Vec<String> = (1..=tokens.len()).map(|i| format!("?{i}")).collect();
     let sql = format!(
         "SELECT u.token, u.store_id, u.r2_key, u.kind, u.content_type, u.size, u.sha256,
-                u.file_name, e.case_id AS claimed_by
+                u.file_name, u.created_at, e.case_id AS claimed_by
          FROM uploads u LEFT JOIN evidence e ON e.upload_token = u.token
          WHERE u.token IN ({})",
         placeholders.join(", ")
@@ -102,6 +100,43 @@ pub async fn find_uploads(
         .await
         .map_err(unavailable)?;
     result.results::<UploadRow>().map_err(unavailable)
+}
+
+/// Uploads no case claimed that were made before `before`, oldest first.
+pub async fn expired_uploads(
+    db: &D1Database,
+    before: &str,
+    limit: u32,
+) -> worker::Result<Vec<UploadRow>> {
+    query!(
+        db,
+        "SELECT u.token, u.store_id, u.r2_key, u.kind, u.content_type, u.size, u.sha256,
+                u.file_name, u.created_at, NULL AS claimed_by
+         FROM uploads u LEFT JOIN evidence e ON e.upload_token = u.token
+         WHERE e.case_id IS NULL AND u.created_at < ?1
+         ORDER BY u.created_at LIMIT ?2",
+        before,
+        limit
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// Forgets these uploads, unless a case claimed one meanwhile.
+pub async fn delete_unclaimed_uploads(db: &D1Database, tokens: &[String]) -> worker::Result<()> {
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=tokens.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "DELETE FROM uploads WHERE token IN ({})
+           AND token NOT IN (SELECT upload_token FROM evidence)",
+        placeholders.join(", ")
+    );
+    let args: Vec<JsValue> = tokens.iter().map(|t| JsValue::from_str(t)).collect();
+    db.prepare(sql).bind(&args)?.run().await?;
+    Ok(())
 }
 
 /// The receipt of the case a store already created under this idempotency key.

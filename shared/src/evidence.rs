@@ -21,18 +21,39 @@ pub enum EvidenceKind {
     Pdf,
 }
 
-/// Bytes [`sniff`] needs to see before it can decide.
-pub const SNIFF_LEN: usize = 64;
+/// How long an upload waits for a complaint to claim it. After that a complaint cannot
+/// refer to it, and the scheduled cleanup removes it (an hour later, so a claim racing
+/// the deadline never finds its file gone).
+pub const UPLOAD_TTL_HOURS: u32 = 24;
+pub const UPLOAD_CLEANUP_GRACE_HOURS: u32 = 1;
+
+/// Bytes [`sniff`] needs to see before it can decide: enough to find markup hidden
+/// behind a valid header (a polyglot).
+pub const SNIFF_LEN: usize = 512;
 
 /// Decides the type of a file from its first bytes (at least [`SNIFF_LEN`] of them
 /// when the file is that long), never from its name or declared type.
 pub fn sniff(head: &[u8]) -> Option<EvidenceKind> {
+    let window = &head[..head.len().min(SNIFF_LEN)];
+    if contains_markup(window) {
+        return None;
+    }
+    kind_of(window)
+}
+
+fn kind_of(head: &[u8]) -> Option<EvidenceKind> {
     use EvidenceKind::*;
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Some(Jpeg);
+        // Start of image, then a real marker: an application segment, tables, a frame
+        // or a comment. Anything else is not a JPEG, whatever its first bytes say.
+        return head
+            .get(3)
+            .is_some_and(|&m| matches!(m, 0xE0..=0xEF | 0xDB | 0xC0..=0xC4 | 0xDD | 0xFE))
+            .then_some(Jpeg);
     }
     if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some(Png);
+        // The header chunk comes first; a file cut before it is no image.
+        return (head.get(12..16) == Some(b"IHDR")).then_some(Png);
     }
     if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
         return Some(Gif);
@@ -45,7 +66,7 @@ pub fn sniff(head: &[u8]) -> Option<EvidenceKind> {
     }
     if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
         // EBML: WebM declares its doctype near the start; plain Matroska is not accepted.
-        let window = &head[..head.len().min(SNIFF_LEN)];
+        let window = &head[..head.len().min(64)];
         return window.windows(4).any(|w| w == b"webm").then_some(Webm);
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
@@ -59,6 +80,24 @@ pub fn sniff(head: &[u8]) -> Option<EvidenceKind> {
         };
     }
     None
+}
+
+/// Tags a browser would run or render if it ever sniffed the file as a page. No photo,
+/// video or PDF has them in its first bytes (XMP metadata is XML, but never these).
+fn contains_markup(head: &[u8]) -> bool {
+    const TAGS: [&[u8]; 9] = [
+        b"<html",
+        b"<script",
+        b"<svg",
+        b"<!doctype",
+        b"<body",
+        b"<iframe",
+        b"<object",
+        b"<embed",
+        b"<meta",
+    ];
+    TAGS.iter()
+        .any(|tag| head.windows(tag.len()).any(|w| w.eq_ignore_ascii_case(tag)))
 }
 
 impl EvidenceKind {
@@ -252,6 +291,24 @@ mod tests {
         ] {
             assert_eq!(sniff(&padded(head)), None, "{head:?}");
         }
+    }
+
+    #[test]
+    fn a_valid_header_does_not_excuse_markup_behind_it() {
+        let polyglot = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0<html><script>alert(1)</script></html>";
+        assert_eq!(sniff(&padded(polyglot)), None);
+        let svg_in_png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0<SVG onload=alert(1)>";
+        assert_eq!(sniff(&padded(svg_in_png)), None);
+        let pdf_page = b"%PDF-1.7\n<!DOCTYPE html>";
+        assert_eq!(sniff(&padded(pdf_page)), None);
+    }
+
+    #[test]
+    fn headers_must_be_real_not_just_their_first_bytes() {
+        // JPEG's start-of-image followed by HTML's bytes, and a PNG cut before IHDR.
+        assert_eq!(sniff(&padded(b"\xFF\xD8\xFF<p>hi</p>")), None);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), None);
+        assert_eq!(sniff(b""), None);
     }
 
     #[test]

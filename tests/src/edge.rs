@@ -173,8 +173,19 @@ impl Edge {
 
     /// The bytes of an object in the local R2 bucket.
     pub fn object(&self, key: &str) -> Vec<u8> {
+        self.try_object(key)
+            .unwrap_or_else(|| panic!("no object {key} in the local bucket"))
+    }
+
+    /// Whether the local R2 bucket holds an object under `key`.
+    pub fn object_exists(&self, key: &str) -> bool {
+        self.try_object(key).is_some()
+    }
+
+    fn try_object(&self, key: &str) -> Option<Vec<u8>> {
         let file = self.state.path().join("object.bin");
-        run_wrangler(&[
+        let _ = std::fs::remove_file(&file);
+        xtask::d1::run_wrangler(&[
             "r2",
             "object",
             "get",
@@ -184,8 +195,15 @@ impl Edge {
             self.persist(),
             "--file",
             file.to_str().expect("utf-8 temp path"),
-        ]);
-        std::fs::read(&file).expect("downloaded object")
+        ])
+        .ok()?;
+        std::fs::read(&file).ok()
+    }
+
+    /// How many blobs the local R2 bucket keeps on disk: what any upload would add to.
+    pub fn r2_blob_count(&self) -> usize {
+        let blobs = self.state.path().join("v3/r2/redress-evidence/blobs");
+        std::fs::read_dir(blobs).map_or(0, |entries| entries.count())
     }
 
     /// The end of the worker's log, for failure messages.
