@@ -5,9 +5,10 @@ use redress_shared::categorize::{classify, Classification, EdgeContext};
 use redress_shared::credentials;
 use redress_shared::deadline::ResponsePolicy;
 use redress_shared::evidence::UPLOAD_TTL_HOURS;
+use redress_shared::store;
 use redress_shared::{
-    validate, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus, ComplaintSubmission,
-    ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
+    validate, validate_file_count, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus,
+    ComplaintSubmission, ErrorCode, FieldError, FieldErrorCode, Limits, ValidComplaint,
 };
 use worker::{Env, Request, Response};
 
@@ -25,7 +26,12 @@ const REPEAT_WINDOW_DAYS: u32 = 7;
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let idempotency_key = idempotency_key(&req)?;
     let submission: ComplaintSubmission = http::read_json(&mut req, MAX_BODY_BYTES).await?;
-    let complaint = validate(&submission, &Limits::default()).map_err(ApiError::validation)?;
+    // Every field at once; the file count against the store's own limit once it is known.
+    let any_store = Limits {
+        max_files: store::MAX_FILES,
+        ..Limits::default()
+    };
+    let complaint = validate(&submission, &any_store).map_err(ApiError::validation)?;
     let db = bindings::db(env)?;
     let details = &complaint.details;
     let since = clock::rfc3339_days_ago(REPEAT_WINDOW_DAYS);
@@ -38,6 +44,13 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     )
     .await?;
     let store = stores::admit(context.store, &req)?;
+    let evidence_limits = store.config.evidence;
+    let store_limits = Limits {
+        max_files: evidence_limits.max_files_per_complaint,
+        ..Limits::default()
+    };
+    validate_file_count(complaint.evidence.len(), &store_limits)
+        .map_err(|e| ApiError::validation(vec![e]))?;
 
     if let Some(key) = &idempotency_key {
         if let Some(first) =
@@ -48,6 +61,17 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
 
     let uploads = claimable_uploads(&db, &complaint).await?;
+    let total: u64 = uploads.iter().map(|u| u.size).sum();
+    if total > evidence_limits.max_total_bytes {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "evidence",
+            FieldErrorCode::OutOfRange,
+            format!(
+                "Attach at most {} MB in all.",
+                evidence_limits.max_total_bytes / (1024 * 1024)
+            ),
+        )]));
+    }
     let classification = classify_with_context(&complaint, &store, context.recent_complaints);
     let case = new_case(
         complaint.clone(),

@@ -10,8 +10,8 @@ use futures_util::TryStreamExt;
 use js_sys::{Reflect, Uint8Array};
 use redress_shared::evidence::sanitize_file_name;
 use redress_shared::{
-    hex, sniff, validate_store_id, ApiError, ErrorCode, EvidenceLimits, FieldError, FieldErrorCode,
-    Limits, UploadReceipt, UploadToken, SNIFF_LEN,
+    hex, sniff, validate_store_id, ApiError, ErrorCode, FieldError, FieldErrorCode, Limits,
+    UploadReceipt, UploadToken, SNIFF_LEN,
 };
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsCast;
@@ -23,14 +23,13 @@ use crate::storage::{self, UploadRow};
 use crate::{bindings, clock, http, stores};
 
 pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
-    let limits = EvidenceLimits::default();
     let store_id = header(&req, "X-Redress-Store").unwrap_or_default();
     validate_store_id(&store_id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
     let db = bindings::db(env)?;
     let store = stores::load(&db, &store_id)
         .await
         .map_err(storage::unavailable)?;
-    stores::admit(store, &req)?;
+    let limits = stores::admit(store, &req)?.config.evidence;
     let declared_type = header(&req, "Content-Type").unwrap_or_default();
     let file_name = sanitize_file_name(&decode_file_name(
         &header(&req, "X-File-Name").unwrap_or_default(),

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::ResponsePolicy;
+use crate::evidence::EvidenceLimits;
 use crate::validate::{validate_store_id, Limits};
 
 /// One store, as kept in the `stores` table.
@@ -22,6 +23,8 @@ pub struct StoreConfig {
     /// Orders worth at least this much (in minor units) are at least `high` priority.
     pub high_value_order_minor: Option<u64>,
     pub channels: Channels,
+    /// What a complaint may attach: per-file sizes by type, count and total.
+    pub evidence: EvidenceLimits,
 }
 
 /// Where a store's notifications go; any of them may be unset.
@@ -52,17 +55,31 @@ pub struct StoreRow {
     pub webhook_secret: Option<String>,
     pub chat_webhook_url: Option<String>,
     pub email_to: Option<String>,
+    pub max_files: Option<usize>,
+    pub max_image_bytes: Option<u64>,
+    pub max_video_bytes: Option<u64>,
+    pub max_total_bytes: Option<u64>,
 }
 
 impl StoreRow {
     /// The columns to select for a [`StoreRow`].
     pub const COLUMNS: &'static str = "id, name, allowed_origins, default_locale, urgent_hours, \
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
-        chat_webhook_url, email_to";
+        chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
+        let defaults = EvidenceLimits::default();
+        let evidence = EvidenceLimits {
+            max_image_or_document_bytes: self
+                .max_image_bytes
+                .unwrap_or(defaults.max_image_or_document_bytes),
+            max_video_bytes: self.max_video_bytes.unwrap_or(defaults.max_video_bytes),
+            max_files_per_complaint: self.max_files.unwrap_or(defaults.max_files_per_complaint),
+            max_total_bytes: self.max_total_bytes.unwrap_or(defaults.max_total_bytes),
+        };
         let config = StoreConfig {
+            evidence,
             allowed_origins: parse_origins(&self.allowed_origins),
             id: self.id,
             name: self.name,
@@ -117,6 +134,8 @@ pub enum StoreConfigError {
     InvalidLocale(String),
     /// A deadline of zero hours, or more than a year.
     InvalidHours(u32),
+    /// Evidence limits outside what the edge can take (1-20 files, 1 byte to 500 MB).
+    InvalidEvidenceLimits,
     /// A channel URL that is not `http(s)://...`.
     InvalidUrl(String),
     InvalidEmail(String),
@@ -142,6 +161,9 @@ impl std::fmt::Display for StoreConfigError {
                 write!(f, "{h} hours is not a deadline: use 1 to 8760")
             }
             StoreConfigError::InvalidUrl(u) => write!(f, "{u:?} is not an http(s) URL"),
+            StoreConfigError::InvalidEvidenceLimits => {
+                f.write_str("evidence limits are 1-20 files and 1 byte to 500 MB")
+            }
             StoreConfigError::InvalidEmail(e) => write!(f, "{e:?} is not an email address"),
         }
     }
@@ -150,6 +172,10 @@ impl std::fmt::Display for StoreConfigError {
 impl std::error::Error for StoreConfigError {}
 
 const MAX_DEADLINE_HOURS: u32 = 24 * 365;
+/// The most files any store may allow on one complaint.
+pub const MAX_FILES: usize = 20;
+/// Cloudflare's request body limit on its larger plans.
+const MAX_EVIDENCE_BYTES: u64 = 500 * 1024 * 1024;
 
 impl StoreConfig {
     /// A store with the default policy and no channels.
@@ -162,6 +188,7 @@ impl StoreConfig {
             policy: ResponsePolicy::default(),
             high_value_order_minor: None,
             channels: Channels::default(),
+            evidence: EvidenceLimits::default(),
         }
     }
 
@@ -182,6 +209,19 @@ impl StoreConfig {
             if hours == 0 || hours > MAX_DEADLINE_HOURS {
                 return Err(StoreConfigError::InvalidHours(hours));
             }
+        }
+        let e = &self.evidence;
+        let bytes_ok = |b: u64| (1..=MAX_EVIDENCE_BYTES).contains(&b);
+        if !(1..=MAX_FILES).contains(&e.max_files_per_complaint)
+            || ![
+                e.max_image_or_document_bytes,
+                e.max_video_bytes,
+                e.max_total_bytes,
+            ]
+            .into_iter()
+            .all(bytes_ok)
+        {
+            return Err(StoreConfigError::InvalidEvidenceLimits);
         }
         let c = &self.channels;
         for url in [&c.webhook_url, &c.chat_webhook_url].into_iter().flatten() {
@@ -332,6 +372,43 @@ mod tests {
                 ..store()
             };
             assert_eq!(s.check(), Err(StoreConfigError::InvalidHours(hours)));
+        }
+    }
+
+    #[test]
+    fn evidence_limits_stay_within_what_the_edge_can_take() {
+        let with = |limits: EvidenceLimits| StoreConfig {
+            evidence: limits,
+            ..store()
+        };
+        let five_videos = EvidenceLimits {
+            max_files_per_complaint: 5,
+            max_video_bytes: 200 * 1024 * 1024,
+            ..EvidenceLimits::default()
+        };
+        assert_eq!(with(five_videos).check(), Ok(()));
+        for bad in [
+            EvidenceLimits {
+                max_files_per_complaint: 0,
+                ..EvidenceLimits::default()
+            },
+            EvidenceLimits {
+                max_files_per_complaint: 21,
+                ..EvidenceLimits::default()
+            },
+            EvidenceLimits {
+                max_video_bytes: MAX_EVIDENCE_BYTES + 1,
+                ..EvidenceLimits::default()
+            },
+            EvidenceLimits {
+                max_total_bytes: 0,
+                ..EvidenceLimits::default()
+            },
+        ] {
+            assert_eq!(
+                with(bad).check(),
+                Err(StoreConfigError::InvalidEvidenceLimits)
+            );
         }
     }
 

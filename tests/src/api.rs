@@ -35,16 +35,27 @@ pub async fn post_json(
     .await
 }
 
+/// Uploads a file to the demo store.
 pub async fn upload(
     http: &reqwest::Client,
     edge: &Edge,
     content_type: &str,
     bytes: Vec<u8>,
 ) -> (u16, Value) {
+    upload_to(http, edge, "demo-store", content_type, bytes).await
+}
+
+pub async fn upload_to(
+    http: &reqwest::Client,
+    edge: &Edge,
+    store: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let size = bytes.len();
     let response = http
         .post(edge.url("/v1/evidence"))
-        .header("X-Redress-Store", "demo-store")
+        .header("X-Redress-Store", store)
         .header("Content-Type", content_type)
         .body(bytes)
         .send()

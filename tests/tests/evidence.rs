@@ -4,7 +4,7 @@
 //!
 //! One worker serves every scenario, in order, inside one test.
 
-use redress_e2e::api::{answer, complaint, post_json, upload};
+use redress_e2e::api::{answer, complaint, post_json, upload, upload_to};
 use redress_e2e::{fixture, Edge};
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
@@ -24,6 +24,7 @@ async fn evidence_is_judged_by_its_bytes_kept_once_and_expires_unclaimed() {
     every_bad_file_is_refused_with_its_code_and_nothing_is_stored(&edge, &http).await;
     the_same_file_twice_is_one_piece_of_evidence(&edge, &http).await;
     an_upload_nobody_claimed_expires_and_is_cleaned_up(&edge, &http).await;
+    a_store_sets_its_own_evidence_limits(&edge, &http).await;
 }
 
 async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
@@ -171,6 +172,60 @@ async fn an_upload_nobody_claimed_expires_and_is_cleaned_up(edge: &Edge, http: &
     assert!(!edge.object_exists(&key), "and so is its object");
     // Claimed evidence is never cleaned up.
     assert_eq!(edge.count("SELECT COUNT(*) AS n FROM evidence"), 1);
+}
+
+async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Client) {
+    edge.put_store(
+        "small-store",
+        StoreChanges {
+            name: Some("Small Store".to_owned()),
+            max_files: Some(2),
+            max_image_mb: Some(1),
+            max_total_mb: Some(1),
+            ..StoreChanges::default()
+        },
+    );
+    let photo = |bytes: usize| {
+        let mut png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+        png.resize(bytes, 0);
+        png
+    };
+    let (status, body) = upload_to(http, edge, "small-store", "image/png", photo(1_200_000)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+
+    let mut tokens = Vec::new();
+    for size in [600_000, 600_001] {
+        let (status, uploaded) =
+            upload_to(http, edge, "small-store", "image/png", photo(size)).await;
+        assert_eq!(status, 201, "{uploaded}");
+        tokens.push(uploaded["token"].clone());
+    }
+    let to_small = |evidence: Value| {
+        let mut body = complaint("S-3", "s@example.com", "The lamp arrived broken.", "repair");
+        body["store_id"] = json!("small-store");
+        body["evidence"] = evidence;
+        body
+    };
+    let cases_before = edge.count("SELECT COUNT(*) AS n FROM cases");
+    let three = json!([tokens[0], tokens[1], format!("up_{:032x}", 7)]);
+    let (status, body) = post_json(http, edge, "/v1/complaints", to_small(three)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(field_codes(&body), ["too_many_files"]);
+    let (status, body) = post_json(http, edge, "/v1/complaints", to_small(json!(tokens))).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        field_codes(&body),
+        ["out_of_range"],
+        "1.2 MB in all, 1 MB allowed"
+    );
+    assert_eq!(edge.count("SELECT COUNT(*) AS n FROM cases"), cases_before);
+
+    let (status, body) =
+        post_json(http, edge, "/v1/complaints", to_small(json!([tokens[0]]))).await;
+    assert_eq!(status, 201, "{body}");
 }
 
 fn field_codes(body: &Value) -> Vec<String> {

@@ -94,6 +94,18 @@ struct PutStore {
     /// Issue a new webhook signing secret (the old one stops working).
     #[arg(long)]
     rotate_webhook_secret: bool,
+    /// Files a complaint may attach (default 10).
+    #[arg(long)]
+    max_files: Option<usize>,
+    /// Largest image or PDF in MB (default 20).
+    #[arg(long)]
+    max_image_mb: Option<u64>,
+    /// Largest video in MB (default 100).
+    #[arg(long)]
+    max_video_mb: Option<u64>,
+    /// Most evidence per complaint in MB (default 200).
+    #[arg(long)]
+    max_total_mb: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -198,6 +210,10 @@ impl PutStore {
             chat_webhook_url: self.chat_webhook_url,
             email_to: self.email_to,
             rotate_webhook_secret: self.rotate_webhook_secret,
+            max_files: self.max_files,
+            max_image_mb: self.max_image_mb,
+            max_video_mb: self.max_video_mb,
+            max_total_mb: self.max_total_mb,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use redress_shared::credentials::webhook_secret_from_random;
 use redress_shared::store::{origins_json, StoreConfig, StoreRow};
+use redress_shared::EvidenceLimits;
 
 use crate::d1::{nullable_text, text};
 use crate::{Error, D1};
@@ -25,7 +26,15 @@ pub struct StoreChanges {
     pub email_to: Option<String>,
     /// Issue a new webhook signing secret even if the store has one.
     pub rotate_webhook_secret: bool,
+    /// Evidence limits: files per complaint, and MB (2^20 bytes) per image or PDF, per
+    /// video and per complaint.
+    pub max_files: Option<usize>,
+    pub max_image_mb: Option<u64>,
+    pub max_video_mb: Option<u64>,
+    pub max_total_mb: Option<u64>,
 }
+
+const MB: u64 = 1024 * 1024;
 
 /// What `put` did.
 #[derive(Debug)]
@@ -102,6 +111,21 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     if let Some(minor) = changes.high_value_order_minor {
         config.high_value_order_minor = Some(minor).filter(|&m| m > 0);
     }
+    let evidence = &mut config.evidence;
+    if let Some(files) = changes.max_files {
+        evidence.max_files_per_complaint = files;
+    }
+    let mb = |value: Option<u64>, slot: &mut u64| {
+        if let Some(value) = value {
+            *slot = value.saturating_mul(MB);
+        }
+    };
+    mb(
+        changes.max_image_mb,
+        &mut evidence.max_image_or_document_bytes,
+    );
+    mb(changes.max_video_mb, &mut evidence.max_video_bytes);
+    mb(changes.max_total_mb, &mut evidence.max_total_bytes);
     let channels = &mut config.channels;
     set_channel(&mut channels.webhook_url, changes.webhook_url);
     set_channel(&mut channels.chat_webhook_url, changes.chat_webhook_url);
@@ -111,12 +135,16 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
 fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
     let p = &config.policy;
     let c = &config.channels;
+    let e = &config.evidence;
+    let d = EvidenceLimits::default();
     format!(
         "INSERT INTO stores (id, name, allowed_origins, default_locale, urgent_hours, high_hours,
                              normal_hours, low_hours, high_value_order_minor, webhook_url,
-                             webhook_secret, chat_webhook_url, email_to, updated_at)
+                             webhook_secret, chat_webhook_url, email_to, max_files,
+                             max_image_bytes, max_video_bytes, max_total_bytes, updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
-                 {webhook}, {secret}, {chat}, {email}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -124,6 +152,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            low_hours = excluded.low_hours, high_value_order_minor = excluded.high_value_order_minor,
            webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,
            chat_webhook_url = excluded.chat_webhook_url, email_to = excluded.email_to,
+           max_files = excluded.max_files, max_image_bytes = excluded.max_image_bytes,
+           max_video_bytes = excluded.max_video_bytes, max_total_bytes = excluded.max_total_bytes,
            updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
@@ -140,7 +170,23 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         secret = nullable_text(webhook_secret),
         chat = nullable_text(c.chat_webhook_url.as_deref()),
         email = nullable_text(c.email_to.as_deref()),
+        files = unless_default(
+            e.max_files_per_complaint as u64,
+            d.max_files_per_complaint as u64
+        ),
+        image = unless_default(e.max_image_or_document_bytes, d.max_image_or_document_bytes),
+        video = unless_default(e.max_video_bytes, d.max_video_bytes),
+        total = unless_default(e.max_total_bytes, d.max_total_bytes),
     )
+}
+
+/// A store's own limit, or NULL where it keeps the default (so it follows the default).
+fn unless_default(value: u64, default: u64) -> String {
+    if value == default {
+        "NULL".to_owned()
+    } else {
+        value.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +233,26 @@ mod tests {
         );
         assert_eq!(config.channels.email_to, None);
         assert_eq!(config.high_value_order_minor, None);
+    }
+
+    #[test]
+    fn evidence_limits_are_set_in_megabytes_and_defaults_stay_null() {
+        let mut config = StoreConfig::new("s", "Shop");
+        apply(
+            &mut config,
+            StoreChanges {
+                max_files: Some(3),
+                max_video_mb: Some(250),
+                ..StoreChanges::default()
+            },
+        );
+        assert_eq!(config.evidence.max_files_per_complaint, 3);
+        assert_eq!(config.evidence.max_video_bytes, 250 * MB);
+        let sql = upsert_sql(&config, None);
+        assert!(
+            sql.contains(&format!("3, NULL, {}, NULL", 250 * MB)),
+            "{sql}"
+        );
     }
 
     #[test]
