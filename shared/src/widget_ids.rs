@@ -14,6 +14,10 @@ pub const RESOLUTION: &str = "redress-resolution";
 /// The kind of problem: suggested from the description as the shopper types.
 pub const CATEGORY: &str = "redress-category";
 pub const FILES: &str = "redress-files";
+/// A second file input that asks phones for the camera.
+pub const CAMERA: &str = "redress-camera";
+/// The list of attached files, each with its progress, retry and remove.
+pub const UPLOADS: &str = "redress-uploads";
 pub const SUBMIT: &str = "redress-submit";
 pub const CLOSE: &str = "redress-close";
 pub const FORM_ERROR: &str = "redress-form-error";

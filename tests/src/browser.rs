@@ -170,6 +170,14 @@ pub struct Complaint<'a> {
 
 impl Complaint<'_> {
     pub async fn fill(&self, browser: &Browser) {
+        self.fill_fields(browser).await;
+        browser
+            .type_into(widget_ids::FILES, self.file.to_str().expect("utf-8 path"))
+            .await;
+    }
+
+    /// Everything but the file.
+    pub async fn fill_fields(&self, browser: &Browser) {
         browser
             .type_into(widget_ids::ORDER_NUMBER, self.order_number)
             .await;
@@ -179,9 +187,6 @@ impl Complaint<'_> {
             .await;
         browser
             .choose(widget_ids::RESOLUTION, self.resolution)
-            .await;
-        browser
-            .type_into(widget_ids::FILES, self.file.to_str().expect("utf-8 path"))
             .await;
     }
 

@@ -5,7 +5,11 @@
 //! One worker serves every scenario, in order, inside one test.
 
 use redress_e2e::api::{answer, complaint, post_json, upload, upload_to};
-use redress_e2e::{fixture, Edge};
+use std::time::Duration;
+
+use fantoccini::Locator;
+use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge};
+use redress_shared::widget_ids;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
 
@@ -25,6 +29,7 @@ async fn evidence_is_judged_by_its_bytes_kept_once_and_expires_unclaimed() {
     the_same_file_twice_is_one_piece_of_evidence(&edge, &http).await;
     an_upload_nobody_claimed_expires_and_is_cleaned_up(&edge, &http).await;
     a_store_sets_its_own_evidence_limits(&edge, &http).await;
+    the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(&edge).await;
 }
 
 async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
@@ -226,6 +231,159 @@ async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Clien
     let (status, body) =
         post_json(http, edge, "/v1/complaints", to_small(json!([tokens[0]]))).await;
     assert_eq!(status, 201, "{body}");
+}
+
+/// In Chromium: files upload as they are added, each with its progress; a refused file
+/// says why; a file the worker refused (the store did not yet list this site) uploads
+/// on retry once it does; the case keeps exactly the bytes the widget sent.
+async fn the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(edge: &Edge) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    };
+    let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let png = write("shade.png", &photo);
+    let pdf = write(
+        "invoice.pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    );
+    let mut mp4 = vec![0u8; 3_000_000];
+    mp4[..12].copy_from_slice(b"\0\0\0\x18ftypisom");
+    let video = write("unboxing.mp4", &mp4);
+    let disguised = write("receipt.png", b"<html><script>alert(1)</script></html>");
+
+    // The store lists only another site at first: the worker refuses this page.
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            allowed_origins: Some(vec!["https://shop.example".to_owned()]),
+            ..StoreChanges::default()
+        },
+    );
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    browser.click(widget_ids::LAUNCHER).await;
+    browser.type_into(widget_ids::FILES, path(&png)).await;
+    let refused = row_where(&browser, 0, |state, _| state == "failed").await;
+    assert!(refused.1.contains("does not accept"), "{refused:?}");
+
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            allowed_origins: Some(vec!["https://shop.example".to_owned(), edge.url("")]),
+            ..StoreChanges::default()
+        },
+    );
+    let retry = browser
+        .widget(widget_ids::UPLOADS)
+        .await
+        .find(Locator::Css("li .retry"))
+        .await
+        .expect("a retry button");
+    retry.click().await.expect("retry");
+    row_where(&browser, 0, |state, progress| {
+        state == "done" && progress == "100"
+    })
+    .await;
+
+    for file in [&pdf, &video, &disguised] {
+        browser.type_into(widget_ids::FILES, path(file)).await;
+    }
+    row_where(&browser, 1, |state, progress| {
+        state == "done" && progress == "100"
+    })
+    .await;
+    row_where(&browser, 2, |state, progress| {
+        state == "done" && progress == "100"
+    })
+    .await;
+    let bad = row_where(&browser, 3, |state, _| state == "failed").await;
+    assert!(bad.1.contains("Attach a photo"), "{bad:?}");
+    let under_field = browser
+        .widget_text(&widget_ids::field_error("evidence"), Duration::from_secs(5))
+        .await
+        .expect("the refusal shows under the files field too");
+    assert!(under_field.contains("receipt.png"), "{under_field}");
+
+    // Removing the refused file lets the complaint go.
+    let rows = browser
+        .widget(widget_ids::UPLOADS)
+        .await
+        .find_all(Locator::Css("li .remove"))
+        .await
+        .expect("remove buttons");
+    rows[3].click().await.expect("remove");
+    Complaint {
+        order_number: "W-3",
+        email: "files@example.com",
+        description: "The lamp arrived with its shade cracked; invoice and video attached.",
+        resolution: "replacement",
+        file: &png,
+    }
+    .fill_fields(&browser)
+    .await;
+    browser.click(widget_ids::SUBMIT).await;
+    let reference = browser
+        .widget_text(widget_ids::REFERENCE, Duration::from_secs(30))
+        .await
+        .expect("a case reference");
+    browser.close().await;
+
+    let stored = edge.query(&format!(
+        "SELECT e.sha256, e.kind, e.r2_key FROM evidence e JOIN cases c ON c.id = e.case_id
+         WHERE c.reference = '{reference}' ORDER BY e.position"
+    ));
+    let kinds: Vec<&str> = stored
+        .iter()
+        .map(|r| r["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["png", "pdf", "mp4"]);
+    for (row, file) in stored.iter().zip([&png, &pdf, &video]) {
+        let sent = sha256_hex(&std::fs::read(file).expect("file"));
+        assert_eq!(row["sha256"], sent.as_str());
+        let kept = edge.object(row["r2_key"].as_str().expect("key"));
+        assert_eq!(
+            sha256_hex(&kept),
+            sent,
+            "the bucket holds the bytes the widget sent"
+        );
+    }
+}
+
+/// Waits until the `index`th attached file's row satisfies `accept(state, progress)`;
+/// answers its state and text.
+async fn row_where(
+    browser: &Browser,
+    index: usize,
+    accept: impl Fn(&str, &str) -> bool,
+) -> (String, String) {
+    let found = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let rows = browser
+            .widget(widget_ids::UPLOADS)
+            .await
+            .find_all(Locator::Css("li"))
+            .await
+            .ok()?;
+        let row = rows.get(index)?;
+        let state = row.attr("data-state").await.ok()??;
+        let progress = row
+            .find(Locator::Css("progress"))
+            .await
+            .ok()?
+            .attr("value")
+            .await
+            .ok()??;
+        let text = row.text().await.ok()?;
+        accept(&state, &progress).then_some((state, text))
+    })
+    .await;
+    found.unwrap_or_else(|| panic!("file {index} never reached the expected state"))
+}
+
+fn path(file: &std::path::Path) -> &str {
+    file.to_str().expect("utf-8 path")
 }
 
 fn field_codes(body: &Value) -> Vec<String> {

@@ -1,4 +1,5 @@
-//! Calls to the edge, with the browser's own `fetch` and `JSON`: what it refused (with
+//! Calls to the edge, with the browser's own `fetch` and `JSON` (uploads, which need
+//! progress, go through `XMLHttpRequest` in `uploads`): what it refused (with
 //! its field errors) is kept apart from not reaching it at all. No JSON library and no
 //! HTTP wrapper travel in the wasm (together ~20 KB); `shared` stays the source of
 //! every rule and every field name.
@@ -46,19 +47,6 @@ pub enum Failure {
     },
     /// The edge could not be reached, or answered something that is not ours.
     Unreachable(String),
-}
-
-/// Uploads one file; the edge decides its type from the bytes. Answers its token.
-pub async fn upload(config: &WidgetConfig, file: &web_sys::File) -> Result<String, Failure> {
-    let name = String::from(js_sys::encode_uri_component(&file.name()));
-    let headers = [
-        ("X-Redress-Store", config.store_id.as_str()),
-        ("X-File-Name", name.as_str()),
-        ("Content-Type", &file.type_()),
-    ];
-    let url = format!("{}{}", config.api_base, routes::EVIDENCE);
-    let receipt = answer(fetch("POST", &url, &headers, Some(file)).await?).await?;
-    text_field(&receipt, "token").ok_or_else(unexpected)
 }
 
 pub async fn submit(

@@ -7,13 +7,13 @@ use std::rc::Rc;
 use redress_shared::categorize::{assess_with, Category, Lexicon};
 use redress_shared::widget_ids as ids;
 use redress_shared::{
-    validate, validate_file_count, ComplaintSubmission, FieldError, FieldErrorCode, Limits,
-    Resolution,
+    validate, ComplaintSubmission, FieldError, FieldErrorCode, Limits, Resolution,
 };
 
 use crate::api::{self, Failure, Filed};
 use crate::config::{CaseLink, WidgetConfig};
 use crate::status::StatusView;
+use crate::uploads::Uploads;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Stage {
@@ -33,7 +33,12 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let category = RwSignal::new(Category::Other);
     let category_chosen = RwSignal::new(false);
     let typing = RwSignal::new(0u32);
-    let files = RwSignal::new_local(Vec::<web_sys::File>::new());
+    // Evidence uploads as it is added; the form waits for it (see `uploads`).
+    let uploads = StoredValue::new_local(None::<Uploads>);
+    let upload_list = NodeRef::<leptos::html::Ul>::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // The shopper pressed Send while files were still uploading.
+    let send_when_uploaded = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let form_error = RwSignal::new(None::<String>);
     let stage = RwSignal::new(Stage::Editing);
@@ -64,11 +69,12 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 .then(|| category.get_untracked().code().to_owned()),
             order_value: None,
         };
-        let chosen = files.get_untracked();
-        let limits = Limits::default();
-        let mut found = validate(&submission, &limits).err().unwrap_or_default();
-        if let Err(e) = validate_file_count(chosen.len(), &limits) {
-            found.push(e);
+        let attached = uploads.with_value(|u| u.clone());
+        let mut found = validate(&submission, &Limits::default())
+            .err()
+            .unwrap_or_default();
+        if let Some(failure) = attached.as_ref().and_then(Uploads::failure) {
+            found.push(evidence_error(failure));
         }
         form_error.set(None);
         errors.set(found.clone());
@@ -76,26 +82,18 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             form_error.set(Some("Please correct the highlighted fields.".to_owned()));
             return;
         }
+        if attached.as_ref().is_some_and(|u| u.pending() > 0) {
+            send_when_uploaded.set(true);
+            stage.set(Stage::Sending(
+                "Sending as soon as your files have uploaded…".to_owned(),
+            ));
+            return;
+        }
+        let tokens = attached.map(|u| u.tokens()).unwrap_or_default();
 
         let config = config.clone();
         let idempotency_key = idempotency_key.clone();
         spawn_local(async move {
-            let mut tokens = Vec::with_capacity(chosen.len());
-            for (i, file) in chosen.iter().enumerate() {
-                stage.set(Stage::Sending(format!(
-                    "Uploading file {} of {}…",
-                    i + 1,
-                    chosen.len()
-                )));
-                match api::upload(&config, file).await {
-                    Ok(token) => tokens.push(token),
-                    Err(failure) => {
-                        show_failure(failure, Some((&file.name(), errors)), form_error);
-                        stage.set(Stage::Editing);
-                        return;
-                    }
-                }
-            }
             stage.set(Stage::Sending("Sending your complaint…".to_owned()));
             let submission = ComplaintSubmission {
                 evidence: tokens,
@@ -107,7 +105,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                     if let Failure::Refused { fields, .. } = &failure {
                         errors.set(fields.clone());
                     }
-                    show_failure(failure, None, form_error);
+                    show_failure(failure, form_error);
                     stage.set(Stage::Editing);
                 }
             }
@@ -160,13 +158,72 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         }
     };
 
-    let on_files = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let chosen = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        files.set(chosen);
+    // Every way a file arrives ends here: picker, camera, drop, paste.
+    let attach = {
+        let config = config.clone();
+        move |list: Option<web_sys::FileList>| {
+            let chosen: Vec<web_sys::File> = list
+                .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+                .unwrap_or_default();
+            if chosen.is_empty() {
+                return false;
+            }
+            if uploads.with_value(Option::is_none) {
+                let Some(list) = upload_list.get_untracked() else {
+                    return false;
+                };
+                let on_change = Rc::new(move || {
+                    let Some(attached) = uploads.with_value(|u| u.clone()) else {
+                        return;
+                    };
+                    let failure = attached.failure();
+                    errors.update(|e| {
+                        e.retain(|f| f.field != "evidence");
+                        e.extend(failure.clone().map(evidence_error));
+                    });
+                    if !send_when_uploaded.get_untracked() || attached.pending() > 0 {
+                        return;
+                    }
+                    send_when_uploaded.set(false);
+                    stage.set(Stage::Editing);
+                    match failure {
+                        Some(_) => form_error.set(Some(
+                            "Remove or retry the files that did not upload.".to_owned(),
+                        )),
+                        None => {
+                            if let Some(form) = form_ref.get_untracked() {
+                                let _ = form.request_submit();
+                            }
+                        }
+                    }
+                });
+                uploads.set_value(Some(Uploads::new(config.clone(), list.into(), on_change)));
+            }
+            uploads.with_value(|u| u.as_ref().map(|u| u.add(chosen)));
+            true
+        }
+    };
+    let on_files = {
+        let attach = attach.clone();
+        move |ev: leptos::ev::Event| {
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            attach(input.files());
+            // The same file can be chosen again after it was removed.
+            input.set_value("");
+        }
+    };
+    let on_drop = {
+        let attach = attach.clone();
+        move |ev: leptos::ev::DragEvent| {
+            ev.prevent_default();
+            attach(ev.data_transfer().and_then(|d| d.files()));
+        }
+    };
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        // Pasted text stays text; pasted screenshots and files become evidence.
+        if attach(ev.clipboard_data().and_then(|d| d.files())) {
+            ev.prevent_default();
+        }
     };
     let close = move |_| {
         let _ = host.remove_attribute("data-open");
@@ -199,13 +256,14 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let status_config = config.clone();
 
     view! {
-        <section id=ids::PANEL class="panel" role="dialog" aria-modal="true" aria-labelledby="redress-title">
+        <section id=ids::PANEL class="panel" role="dialog" aria-modal="true" aria-labelledby="redress-title"
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop on:paste=on_paste>
             <header>
                 <h2 id="redress-title">"Report a problem with your order"</h2>
                 <button type="button" id=ids::CLOSE class="close" aria-label="Close" on:click=close>"×"</button>
             </header>
             {move || case_link.get().map(|link| view! { <StatusView config=status_config.clone() link /> })}
-            <form id=ids::FORM novalidate=true on:submit=on_submit hidden=move || done() || case_link.with(Option::is_some)>
+            <form id=ids::FORM node_ref=form_ref novalidate=true on:submit=on_submit hidden=move || done() || case_link.with(Option::is_some)>
                 <label for=ids::ORDER_NUMBER>"Order number"</label>
                 <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off"
                     aria-describedby=ids::field_error("order_number") bind:value=order_number />
@@ -244,9 +302,13 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 <FieldMessage errors field="resolution" />
 
                 <label for=ids::FILES>"Photos, videos or documents (optional)"</label>
+                <p class="hint">"Add them here, drop them on this form, or paste a screenshot."</p>
                 <input id=ids::FILES name="evidence" type="file" multiple=true
                     accept="image/*,video/mp4,video/quicktime,video/webm,application/pdf"
-                    aria-describedby=ids::field_error("evidence") on:change=on_files />
+                    aria-describedby=ids::field_error("evidence") on:change=on_files.clone() />
+                <label for=ids::CAMERA class="camera">"Take a photo"</label>
+                <input id=ids::CAMERA type="file" accept="image/*" capture="environment" on:change=on_files />
+                <ul id=ids::UPLOADS class="uploads" node_ref=upload_list></ul>
                 <FieldMessage errors field="evidence" />
 
                 <p id=ids::FORM_ERROR class="form-error" role="alert">{move || form_error.get()}</p>
@@ -305,11 +367,7 @@ fn FieldMessage(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl 
     view! { <p id=ids::field_error(field) class="field-error">{message}</p> }
 }
 
-fn show_failure(
-    failure: Failure,
-    file: Option<(&str, RwSignal<Vec<FieldError>>)>,
-    form_error: RwSignal<Option<String>>,
-) {
+fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
     let message = match failure {
         Failure::Refused { fields, .. } if !fields.is_empty() => {
             "Please correct the highlighted fields.".to_owned()
@@ -317,14 +375,12 @@ fn show_failure(
         Failure::Refused { message, .. } => message,
         Failure::Unreachable(message) => message,
     };
-    if let Some((name, errors)) = file {
-        errors.set(vec![FieldError::new(
-            "evidence",
-            FieldErrorCode::InvalidFormat,
-            format!("{name}: {message}"),
-        )]);
-    }
     form_error.set(Some(message));
+}
+
+/// A file that did not upload, shown under the files field.
+fn evidence_error(message: String) -> FieldError {
+    FieldError::new("evidence", FieldErrorCode::InvalidFormat, message)
 }
 
 /// An RFC 3339 instant as the shopper reads it: their language, their time zone.

@@ -6,6 +6,7 @@ mod api;
 mod config;
 mod form;
 mod status;
+mod uploads;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
