@@ -157,6 +157,17 @@ impl Edge {
         stores::put(&self.d1(), id, changes).unwrap_or_else(|e| panic!("store put {id}: {e}"))
     }
 
+    /// A store with a name and the defaults, as the operator command creates it.
+    pub fn create_store(&self, id: &str, name: &str) -> stores::Put {
+        self.put_store(
+            id,
+            StoreChanges {
+                name: Some(name.to_owned()),
+                ..StoreChanges::default()
+            },
+        )
+    }
+
     /// Issues an agent token with the operator command.
     pub fn issue_agent_token(&self, store_id: &str, agent: &str) -> agents::Issued {
         agents::issue(&self.d1(), store_id, agent)

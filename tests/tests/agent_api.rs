@@ -14,21 +14,13 @@ use redress_shared::inbox_ids as ids;
 use redress_shared::widget_ids;
 use reqwest::Method;
 use serde_json::{json, Value};
-use xtask::stores::StoreChanges;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_work_their_stores_cases_and_only_theirs() {
     let edge = Edge::start(&[]).await;
     let http = reqwest::Client::new();
-    for (id, name) in [("demo-store", "Demo Store"), ("other-store", "Other Store")] {
-        edge.put_store(
-            id,
-            StoreChanges {
-                name: Some(name.to_owned()),
-                ..StoreChanges::default()
-            },
-        );
-    }
+    edge.create_store("demo-store", "Demo Store");
+    edge.create_store("other-store", "Other Store");
     let ana = edge.issue_agent_token("demo-store", "Ana Agent");
     let ana = ana.token.as_str();
     let olga = edge.issue_agent_token("other-store", "Olga Other");

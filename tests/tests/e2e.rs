@@ -44,7 +44,80 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
     a_store_with_its_own_policy_gets_its_own_deadlines(&edge, &http).await;
     unknown_stores_and_foreign_origins_are_refused_and_write_nothing(&edge, &http).await;
+    the_widget_works_under_a_strict_csp_through_the_page_api(&edge).await;
     every_documented_route_is_served(&edge, &http).await;
+}
+
+/// A storefront with a strict CSP (nonces, no inline handlers, no eval) opens the
+/// widget from its own button through the queued `Redress()` API with a prefilled
+/// order, and hears of the filed case through the API and a DOM event.
+async fn the_widget_works_under_a_strict_csp_through_the_page_api(edge: &Edge) {
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/strict-csp.html")).await;
+    assert_eq!(
+        wasm_requests(&browser).await,
+        0,
+        "nothing fetched before opening"
+    );
+    browser
+        .page("#open-order")
+        .await
+        .click()
+        .await
+        .expect("the page's own button");
+    let order = browser.widget(ids::ORDER_NUMBER).await;
+    let prefilled = redress_e2e::eventually(Duration::from_secs(10), || async {
+        let value = order.prop("value").await.ok()??;
+        (!value.is_empty()).then_some(value)
+    })
+    .await;
+    assert_eq!(prefilled.as_deref(), Some("B-77"));
+    let email = browser
+        .widget(ids::EMAIL)
+        .await
+        .prop("value")
+        .await
+        .expect("email");
+    assert_eq!(email.as_deref(), Some("csp@example.com"));
+
+    browser
+        .type_into(
+            ids::DESCRIPTION,
+            "The lamp arrived with a dent in its base.",
+        )
+        .await;
+    browser.choose(ids::RESOLUTION, "partial_refund").await;
+    browser.click(ids::SUBMIT).await;
+    let reference = browser
+        .widget_text(ids::REFERENCE, Duration::from_secs(30))
+        .await
+        .expect("a reference under the strict policy");
+    let seen = browser
+        .client
+        .execute(
+            "return [window.__violations, window.__events, window.__submitted || null]",
+            vec![],
+        )
+        .await
+        .expect("the page's observations");
+    browser.close().await;
+    assert_eq!(seen[0], json!([]), "no CSP violations");
+    let events: Vec<&str> = seen[1]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(events.contains(&"opened:"), "{events:?}");
+    assert!(
+        events.contains(&format!("submitted:{reference}").as_str()),
+        "{events:?}"
+    );
+    assert_eq!(
+        seen[2],
+        reference.as_str(),
+        "Redress(\"on\", \"submitted\") heard it"
+    );
 }
 
 /// The key the operator's email provider stand-in expects.

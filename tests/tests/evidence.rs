@@ -16,13 +16,7 @@ use xtask::stores::StoreChanges;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn evidence_is_judged_by_its_bytes_kept_once_and_expires_unclaimed() {
     let edge = Edge::start(&[]).await;
-    edge.put_store(
-        "demo-store",
-        StoreChanges {
-            name: Some("Demo Store".to_owned()),
-            ..StoreChanges::default()
-        },
-    );
+    edge.create_store("demo-store", "Demo Store");
     let http = reqwest::Client::new();
 
     every_bad_file_is_refused_with_its_code_and_nothing_is_stored(&edge, &http).await;

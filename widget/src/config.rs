@@ -18,6 +18,8 @@ pub struct WidgetConfig {
     pub email: Option<String>,
     /// A case to show instead of the form: from the status link on a receipt.
     pub case_link: Option<CaseLink>,
+    /// The storefront's CSP nonce, for the `<style>` the widget adds.
+    pub nonce: Option<String>,
 }
 
 /// A filed case and the token that opens its status view, as carried by the link on
@@ -71,6 +73,7 @@ impl WidgetConfig {
             order_number: get("orderNumber"),
             email: get("email"),
             case_link: get("case").as_deref().and_then(CaseLink::parse),
+            nonce: get("nonce"),
         })
     }
 }

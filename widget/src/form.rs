@@ -48,6 +48,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let idempotency_key = new_idempotency_key();
 
     let submit_config = config.clone();
+    let submit_host = host.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let config = &submit_config;
         ev.prevent_default();
@@ -93,6 +94,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
 
         let config = config.clone();
         let idempotency_key = idempotency_key.clone();
+        let host = submit_host.clone();
         spawn_local(async move {
             stage.set(Stage::Sending("Sending your complaint…".to_owned()));
             let submission = ComplaintSubmission {
@@ -100,7 +102,10 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 ..submission
             };
             match api::submit(&config, &submission, &idempotency_key).await {
-                Ok(receipt) => stage.set(Stage::Done(receipt)),
+                Ok(receipt) => {
+                    announce_submitted(&host, &receipt.reference);
+                    stage.set(Stage::Done(receipt));
+                }
                 Err(failure) => {
                     if let Failure::Refused { fields, .. } = &failure {
                         errors.set(fields.clone());
@@ -376,6 +381,18 @@ fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
         Failure::Unreachable(message) => message,
     };
     form_error.set(Some(message));
+}
+
+/// Tells the storefront (through the loader) that a case was filed: the loader turns
+/// this into `redress:submitted` on the document and `Redress("on", "submitted")`.
+fn announce_submitted(host: &web_sys::Element, reference: &str) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"reference".into(), &reference.into());
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("redress:submitted", &init) {
+        let _ = host.dispatch_event(&event);
+    }
 }
 
 /// A file that did not upload, shown under the files field.

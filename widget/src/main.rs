@@ -24,6 +24,10 @@ pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> 
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let style = document.create_element("style")?;
+    // Under a strict CSP, the nonce the storefront passed on the tag lets our CSS in.
+    if let Some(nonce) = &config.nonce {
+        style.set_attribute("nonce", nonce)?;
+    }
     style.set_text_content(Some(include_str!("../widget.css")));
     root.append_child(&style)?;
     let container: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;

@@ -12,7 +12,6 @@ use redress_e2e::api::{complaint, file, upload};
 use redress_e2e::{fixture, process, repo_root, Browser, Edge};
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
-use xtask::stores::StoreChanges;
 
 /// Requests per latency series: enough for a p99, few enough to finish in a minute.
 const LATENCY_REQUESTS: usize = 200;
@@ -32,13 +31,7 @@ async fn main() {
     // Latency of the worker as deployed (wasm-opt), not the quicker dev build.
     std::env::set_var("REDRESS_OPTIMIZE", "1");
     let edge = Edge::start(&[]).await;
-    edge.put_store(
-        "demo-store",
-        StoreChanges {
-            name: Some("Demo Store".to_owned()),
-            ..StoreChanges::default()
-        },
-    );
+    edge.create_store("demo-store", "Demo Store");
     page_fetches(&edge, &mut report).await;
     latency(&edge, &mut report).await;
     uploads(&edge, &mut report).await;
