@@ -8,7 +8,7 @@ use redress_shared::{hex, ApiError, ErrorCode, FieldError, FieldErrorCode};
 use worker::{Env, Headers, Request, Response};
 
 use crate::agent_auth::{authenticate, Agent};
-use crate::case_queries::{self, Change, WorkState};
+use crate::case_queries::{self, Change, Events, WorkState};
 use crate::{bindings, clock, http};
 
 /// Far above any honest note, reply or update.
@@ -90,10 +90,7 @@ pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Respon
 }
 
 /// The work state after `update`, and the events that say what changed.
-fn plan(
-    from: &WorkState,
-    update: &CaseUpdate,
-) -> Result<(WorkState, Vec<(EventKind, Option<String>)>), ApiError> {
+fn plan(from: &WorkState, update: &CaseUpdate) -> Result<(WorkState, Events), ApiError> {
     let mut to = from.clone();
     let mut events = Vec::new();
     if let Some(resolution) = update.resolution {

@@ -241,6 +241,9 @@ pub fn timeline_from_rows(rows: Vec<serde_json::Value>) -> Result<Vec<TimelineEv
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
+/// What a change did, as timeline events: each kind with its value.
+pub type Events = Vec<(EventKind, Option<String>)>;
+
 /// One agent change: the new work state and the events that describe it.
 pub struct Change<'a> {
     pub store_id: &'a str,
@@ -249,7 +252,7 @@ pub struct Change<'a> {
     pub at: &'a str,
     /// A fresh random id for this write.
     pub write_id: &'a str,
-    pub events: Vec<(EventKind, Option<String>)>,
+    pub events: Events,
 }
 
 /// Applies `to` if the case is still as `from` was read, with its events, in one

@@ -144,7 +144,7 @@ pub struct Case {
 
 /// The bytes of lowercase or uppercase hex; `None` if it is not hex.
 pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

@@ -471,7 +471,8 @@ mod tests {
 
     #[test]
     fn an_empty_submission_reports_every_required_field_at_once() {
-        let errors = validate(&ComplaintSubmission::default(), &Limits::default()).unwrap_err();
+        let errors =
+            validate(&ComplaintSubmission::default(), &Limits::default()).expect_err("invalid");
         assert_eq!(
             codes(&errors),
             vec![
@@ -496,7 +497,7 @@ mod tests {
             locale: Some("english please".into()),
             ..good()
         };
-        let errors = validate(&input, &Limits::default()).unwrap_err();
+        let errors = validate(&input, &Limits::default()).expect_err("invalid");
         assert_eq!(
             codes(&errors),
             vec![
@@ -516,7 +517,7 @@ mod tests {
         let token = UploadToken::from_random([2; 16]).as_str().to_owned();
         let mut input = good();
         input.evidence = vec![token.clone(); 11];
-        let errors = validate(&input, &Limits::default()).unwrap_err();
+        let errors = validate(&input, &Limits::default()).expect_err("invalid");
         assert_eq!(errors[0].code, FieldErrorCode::TooManyFiles);
         assert!(errors[1..]
             .iter()
@@ -528,7 +529,7 @@ mod tests {
     fn a_malformed_token_is_refused_by_position() {
         let mut input = good();
         input.evidence.push("../secret".into());
-        let errors = validate(&input, &Limits::default()).unwrap_err();
+        let errors = validate(&input, &Limits::default()).expect_err("invalid");
         assert_eq!(codes(&errors), vec![("evidence[1]", "invalid_format")]);
     }
 
@@ -538,7 +539,7 @@ mod tests {
         input.description = "快递盒子被压扁了，灯罩裂了".into(); // 13 characters, 39 bytes
         assert!(validate(&input, &Limits::default()).is_ok());
         input.description = "坏".repeat(5001);
-        let errors = validate(&input, &Limits::default()).unwrap_err();
+        let errors = validate(&input, &Limits::default()).expect_err("invalid");
         assert_eq!(codes(&errors), vec![("description", "too_long")]);
     }
 
@@ -547,7 +548,7 @@ mod tests {
         let mut input = good();
         input.order_number = "A-1\u{202E}001".into();
         input.description = "Line one\nline two\u{0007} with a bell".into();
-        let errors = validate(&input, &Limits::default()).unwrap_err();
+        let errors = validate(&input, &Limits::default()).expect_err("invalid");
         assert_eq!(
             codes(&errors),
             vec![
@@ -580,7 +581,7 @@ mod tests {
         let valid = validate(&input, &Limits::default()).expect("valid");
         assert_eq!(valid.details.shopper_category, Some(Category::Damaged));
         input.category = Some("broken_stuff".into());
-        let errors = validate(&input, &Limits::default()).unwrap_err();
+        let errors = validate(&input, &Limits::default()).expect_err("invalid");
         assert_eq!(codes(&errors), vec![("category", "unknown_category")]);
     }
 

@@ -44,7 +44,7 @@ enum Command {
 #[derive(Subcommand)]
 enum StoreCommand {
     /// Creates a store, or changes the options given (others stay as they are).
-    Put(PutStore),
+    Put(Box<PutStore>),
     /// Prints one store's configuration as JSON.
     Show { id: String },
     /// Prints every store's configuration as JSON lines.

@@ -332,7 +332,7 @@ fn fold_case(c: char) -> char {
     let lower = match n {
         0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => n + 0x20, // A-Z, À-Ö, Ø-Þ
         0x130 => 0x69,                                       // İ → i
-        0x100..=0x137 | 0x14A..=0x177 if n % 2 == 0 => n + 1, // Ā ā ... Ķ ķ, Ŋ ŋ ... Ŷ ŷ
+        0x100..=0x137 | 0x14A..=0x177 if n.is_multiple_of(2) => n + 1, // Ā ā ... Ķ ķ, Ŋ ŋ ... Ŷ ŷ
         0x139..=0x148 | 0x179..=0x17E if n % 2 == 1 => n + 1, // Ĺ ĺ ... Ň ň, Ź ź ... Ž ž
         0x178 => 0xFF,                                       // Ÿ → ÿ
         0x391..=0x3A1 | 0x3A3..=0x3AB => n + 0x20,           // Greek capitals
