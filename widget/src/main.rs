@@ -28,6 +28,9 @@ pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> 
     if let Some(nonce) = &config.nonce {
         style.set_attribute("nonce", nonce)?;
     }
+    // The CSS lives inside the shadow root: none of it reaches the host page, and the
+    // host's inherited styles stop at `:host`. (No comments in the file: it ships in
+    // the wasm.)
     style.set_text_content(Some(include_str!("../widget.css")));
     root.append_child(&style)?;
     let container: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;
