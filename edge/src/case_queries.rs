@@ -189,21 +189,11 @@ pub async fn detail(
                 case_id
             )
             .map_err(unavailable)?,
-            query!(
-                db,
-                "SELECT at, actor, kind, value, public FROM case_events
-                 WHERE case_id = ?1 ORDER BY seq",
-                case_id
-            )
-            .map_err(unavailable)?,
+            timeline_statement(db, case_id, false)?,
         ])
         .await
         .map_err(unavailable)?;
-    let rows = |i: usize| {
-        results
-            .get(i)
-            .ok_or_else(|| unavailable("a batch result is missing".into()))
-    };
+    let rows = |i: usize| storage::batch_result(&results, i);
     let Some(work) = rows(0)?
         .results::<WorkState>()
         .map_err(unavailable)?
@@ -229,8 +219,38 @@ pub async fn detail(
     }))
 }
 
+/// A case's timeline, oldest first; `only_public`: what the shopper may see.
+pub async fn timeline(
+    db: &D1Database,
+    case_id: &str,
+    only_public: bool,
+) -> Result<Vec<TimelineEvent>, ApiError> {
+    let rows = timeline_statement(db, case_id, only_public)?
+        .all()
+        .await
+        .map_err(unavailable)?
+        .results()
+        .map_err(unavailable)?;
+    timeline_from_rows(rows)
+}
+
+fn timeline_statement(
+    db: &D1Database,
+    case_id: &str,
+    only_public: bool,
+) -> Result<D1PreparedStatement, ApiError> {
+    query!(
+        db,
+        "SELECT at, actor, kind, value, public FROM case_events
+         WHERE case_id = ?1 AND (?2 = 0 OR public = 1) ORDER BY seq",
+        case_id,
+        u8::from(only_public)
+    )
+    .map_err(unavailable)
+}
+
 /// `case_events` rows as timeline events.
-pub fn timeline_from_rows(rows: Vec<serde_json::Value>) -> Result<Vec<TimelineEvent>, ApiError> {
+fn timeline_from_rows(rows: Vec<serde_json::Value>) -> Result<Vec<TimelineEvent>, ApiError> {
     rows.into_iter()
         .map(|mut event| {
             // SQLite has no booleans: `public` is stored as 0 or 1.

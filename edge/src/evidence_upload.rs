@@ -26,9 +26,7 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     let store_id = header(&req, "X-Redress-Store").unwrap_or_default();
     validate_store_id(&store_id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
     let db = bindings::db(env)?;
-    let store = stores::load(&db, &store_id)
-        .await
-        .map_err(storage::unavailable)?;
+    let store = stores::load(&db, &store_id).await?;
     let limits = stores::admit(store, &req)?.config.evidence;
     let declared_type = header(&req, "Content-Type").unwrap_or_default();
     let file_name = sanitize_file_name(&decode_file_name(

@@ -109,7 +109,7 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
                 outlets.channels.insert(store_id.clone(), channels);
             }
             Err(e) => {
-                worker::console_error!("D1 unavailable in consumer: {e}");
+                worker::console_error!("D1 unavailable in consumer: {}", e.message);
                 message.retry();
                 return;
             }

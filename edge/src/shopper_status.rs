@@ -41,19 +41,7 @@ pub async fn handle(req: Request, env: &Env, reference: &str) -> Result<Response
     if !is_status_token(key.as_bytes(), &row.id, token.trim()) {
         return Err(not_found());
     }
-    let events = query!(
-        &db,
-        "SELECT at, actor, kind, value, public FROM case_events
-         WHERE case_id = ?1 AND public = 1 ORDER BY seq",
-        &row.id
-    )
-    .map_err(unavailable)?
-    .all()
-    .await
-    .map_err(unavailable)?
-    .results::<serde_json::Value>()
-    .map_err(unavailable)?;
-    let timeline = crate::case_queries::timeline_from_rows(events)?;
+    let timeline = crate::case_queries::timeline(&db, &row.id, true).await?;
     let status = PublicStatus::new(
         row.reference,
         row.status,

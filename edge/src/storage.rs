@@ -286,18 +286,13 @@ pub async fn submit_context(
         ])
         .await
         .map_err(unavailable)?;
-    let first = |i: usize| {
-        results
-            .get(i)
-            .ok_or_else(|| unavailable("a batch result is missing".into()))
-    };
-    let store = first(0)?
+    let store = batch_result(&results, 0)?
         .results::<StoreRow>()
         .map_err(unavailable)?
         .into_iter()
         .next()
         .map(Store::from);
-    let recent_complaints = first(1)?
+    let recent_complaints = batch_result(&results, 1)?
         .results::<Count>()
         .map_err(unavailable)?
         .first()
@@ -306,6 +301,13 @@ pub async fn submit_context(
         store,
         recent_complaints,
     })
+}
+
+/// The `i`th statement's result of a D1 batch.
+pub fn batch_result(results: &[worker::D1Result], i: usize) -> Result<&worker::D1Result, ApiError> {
+    results
+        .get(i)
+        .ok_or_else(|| unavailable("a batch result is missing".into()))
 }
 
 /// Where delivery of this case to `channel` stands: `delivered`, `failing`, `failed`, or

@@ -33,11 +33,11 @@ pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError
     .map_err(unavailable)
 }
 
-pub async fn load(db: &D1Database, id: &str) -> worker::Result<Option<Store>> {
-    let row = select(db, id)
-        .map_err(|e| worker::Error::RustError(e.message))?
+pub async fn load(db: &D1Database, id: &str) -> Result<Option<Store>, ApiError> {
+    let row = select(db, id)?
         .first::<StoreRow>(None)
-        .await?;
+        .await
+        .map_err(unavailable)?;
     Ok(row.map(Store::from))
 }
 

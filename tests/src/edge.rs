@@ -108,10 +108,7 @@ impl Edge {
 
     /// Resident memory of the worker runtime, in bytes.
     pub fn workerd_rss(&self) -> u64 {
-        self.workerd_pids()
-            .into_iter()
-            .map(crate::process::resident_bytes)
-            .sum()
+        crate::process::resident_total(&self.workerd_pids())
     }
 
     pub fn url(&self, path: &str) -> String {

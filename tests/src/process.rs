@@ -79,6 +79,11 @@ pub fn members_named(group: u32, name: &str) -> Vec<u32> {
         .collect()
 }
 
+/// The resident memory of these processes together, in bytes.
+pub fn resident_total(pids: &[u32]) -> u64 {
+    pids.iter().copied().map(resident_bytes).sum()
+}
+
 /// A process's resident memory in bytes (0 once it is gone).
 pub fn resident_bytes(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))

@@ -611,7 +611,7 @@ async fn uploads(edge: &Edge, report: &mut Report) {
 /// A sampler of the edge's memory that can move to another thread.
 fn edge_rss_probe(edge: &Edge) -> impl Fn() -> u64 + Send + 'static {
     let pids = edge.workerd_pids();
-    move || pids.iter().map(|pid| process::resident_bytes(*pid)).sum()
+    move || process::resident_total(&pids)
 }
 
 fn mb(bytes: f64) -> String {
