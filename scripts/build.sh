@@ -15,7 +15,7 @@ trunk build inbox/index.html --release true --dist dist/site/agent --public-url 
 # Trunk's own minifier cannot parse current wasm-bindgen glue; esbuild can.
 glue=dist/site/widget/redress-widget.js
 esbuild "$glue" --minify --format=esm --log-level=warning --outfile="$glue" --allow-overwrite
-esbuild site/embed.js --minify --log-level=warning --outfile=dist/site/embed.js
+esbuild site/embed.js --minify --legal-comments=none --log-level=warning --outfile=dist/site/embed.js
 cp site/index.html site/strict-csp.html dist/site/
 # The categorizer's lexicon: the widget fetches it when the shopper starts typing.
 cp shared/lexicon/cues.tsv dist/site/widget/cues.tsv

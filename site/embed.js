@@ -1,4 +1,4 @@
-/*! Redress loader. One tag on a storefront:
+/* Redress loader. One tag on a storefront:
  *  <script src="https://EDGE/embed.js" data-store="STORE" async></script>
  * It adds a launcher inside a shadow root and fetches the WebAssembly app only when
  * the shopper opens it. Before that it costs this file alone: no wasm, no fonts, no
@@ -19,6 +19,19 @@
   var base = src.href.slice(0, src.href.lastIndexOf("/"));
   var state = (window.__redress = { opened: null });
   var handlers = {};
+  var edge = data.api || src.origin;
+  // The shopper's languages, best first: the tag, the page, the browser. The edge picks
+  // the catalog; the launcher's own label is here, so nothing is fetched before opening.
+  var wanted = [data.locale, document.documentElement.lang]
+    .concat(navigator.languages || [navigator.language])
+    .filter(Boolean);
+  var primary = (wanted[0] || "en").split(/[-_]/)[0].toLowerCase();
+  var label = {
+    zh: "反馈问题", es: "Informar de un problema", fr: "Signaler un problème",
+    de: "Problem melden", pt: "Relatar um problema", ru: "Сообщить о проблеме",
+    ja: "問題を報告", ko: "문제 신고", ar: "الإبلاغ عن مشكلة", it: "Segnala un problema",
+    tr: "Sorun bildir",
+  }[primary];
 
   var host = document.createElement("div");
   host.id = "redress-host";
@@ -36,7 +49,8 @@
   launcher.id = "redress-launcher";
   launcher.type = "button";
   launcher.setAttribute("aria-haspopup", "dialog");
-  launcher.textContent = "Report a problem";
+  launcher.textContent = label || "Report a problem";
+  if (primary === "ar") launcher.dir = "rtl";
   root.append(style, launcher);
 
   function emit(name, detail) {
@@ -56,35 +70,69 @@
     return m ? m[1] : undefined;
   }
 
+  function get(url) {
+    return fetch(url)
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  // The widget's panel is a <dialog>: opened modal, it holds focus, makes the page
+  // inert, closes on Escape and hands focus back to the launcher.
+  function panel() {
+    return root.getElementById("redress-panel");
+  }
+
   function open(options) {
     options = options || {};
-    host.setAttribute("data-open", "");
     emit("opened", {});
     state.opened =
       state.opened ||
-      import(base + "/widget/redress-widget.js").then(function (app) {
+      Promise.all([
+        import(base + "/widget/redress-widget.js"),
+        // The store's evidence limits travel beside the wasm; without them, the defaults.
+        get(
+          edge + "/v1/stores/" + encodeURIComponent(data.store) + "/widget?locale=" +
+            encodeURIComponent(wanted.join(","))
+        ),
+      ]).then(function (got) {
+        var app = got[0];
         return app.default({ module_or_path: base + "/widget/redress-widget_bg.wasm" }).then(function () {
           app.mount(root, {
             store: data.store,
-            api: data.api || src.origin,
+            api: edge,
+            settings: got[1],
             assets: base,
             product: options.productId || data.product,
             productUrl: location.href.split("#")[0],
             orderNumber: options.orderId || data.orderNumber,
-            email: options.email,
-            locale: data.locale || document.documentElement.lang || navigator.language,
+            email: options.email || data.email,
+            locale: wanted[0],
             case: caseLink(),
             nonce: nonce,
           });
         });
       });
-    return state.opened;
+    return state.opened.then(function () {
+      if (!panel().open) panel().showModal();
+    });
   }
 
   function close() {
-    host.removeAttribute("data-open");
-    emit("closed", {});
+    if (panel() && panel().open) panel().close();
   }
+  // However it closed (Escape, its close button, the page API): one event. `close`
+  // does not bubble, so it is caught on its way down.
+  root.addEventListener(
+    "close",
+    function () {
+      emit("closed", {});
+    },
+    true
+  );
 
   // The widget announces a filed case on the host element.
   host.addEventListener("redress:submitted", function (e) {

@@ -18,7 +18,7 @@ const MAX_BODY_BYTES: usize = 32 * 1024;
 pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
     let agent = authenticate(&req, &db).await?;
-    let pairs = query_pairs(&req)?;
+    let pairs = http::query_pairs(&req)?;
     let query = parse_case_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
     let page = case_queries::list(&db, &agent.store_id, &query, &clock::now_rfc3339()).await?;
@@ -29,7 +29,7 @@ pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
 pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
     let agent = authenticate(&req, &db).await?;
-    let pairs = query_pairs(&req)?;
+    let pairs = http::query_pairs(&req)?;
     let query = parse_trend_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
     let from = query.from.unwrap_or_else(|| clock::rfc3339_days_ago(30));
@@ -228,13 +228,6 @@ async fn detail_response(
         .await?
         .ok_or_else(not_found)?;
     Ok(http::json(200, &detail))
-}
-
-fn query_pairs(req: &Request) -> Result<Vec<(String, String)>, ApiError> {
-    let url = req
-        .url()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    Ok(url.query_pairs().into_owned().collect())
 }
 
 fn not_found() -> ApiError {

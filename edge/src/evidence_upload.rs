@@ -9,6 +9,7 @@ use std::rc::Rc;
 use futures_util::TryStreamExt;
 use js_sys::{Reflect, Uint8Array};
 use redress_shared::evidence::sanitize_file_name;
+use redress_shared::photo;
 use redress_shared::{
     hex, sniff, validate_store_id, ApiError, ErrorCode, FieldError, FieldErrorCode, Limits,
     UploadReceipt, UploadToken, SNIFF_LEN,
@@ -57,6 +58,8 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
             ),
         ));
     }
+    // A WebP photo the widget re-encoded as JPEG keeps its name, with the right ending.
+    let file_name = photo::renamed(&file_name, kind.mime());
     if length > limits.max_bytes_for(kind) {
         return Err(too_large(limits.max_bytes_for(kind)));
     }

@@ -48,6 +48,14 @@ pub async fn read_json<T: DeserializeOwned>(
     })
 }
 
+/// The request's query parameters, decoded, in order.
+pub fn query_pairs(req: &Request) -> Result<Vec<(String, String)>, ApiError> {
+    let url = req
+        .url()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(url.query_pairs().into_owned().collect())
+}
+
 pub fn error(error: ApiError) -> Response {
     if error.status() >= 500 {
         worker::console_error!("{:?}: {}", error.code, error.message);

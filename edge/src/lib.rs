@@ -36,11 +36,14 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
     let (template, params) = routes::resolve(&path).unwrap_or_default();
     match (req.method(), template, params.as_slice()) {
         (Method::Options, _, _) => Ok(http::preflight()),
-        (Method::Get, routes::HEALTH, _) => Ok(http::json(200, &serde_json::json!({ "ok": true }))),
+        (Method::Get, routes::HEALTH, _) => Ok(health()),
         (Method::Post, routes::EVIDENCE, _) => evidence_upload::handle(req, env).await,
         (Method::Post, routes::COMPLAINTS, _) => complaints::handle(req, env).await,
         (Method::Get, routes::CASE_STATUS, [reference]) => {
             shopper_status::handle(req, env, reference).await
+        }
+        (Method::Get, routes::STORE_WIDGET, [store]) => {
+            stores::widget_settings(req, env, store).await
         }
         (Method::Get, routes::AGENT_CASES, _) => agent::list(req, env).await,
         (Method::Get, routes::AGENT_TRENDS, _) => agent::trends(req, env).await,
@@ -64,6 +67,19 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
             "Nothing lives at this path.",
         )),
     }
+}
+
+/// Liveness, and this isolate's WebAssembly memory: it only ever grows, so after a large
+/// upload it shows whether the body passed through or was held (see `evidence_upload`).
+fn health() -> Response {
+    #[cfg(target_arch = "wasm32")]
+    let wasm_memory_bytes = core::arch::wasm32::memory_size(0) * 65536;
+    #[cfg(not(target_arch = "wasm32"))]
+    let wasm_memory_bytes = 0;
+    http::json(
+        200,
+        &serde_json::json!({ "ok": true, "wasm_memory_bytes": wasm_memory_bytes }),
+    )
 }
 
 #[event(scheduled)]

@@ -2,10 +2,11 @@
 //! origins they allow.
 
 use redress_shared::store::{StoreConfig, StoreRow};
-use redress_shared::{ApiError, ErrorCode};
-use worker::{D1Database, D1PreparedStatement, Request};
+use redress_shared::{validate_store_id, widget_text, ApiError, ErrorCode, Limits};
+use worker::{D1Database, D1PreparedStatement, Env, Request, Response};
 
 use crate::storage::unavailable;
+use crate::{bindings, http};
 
 /// A store's configuration and the key its webhooks are signed with.
 pub struct Store {
@@ -59,4 +60,23 @@ pub fn admit(store: Option<Store>, req: &Request) -> Result<Store, ApiError> {
         )),
         _ => Ok(store),
     }
+}
+
+/// `GET /v1/stores/{store}/widget`: what the widget needs before the shopper sends
+/// anything (the store's evidence limits, whether originals may be sent).
+pub async fn widget_settings(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    validate_store_id(id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
+    let store = admit(load(&bindings::db(env)?, id).await?, &req)?;
+    let wanted = http::query_pairs(&req)?
+        .into_iter()
+        .find(|(key, _)| key == "locale")
+        .map(|(_, value)| value)
+        .unwrap_or_default();
+    let settings = store.config.widget_settings(&wanted);
+    let text: serde_json::Value = serde_json::from_str(widget_text::catalog(&settings.locale))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("catalog: {e}")))?;
+    let mut body = serde_json::to_value(&settings)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    body["text"] = text;
+    Ok(http::json(200, &body))
 }

@@ -18,6 +18,7 @@ pub mod inbox_ids;
 #[cfg(feature = "language")]
 pub mod language;
 pub mod notification;
+pub mod photo;
 pub mod public_status;
 pub mod routes;
 pub mod store;
@@ -25,6 +26,7 @@ pub mod trends;
 pub mod validate;
 pub mod webhook_signature;
 pub mod widget_ids;
+pub mod widget_text;
 pub mod workflow;
 
 pub use api_error::{ApiError, ErrorCode};

@@ -5,6 +5,7 @@ pub const HEALTH: &str = "/v1/health";
 pub const EVIDENCE: &str = "/v1/evidence";
 pub const COMPLAINTS: &str = "/v1/complaints";
 pub const CASE_STATUS: &str = "/v1/status/{reference}";
+pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
 pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
@@ -18,6 +19,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", EVIDENCE),
     ("POST", COMPLAINTS),
     ("GET", CASE_STATUS),
+    ("GET", STORE_WIDGET),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),
     ("GET", AGENT_CASE),
@@ -26,6 +28,21 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", AGENT_CASE_REPLIES),
     ("GET", AGENT_CASE_EVIDENCE),
 ];
+
+/// The path of `template` with its `{parameters}` set to `values`, in order. (Segment
+/// by segment rather than `str::replace`, whose substring search costs the widget
+/// about 1 KB.)
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut values = values.iter();
+    template
+        .split('/')
+        .map(|segment| match segment.starts_with('{') {
+            true => values.next().copied().unwrap_or(segment),
+            false => segment,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
 
 /// The template that `path` matches and the values of its parameters, in order.
 pub fn resolve(path: &str) -> Option<(&'static str, Vec<&str>)> {
@@ -64,6 +81,17 @@ mod tests {
         assert_eq!(resolve("/v1/complaints"), Some((COMPLAINTS, vec![])));
         assert_eq!(resolve("/v1/complaints/"), None);
         assert_eq!(resolve("/v1/complaint"), None);
+    }
+
+    #[test]
+    fn filled_templates_resolve_back_to_their_values() {
+        let path = fill(AGENT_CASE_EVIDENCE, &["abc", "2"]);
+        assert_eq!(path, "/v1/agent/cases/abc/evidence/2");
+        assert_eq!(
+            resolve(&path),
+            Some((AGENT_CASE_EVIDENCE, vec!["abc", "2"]))
+        );
+        assert_eq!(fill(HEALTH, &[]), HEALTH);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::deadline::ResponsePolicy;
 use crate::evidence::EvidenceLimits;
 use crate::validate::{validate_store_id, Limits};
+use crate::widget_text;
 
 /// One store, as kept in the `stores` table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,23 @@ pub struct StoreConfig {
     pub channels: Channels,
     /// What a complaint may attach: per-file sizes by type, count and total.
     pub evidence: EvidenceLimits,
+    /// Whether the widget offers to send photos at full size, with their metadata,
+    /// instead of downscaled and stripped (see `photo`).
+    pub original_photos_allowed: bool,
+}
+
+/// What the widget may know of its store before the shopper sends anything: nothing
+/// in it is secret (`GET /v1/stores/{store}/widget`; the edge adds the catalog of
+/// `locale`, see `widget_text`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSettings {
+    pub name: String,
+    /// The language the widget will speak: the shopper's first one it knows.
+    pub locale: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    pub evidence: EvidenceLimits,
+    pub original_photos_allowed: bool,
 }
 
 /// Where a store's notifications go; any of them may be unset.
@@ -59,13 +77,16 @@ pub struct StoreRow {
     pub max_image_bytes: Option<u64>,
     pub max_video_bytes: Option<u64>,
     pub max_total_bytes: Option<u64>,
+    /// 0 or 1.
+    pub original_photos: u8,
 }
 
 impl StoreRow {
     /// The columns to select for a [`StoreRow`].
     pub const COLUMNS: &'static str = "id, name, allowed_origins, default_locale, urgent_hours, \
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
-        chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes";
+        chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
+        original_photos";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -80,6 +101,7 @@ impl StoreRow {
         };
         let config = StoreConfig {
             evidence,
+            original_photos_allowed: self.original_photos != 0,
             allowed_origins: parse_origins(&self.allowed_origins),
             id: self.id,
             name: self.name,
@@ -189,6 +211,24 @@ impl StoreConfig {
             high_value_order_minor: None,
             channels: Channels::default(),
             evidence: EvidenceLimits::default(),
+            original_photos_allowed: false,
+        }
+    }
+
+    /// The settings for a shopper whose languages are `wanted` (best first, commas).
+    pub fn widget_settings(&self, wanted: &str) -> WidgetSettings {
+        let locale = widget_text::pick(wanted, &self.default_locale);
+        WidgetSettings {
+            name: self.name.clone(),
+            locale: locale.to_owned(),
+            dir: if widget_text::is_right_to_left(locale) {
+                "rtl"
+            } else {
+                "ltr"
+            }
+            .to_owned(),
+            evidence: self.evidence,
+            original_photos_allowed: self.original_photos_allowed,
         }
     }
 

@@ -16,11 +16,17 @@ pub const CATEGORY: &str = "redress-category";
 pub const FILES: &str = "redress-files";
 /// A second file input that asks phones for the camera.
 pub const CAMERA: &str = "redress-camera";
+/// "Send photos at full size": shown only where the store allows originals.
+pub const ORIGINALS: &str = "redress-originals";
 /// The list of attached files, each with its progress, retry and remove.
 pub const UPLOADS: &str = "redress-uploads";
 pub const SUBMIT: &str = "redress-submit";
 pub const CLOSE: &str = "redress-close";
 pub const FORM_ERROR: &str = "redress-form-error";
+/// The element the widget renders into, carrying its `lang` and `dir`.
+pub const ROOT: &str = "redress-root";
+/// Where the receipt, or a case's status, replaces the form.
+pub const OUTCOME: &str = "redress-outcome";
 pub const RECEIPT: &str = "redress-receipt";
 pub const REFERENCE: &str = "redress-reference";
 /// The promised answer time, in the shopper's language and time zone.

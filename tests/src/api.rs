@@ -45,6 +45,21 @@ pub async fn upload(
     upload_to(http, edge, "demo-store", content_type, bytes).await
 }
 
+/// The WebAssembly memory of the worker's isolate, as `GET /v1/health` reports it.
+pub async fn wasm_memory(http: &reqwest::Client, edge: &Edge) -> u64 {
+    let health: Value = http
+        .get(edge.url("/v1/health"))
+        .send()
+        .await
+        .expect("health")
+        .json()
+        .await
+        .expect("health json");
+    health["wasm_memory_bytes"]
+        .as_u64()
+        .expect("wasm_memory_bytes")
+}
+
 pub async fn upload_to(
     http: &reqwest::Client,
     edge: &Edge,

@@ -4,6 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -154,6 +155,63 @@ impl Browser {
         .await
     }
 
+    /// Presses keys (text, or `fantoccini::key::Key` as chars) on whatever has focus,
+    /// as a keyboard would: nothing is clicked or focused for it.
+    pub async fn press(&self, keys: &str) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
+    }
+
+    /// The id of the focused element, looking into the widget's shadow root.
+    pub async fn focused_id(&self) -> String {
+        let id = self
+            .client
+            .execute(
+                "const a = document.activeElement;
+                 const inner = a && a.shadowRoot ? a.shadowRoot.activeElement : null;
+                 return (inner || a || {}).id || '';",
+                vec![],
+            )
+            .await
+            .expect("the focused element");
+        id.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Runs axe-core (from the project's `node_modules`) on the widget and answers its
+    /// serious and critical violations, each as `rule: elements`.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&axe)
+            .unwrap_or_else(|e| panic!("{}: {e} (run scripts/install-tools.sh)", axe.display()));
+        self.client
+            .execute(&format!("{source}\nreturn true;"), vec![])
+            .await
+            .expect("inject axe-core");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run({ include: [['#redress-host']] }, { resultTypes: ['violations'] })
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.nodes.map(n => JSON.stringify(n.target)).join(', '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe.run");
+        serde_json::from_value(found).expect("a list of violations")
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
@@ -165,15 +223,16 @@ pub struct Complaint<'a> {
     pub email: &'a str,
     pub description: &'a str,
     pub resolution: &'a str,
-    pub file: &'a std::path::Path,
+    pub file: Option<&'a std::path::Path>,
 }
 
 impl Complaint<'_> {
     pub async fn fill(&self, browser: &Browser) {
         self.fill_fields(browser).await;
-        browser
-            .type_into(widget_ids::FILES, self.file.to_str().expect("utf-8 path"))
-            .await;
+        if let Some(file) = self.file {
+            let path = file.to_str().expect("utf-8 path");
+            browser.type_into(widget_ids::FILES, path).await;
+        }
     }
 
     /// Everything but the file.
@@ -193,5 +252,14 @@ impl Complaint<'_> {
     pub async fn fill_and_send(&self, browser: &Browser) {
         self.fill(browser).await;
         browser.click(widget_ids::SUBMIT).await;
+    }
+
+    /// Fills, sends, and answers the case reference the receipt shows.
+    pub async fn file(&self, browser: &Browser) -> String {
+        self.fill_and_send(browser).await;
+        browser
+            .widget_text(widget_ids::REFERENCE, Duration::from_secs(30))
+            .await
+            .expect("a case reference")
     }
 }

@@ -533,7 +533,7 @@ async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Cl
         email: "mirror@example.com",
         description: hostile,
         resolution: "full_refund",
-        file: &photo,
+        file: Some(&photo),
     }
     .fill_and_send(&browser)
     .await;

@@ -344,7 +344,7 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
         email: "shopper@example.com",
         description: "The lamp arrived with its shade cracked in two places.",
         resolution: "replacement",
-        file: &photo,
+        file: Some(&photo),
     }
     .fill(&browser)
     .await;
@@ -505,7 +505,7 @@ async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
         email: "shopper@example.com",
         description: "The receipt shows the wrong amount.",
         resolution: "partial_refund",
-        file: disguised.path(),
+        file: Some(disguised.path()),
     }
     .fill_and_send(&browser)
     .await;

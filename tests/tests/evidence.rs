@@ -4,7 +4,7 @@
 //!
 //! One worker serves every scenario, in order, inside one test.
 
-use redress_e2e::api::{answer, complaint, post_json, upload, upload_to};
+use redress_e2e::api::{answer, complaint, post_json, upload, upload_to, wasm_memory};
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -24,6 +24,8 @@ async fn evidence_is_judged_by_its_bytes_kept_once_and_expires_unclaimed() {
     an_upload_nobody_claimed_expires_and_is_cleaned_up(&edge, &http).await;
     a_store_sets_its_own_evidence_limits(&edge, &http).await;
     the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(&edge).await;
+    the_widget_downscales_photos_and_follows_the_store_settings(&edge).await;
+    an_upload_passes_through_the_worker_without_being_held(&edge, &http).await;
 }
 
 async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
@@ -314,7 +316,7 @@ async fn the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(edg
         email: "files@example.com",
         description: "The lamp arrived with its shade cracked; invoice and video attached.",
         resolution: "replacement",
-        file: &png,
+        file: Some(&png),
     }
     .fill_fields(&browser)
     .await;
@@ -344,6 +346,167 @@ async fn the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(edg
             "the bucket holds the bytes the widget sent"
         );
     }
+}
+
+/// In Chromium: a 3000 × 2000 phone photo with its location in EXIF is sent
+/// downscaled to 2560 px without the location; the store's own file limit is checked
+/// in the widget before any upload; where the store allows originals, the shopper's
+/// choice sends the file as it is.
+async fn the_widget_downscales_photos_and_follows_the_store_settings(edge: &Edge) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let original = phone_photo_with_location(3000, 2000);
+    let photo = dir.path().join("porch.jpg");
+    std::fs::write(&photo, &original).expect("write");
+    let pdf = dir.path().join("invoice.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").expect("write");
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            allowed_origins: Some(Vec::new()),
+            max_files: Some(2),
+            original_photos_allowed: Some(false),
+            ..StoreChanges::default()
+        },
+    );
+
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    browser.click(widget_ids::LAUNCHER).await;
+    browser.type_into(widget_ids::FILES, path(&photo)).await;
+    let sent = row_where(&browser, 0, |state, _| state == "done").await;
+    assert!(
+        !sent.1.contains(" MB"),
+        "the row shows the downscaled size: {sent:?}"
+    );
+    assert!(
+        browser
+            .widget(widget_ids::UPLOADS)
+            .await
+            .find(Locator::Css(&format!("#{}", widget_ids::ORIGINALS)))
+            .await
+            .is_err(),
+        "no originals are offered by a store that does not allow them"
+    );
+    // Two files allowed by this store: the third is refused here, never uploaded.
+    browser.type_into(widget_ids::FILES, path(&pdf)).await;
+    browser.type_into(widget_ids::FILES, path(&pdf)).await;
+    let third = row_where(&browser, 2, |state, _| state == "failed").await;
+    assert!(third.1.contains("Attach at most 2 files"), "{third:?}");
+    let uploads_before = edge.count("SELECT COUNT(*) AS n FROM uploads");
+    let remove = browser
+        .widget(widget_ids::UPLOADS)
+        .await
+        .find_all(Locator::Css("li .remove"))
+        .await
+        .expect("remove buttons");
+    remove[2].click().await.expect("remove");
+    let reference = file_complaint(&browser, "W-4").await;
+    browser.close().await;
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM uploads"),
+        uploads_before,
+        "the refused file was never uploaded"
+    );
+
+    let (row, kept) = stored_photo(edge, &reference);
+    let size = image::load_from_memory(&kept).expect("a JPEG").into_rgb8();
+    assert_eq!(size.dimensions(), (2560, 1706));
+    assert!(
+        !contains(&kept, b"Exif\0\0"),
+        "the location metadata stayed on the phone"
+    );
+    assert_eq!(row["sha256"], sha256_hex(&kept).as_str());
+
+    // This store lets shoppers keep originals: ticked, the photo goes as it is.
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            original_photos_allowed: Some(true),
+            ..StoreChanges::default()
+        },
+    );
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    browser.click(widget_ids::LAUNCHER).await;
+    browser.click(widget_ids::ORIGINALS).await;
+    browser.type_into(widget_ids::FILES, path(&photo)).await;
+    row_where(&browser, 0, |state, _| state == "done").await;
+    let reference = file_complaint(&browser, "W-5").await;
+    browser.close().await;
+    let (row, kept) = stored_photo(edge, &reference);
+    assert_eq!(kept, original);
+    assert_eq!(row["sha256"], sha256_hex(&original).as_str());
+}
+
+/// The worker's WebAssembly memory never shrinks: after a 64 MB upload it would have
+/// grown by at least that much had the body been read whole. It has not.
+async fn an_upload_passes_through_the_worker_without_being_held(
+    edge: &Edge,
+    http: &reqwest::Client,
+) {
+    let before = wasm_memory(http, edge).await;
+    let mut video = vec![0u8; 64 * 1024 * 1024];
+    video[..12].copy_from_slice(b"\0\0\0\x18ftypisom");
+    let (status, receipt) = upload(http, edge, "video/mp4", video).await;
+    assert_eq!(status, 201, "{receipt}");
+    let after = wasm_memory(http, edge).await;
+    assert!(
+        after < before + 16 * 1024 * 1024,
+        "wasm memory went from {before} to {after} bytes for a 64 MB upload"
+    );
+}
+
+async fn file_complaint(browser: &Browser, order_number: &str) -> String {
+    Complaint {
+        order_number,
+        email: "photos@example.com",
+        description: "The porch light arrived with a cracked cover; photo attached.",
+        resolution: "replacement",
+        file: None,
+    }
+    .file(browser)
+    .await
+}
+
+/// The first piece of evidence of a case: its row, and the bytes in the bucket.
+fn stored_photo(edge: &Edge, reference: &str) -> (Value, Vec<u8>) {
+    let rows = edge.query(&format!(
+        "SELECT e.sha256, e.kind, e.r2_key FROM evidence e JOIN cases c ON c.id = e.case_id
+         WHERE c.reference = '{reference}' ORDER BY e.position"
+    ));
+    let row = rows.into_iter().next().expect("evidence");
+    assert_eq!(row["kind"], "jpeg");
+    let kept = edge.object(row["r2_key"].as_str().expect("key"));
+    (row, kept)
+}
+
+/// A JPEG as a phone writes it: its pixels, and an EXIF block that says where it was
+/// taken (a GPS directory with a latitude reference).
+fn phone_photo_with_location(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&pixels)
+        .expect("encode");
+    // TIFF header; IFD0 with one entry, GPSInfo (0x8825) → offset 26; the GPS IFD with
+    // GPSLatitudeRef = "N".
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+    exif.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
+    exif.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
+    let length = u16::try_from(exif.len() + 2).expect("short segment");
+    let mut photo = jpeg[..2].to_vec();
+    photo.extend_from_slice(&[0xFF, 0xE1]);
+    photo.extend_from_slice(&length.to_be_bytes());
+    photo.extend_from_slice(&exif);
+    photo.extend_from_slice(&jpeg[2..]);
+    assert!(image::load_from_memory(&photo).is_ok());
+    photo
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Waits until the `index`th attached file's row satisfies `accept(state, progress)`;

@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::config::{CaseLink, WidgetConfig};
+use crate::text::{self, t};
 
 /// What the widget reads of a case's receipt (`shared::CaseReceipt`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +74,7 @@ pub async fn case_status(
     config: &WidgetConfig,
     link: &CaseLink,
 ) -> Result<CaseStatusView, Failure> {
-    let path = routes::CASE_STATUS.replace("{reference}", &link.reference);
+    let path = routes::fill(routes::CASE_STATUS, &[&link.reference]);
     let authorization = format!("Bearer {}", link.token);
     let headers = [("Authorization", authorization.as_str())];
     let url = format!("{}{path}", config.api_base);
@@ -176,7 +177,7 @@ async fn answer(response: web_sys::Response) -> Result<JsValue, Failure> {
         .and_then(|b| Reflect::get(&b, &JsValue::from_str("error")).ok())
         .filter(|e| e.is_object())
         .ok_or_else(unexpected)?;
-    // Only validation errors carry `fields`.
+    // Only validation errors carry `fields`; the shopper reads them by code.
     let fields = Reflect::get(&error, &JsValue::from_str("fields"))
         .ok()
         .and_then(|f| f.dyn_into::<Array>().ok())
@@ -187,13 +188,13 @@ async fn answer(response: web_sys::Response) -> Result<JsValue, Failure> {
             Some(FieldError::new(
                 &text_field(&f, "field")?,
                 FieldErrorCode::from_code(&code).unwrap_or(FieldErrorCode::InvalidFormat),
-                text_field(&f, "message")?,
+                String::new(),
             ))
         })
         .collect();
     Err(Failure::Refused {
-        message: text_field(&error, "message").unwrap_or_default(),
-        fields,
+        message: text::refusal(&text_field(&error, "code").unwrap_or_default()),
+        fields: text::field_errors(fields),
     })
 }
 
@@ -211,14 +212,9 @@ fn text_field(object: &JsValue, key: &str) -> Option<String> {
 
 /// The shopper can act on "try again", not on a transport error's details.
 fn unreachable() -> Failure {
-    Failure::Unreachable(
-        "We could not reach the complaints service. Check your connection and try again."
-            .to_owned(),
-    )
+    Failure::Unreachable(t("unreachable"))
 }
 
 fn unexpected() -> Failure {
-    Failure::Unreachable(
-        "The complaints service answered unexpectedly. Please try again.".to_owned(),
-    )
+    Failure::Unreachable(t("unexpected"))
 }

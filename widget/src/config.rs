@@ -2,6 +2,7 @@
 //! storefront already knows about the shopper's order.
 
 use js_sys::Reflect;
+use redress_shared::EvidenceLimits;
 use wasm_bindgen::JsValue;
 
 #[derive(Debug, Clone)]
@@ -20,6 +21,13 @@ pub struct WidgetConfig {
     pub case_link: Option<CaseLink>,
     /// The storefront's CSP nonce, for the `<style>` the widget adds.
     pub nonce: Option<String>,
+    /// The store's evidence limits (the defaults if the loader could not fetch them).
+    pub limits: EvidenceLimits,
+    /// Whether the store lets shoppers send photos at full size.
+    pub original_photos_allowed: bool,
+    /// The language the widget speaks (the edge picked its catalog), for dates too.
+    pub text_locale: String,
+    pub right_to_left: bool,
 }
 
 /// A filed case and the token that opens its status view, as carried by the link on
@@ -63,6 +71,37 @@ impl WidgetConfig {
             .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
             .unwrap_or_else(|| "en".to_owned());
         let assets_base = get("assets").unwrap_or_else(|| api_base.clone());
+        // `shared::store::WidgetSettings`, as the loader fetched it.
+        let settings = Reflect::get(value, &JsValue::from_str("settings")).unwrap_or_default();
+        let evidence = Reflect::get(&settings, &JsValue::from_str("evidence")).unwrap_or_default();
+        let number = |key: &str, default: u64| {
+            Reflect::get(&evidence, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(default, |n| n as u64)
+        };
+        let d = EvidenceLimits::default();
+        let limits = EvidenceLimits {
+            max_image_or_document_bytes: number(
+                "max_image_or_document_bytes",
+                d.max_image_or_document_bytes,
+            ),
+            max_video_bytes: number("max_video_bytes", d.max_video_bytes),
+            max_files_per_complaint: number(
+                "max_files_per_complaint",
+                d.max_files_per_complaint as u64,
+            ) as usize,
+            max_total_bytes: number("max_total_bytes", d.max_total_bytes),
+        };
+        let setting = |key: &str| Reflect::get(&settings, &JsValue::from_str(key)).ok();
+        let original_photos_allowed = setting("original_photos_allowed")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        crate::text::set_catalog(setting("text").unwrap_or_default());
+        let text_locale = setting("locale")
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "en".to_owned());
+        let right_to_left = setting("dir").and_then(|v| v.as_string()).as_deref() == Some("rtl");
         Ok(WidgetConfig {
             store_id,
             api_base: api_base.trim_end_matches('/').to_owned(),
@@ -74,6 +113,10 @@ impl WidgetConfig {
             email: get("email"),
             case_link: get("case").as_deref().and_then(CaseLink::parse),
             nonce: get("nonce"),
+            limits,
+            original_photos_allowed,
+            text_locale,
+            right_to_left,
         })
     }
 }

@@ -10,9 +10,11 @@ use redress_shared::{
     validate, ComplaintSubmission, FieldError, FieldErrorCode, Limits, Resolution,
 };
 
-use crate::api::{self, Failure, Filed};
-use crate::config::{CaseLink, WidgetConfig};
-use crate::status::StatusView;
+use crate::api::{self, Failure};
+use crate::config::WidgetConfig;
+use crate::draft::{Draft, DraftFields};
+use crate::receipt;
+use crate::text::{self, t};
 use crate::uploads::Uploads;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,14 +22,30 @@ enum Stage {
     Editing,
     /// What is happening now, announced to assistive technology.
     Sending(String),
-    Done(api::Filed),
 }
 
 #[component]
 pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoView {
-    let order_number = RwSignal::new(config.order_number.clone().unwrap_or_default());
-    let email = RwSignal::new(config.email.clone().unwrap_or_default());
-    let description = RwSignal::new(String::new());
+    // A draft the shopper left here earlier wins over what the page prefilled.
+    let draft = Rc::new(Draft::new(&config));
+    let saved = draft.load().unwrap_or_default();
+    let or_prefill = |kept: String, prefill: &Option<String>| {
+        Some(kept)
+            .filter(|k| !k.is_empty())
+            .or_else(|| prefill.clone())
+            .unwrap_or_default()
+    };
+    let initial_order_number = or_prefill(saved.order_number, &config.order_number);
+    let initial_email = or_prefill(saved.email, &config.email);
+    let initial_description = saved.description.clone();
+    // The order number and email are read from their inputs when needed: two-way
+    // bindings would cost the widget generated code for nothing.
+    let order_input = NodeRef::<leptos::html::Input>::new();
+    let email_input = NodeRef::<leptos::html::Input>::new();
+    let typed = move |input: NodeRef<leptos::html::Input>| {
+        input.get_untracked().map(|i| i.value()).unwrap_or_default()
+    };
+    let description = RwSignal::new(saved.description);
     let resolution = RwSignal::new(String::new());
     // The category shown: the categorizer's suggestion until the shopper picks one.
     let category = RwSignal::new(Category::Other);
@@ -42,13 +60,14 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let form_error = RwSignal::new(None::<String>);
     let stage = RwSignal::new(Stage::Editing);
-    // Set when the shopper follows a status link: the case is shown instead of the form.
-    let case_link = RwSignal::new(config.case_link.clone());
+    // The receipt, or a case's status, replaces the form here (`receipt`, `status`).
+    let outcome = NodeRef::<leptos::html::Div>::new();
     // One key for the life of this form: a retried submit cannot file the case twice.
     let idempotency_key = new_idempotency_key();
 
     let submit_config = config.clone();
     let submit_host = host.clone();
+    let submit_draft = draft.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let config = &submit_config;
         ev.prevent_default();
@@ -57,8 +76,8 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         }
         let submission = ComplaintSubmission {
             store_id: config.store_id.clone(),
-            order_number: order_number.get_untracked(),
-            email: email.get_untracked(),
+            order_number: typed(order_input),
+            email: typed(email_input),
             product_id: config.product_id.clone(),
             product_url: config.product_url.clone(),
             description: description.get_untracked(),
@@ -71,23 +90,23 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             order_value: None,
         };
         let attached = uploads.with_value(|u| u.clone());
-        let mut found = validate(&submission, &Limits::default())
-            .err()
-            .unwrap_or_default();
+        let mut found = text::field_errors(
+            validate(&submission, &Limits::default())
+                .err()
+                .unwrap_or_default(),
+        );
         if let Some(failure) = attached.as_ref().and_then(Uploads::failure) {
             found.push(evidence_error(failure));
         }
         form_error.set(None);
         errors.set(found.clone());
         if !found.is_empty() {
-            form_error.set(Some("Please correct the highlighted fields.".to_owned()));
+            form_error.set(Some(t("correct_fields")));
             return;
         }
         if attached.as_ref().is_some_and(|u| u.pending() > 0) {
             send_when_uploaded.set(true);
-            stage.set(Stage::Sending(
-                "Sending as soon as your files have uploaded…".to_owned(),
-            ));
+            stage.set(Stage::Sending(t("sending_after_uploads")));
             return;
         }
         let tokens = attached.map(|u| u.tokens()).unwrap_or_default();
@@ -95,16 +114,24 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         let config = config.clone();
         let idempotency_key = idempotency_key.clone();
         let host = submit_host.clone();
+        let draft = submit_draft.clone();
         spawn_local(async move {
-            stage.set(Stage::Sending("Sending your complaint…".to_owned()));
+            stage.set(Stage::Sending(t("sending")));
             let submission = ComplaintSubmission {
                 evidence: tokens,
                 ..submission
             };
             match api::submit(&config, &submission, &idempotency_key).await {
-                Ok(receipt) => {
-                    announce_submitted(&host, &receipt.reference);
-                    stage.set(Stage::Done(receipt));
+                Ok(filed) => {
+                    draft.clear();
+                    stage.set(Stage::Editing);
+                    if let (Some(form), Some(outcome)) =
+                        (form_ref.get_untracked(), outcome.get_untracked())
+                    {
+                        let _ = form.set_attribute("hidden", "");
+                        receipt::show(&outcome, &config, &filed);
+                    }
+                    announce_submitted(&host, &filed.reference);
                 }
                 Err(failure) => {
                     if let Failure::Refused { fields, .. } = &failure {
@@ -192,9 +219,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                     send_when_uploaded.set(false);
                     stage.set(Stage::Editing);
                     match failure {
-                        Some(_) => form_error.set(Some(
-                            "Remove or retry the files that did not upload.".to_owned(),
-                        )),
+                        Some(_) => form_error.set(Some(t("retry_or_remove"))),
                         None => {
                             if let Some(form) = form_ref.get_untracked() {
                                 let _ = form.request_submit();
@@ -204,7 +229,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 });
                 uploads.set_value(Some(Uploads::new(config.clone(), list.into(), on_change)));
             }
-            uploads.with_value(|u| u.as_ref().map(|u| u.add(chosen)));
+            uploads.with_value(|u| u.as_ref().map(|u| u.add(chosen, config.limits)));
             true
         }
     };
@@ -230,130 +255,108 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             ev.prevent_default();
         }
     };
+    // Only once the shopper types is anything written to storage.
+    let save_draft = move |_: leptos::ev::Event| {
+        draft.save(&DraftFields {
+            order_number: typed(order_input),
+            email: typed(email_input),
+            description: description.get_untracked(),
+        });
+    };
+    // A real modal dialog: the loader opens it with `showModal()` (focus moves in and
+    // stays in, the page behind is inert, Escape closes, focus returns to the launcher).
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
     let close = move |_| {
-        let _ = host.remove_attribute("data-open");
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
     };
     let sending = move || matches!(stage.get(), Stage::Sending(_));
-    let done = move || matches!(stage.get(), Stage::Done(_));
     let status = move || match stage.get() {
         Stage::Sending(what) => what,
         _ => String::new(),
     };
-    let reference = move || match stage.get() {
-        Stage::Done(filed) => filed.reference,
-        _ => String::new(),
-    };
-    let locale = config.locale.clone();
-    let respond_by = move || match stage.get() {
-        Stage::Done(filed) => local_time(&filed.respond_by, &locale),
-        _ => String::new(),
-    };
-    // The receipt's status link: this page, with the case in its fragment.
-    let page = config.product_url.clone().unwrap_or_default();
-    let filed_link = move || match stage.get() {
-        Stage::Done(Filed {
-            reference,
-            status_token: Some(token),
-            ..
-        }) => Some(CaseLink { reference, token }),
-        _ => None,
-    };
-    let status_config = config.clone();
 
     view! {
-        <section id=ids::PANEL class="panel" role="dialog" aria-modal="true" aria-labelledby="redress-title"
+        <dialog id=ids::PANEL class="panel" node_ref=dialog aria-labelledby="redress-title"
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop on:paste=on_paste>
             <header>
-                <h2 id="redress-title">"Report a problem with your order"</h2>
-                <button type="button" id=ids::CLOSE class="close" aria-label="Close" on:click=close>"×"</button>
+                <h2 id="redress-title">{t("title")}</h2>
+                <button type="button" id=ids::CLOSE class="close" aria-label=t("close") on:click=close>"×"</button>
             </header>
-            {move || case_link.get().map(|link| view! { <StatusView config=status_config.clone() link /> })}
-            <form id=ids::FORM node_ref=form_ref novalidate=true on:submit=on_submit hidden=move || done() || case_link.with(Option::is_some)>
-                <label for=ids::ORDER_NUMBER>"Order number"</label>
-                <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off"
-                    aria-describedby=ids::field_error("order_number") bind:value=order_number />
+            <form id=ids::FORM node_ref=form_ref novalidate=true on:submit=on_submit on:input=save_draft>
+                <label for=ids::ORDER_NUMBER>{t("order_number")}</label>
+                <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off" autofocus=true
+                    aria-describedby=ids::field_error("order_number") node_ref=order_input
+                    prop:value=initial_order_number />
                 <FieldMessage errors field="order_number" />
 
-                <label for=ids::EMAIL>"Email"</label>
+                <label for=ids::EMAIL>{t("email")}</label>
                 <input id=ids::EMAIL name="email" type="email" autocomplete="email"
-                    aria-describedby=ids::field_error("email") bind:value=email />
+                    aria-describedby=ids::field_error("email") node_ref=email_input
+                    prop:value=initial_email />
                 <FieldMessage errors field="email" />
 
-                <label for=ids::DESCRIPTION>"What went wrong?"</label>
+                <label for=ids::DESCRIPTION>{t("description")}</label>
                 <textarea id=ids::DESCRIPTION name="description" rows="4"
                     aria-describedby=ids::field_error("description")
-                    prop:value=move || description.get() on:input=on_description></textarea>
+                    prop:value=initial_description on:input=on_description></textarea>
                 <FieldMessage errors field="description" />
 
-                <label for=ids::CATEGORY>"What kind of problem is it?"</label>
+                <label for=ids::CATEGORY>{t("category")}</label>
                 <select id=ids::CATEGORY name="category" aria-describedby=ids::field_error("category")
+                    inner_html=options("category.", Category::ALL.iter().map(|c| c.code()))
                     prop:value=move || category.get().code() on:change=on_category>
-                    {Category::ALL
-                        .iter()
-                        .map(|c| view! { <option value=c.code()>{category_label(*c)}</option> })
-                        .collect_view()}
                 </select>
                 <FieldMessage errors field="category" />
 
-                <label for=ids::RESOLUTION>"What would you like us to do?"</label>
+                <label for=ids::RESOLUTION>{t("resolution")}</label>
                 <select id=ids::RESOLUTION name="resolution" aria-describedby=ids::field_error("resolution")
+                    inner_html=format!(
+                        "<option value=\"\" selected disabled>{}</option>{}",
+                        escape(&t("choose")),
+                        options("resolution.", Resolution::ALL.iter().map(|r| r.code()))
+                    )
                     on:change=move |ev| resolution.set(event_target_value(&ev))>
-                    <option value="" selected=true disabled=true>"Choose…"</option>
-                    {Resolution::ALL
-                        .iter()
-                        .map(|r| view! { <option value=r.code()>{r.label()}</option> })
-                        .collect_view()}
                 </select>
                 <FieldMessage errors field="resolution" />
 
-                <label for=ids::FILES>"Photos, videos or documents (optional)"</label>
-                <p class="hint">"Add them here, drop them on this form, or paste a screenshot."</p>
+                <label for=ids::FILES>{t("files")}</label>
+                <p class="hint">{t("files_hint")}</p>
                 <input id=ids::FILES name="evidence" type="file" multiple=true
                     accept="image/*,video/mp4,video/quicktime,video/webm,application/pdf"
                     aria-describedby=ids::field_error("evidence") on:change=on_files.clone() />
-                <label for=ids::CAMERA class="camera">"Take a photo"</label>
+                <label for=ids::CAMERA class="camera">{t("camera")}</label>
                 <input id=ids::CAMERA type="file" accept="image/*" capture="environment" on:change=on_files />
                 <ul id=ids::UPLOADS class="uploads" node_ref=upload_list></ul>
                 <FieldMessage errors field="evidence" />
 
                 <p id=ids::FORM_ERROR class="form-error" role="alert">{move || form_error.get()}</p>
                 <p class="status" aria-live="polite">{status}</p>
-                <button id=ids::SUBMIT type="submit" disabled=sending>"Send"</button>
+                <button id=ids::SUBMIT type="submit" disabled=sending>{t("send")}</button>
             </form>
-            <div id=ids::RECEIPT class="receipt" hidden=move || !done() || case_link.with(Option::is_some) aria-live="polite">
-                <p>"Thank you. Your case reference is"</p>
-                <p id=ids::REFERENCE class="reference">{reference}</p>
-                <p>"You will hear from the store by "<strong id=ids::RESPOND_BY>{respond_by}</strong>"."</p>
-                <p>"Keep your reference: the store will reply to your email."</p>
-                {move || filed_link().map(|link| {
-                    let href = format!("{page}#redress-case={}", link.encode());
-                    view! {
-                        <p>
-                            <a id=ids::STATUS_LINK href=href on:click=move |_| case_link.set(Some(link.clone()))>
-                                "Check your case at any time"
-                            </a>
-                        </p>
-                    }
-                })}
-            </div>
-        </section>
+            <div id=ids::OUTCOME aria-live="polite" node_ref=outcome></div>
+        </dialog>
     }
 }
 
 /// How long typing must pause before the category is suggested again.
 const SUGGEST_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
 
-fn category_label(category: Category) -> &'static str {
-    match category {
-        Category::NotReceived => "My order has not arrived",
-        Category::Damaged => "It arrived damaged",
-        Category::NotAsDescribed => "It is not what I ordered",
-        Category::Defective => "It does not work or broke",
-        Category::Counterfeit => "It is not genuine",
-        Category::Billing => "A problem with a payment or refund",
-        Category::Service => "A problem with your service",
-        Category::Other => "Something else",
-    }
+/// A select's options as markup, labelled from the catalog (`<prefix><code>`): one
+/// string set once, rather than a view per option. Never the shopper's text.
+fn options<'a>(prefix: &str, codes: impl Iterator<Item = &'a str>) -> String {
+    codes
+        .map(|code| {
+            let label = escape(&t(&format!("{prefix}{code}")));
+            format!("<option value=\"{code}\">{label}</option>")
+        })
+        .collect()
+}
+
+/// Catalog text as markup text (the catalog is ours, but comes over the network).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
 }
 
 /// The message under one field. Edge errors name files by position (`evidence[2]`);
@@ -374,9 +377,7 @@ fn FieldMessage(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl 
 
 fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
     let message = match failure {
-        Failure::Refused { fields, .. } if !fields.is_empty() => {
-            "Please correct the highlighted fields.".to_owned()
-        }
+        Failure::Refused { fields, .. } if !fields.is_empty() => t("correct_fields"),
         Failure::Refused { message, .. } => message,
         Failure::Unreachable(message) => message,
     };

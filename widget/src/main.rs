@@ -4,13 +4,21 @@
 
 mod api;
 mod config;
+mod draft;
 mod form;
+mod photos;
+mod receipt;
 mod status;
+mod text;
 mod uploads;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// Trunk builds a binary; the loader calls [`mount`] instead.
 fn main() {}
@@ -34,12 +42,33 @@ pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> 
     style.set_text_content(Some(include_str!("../widget.css")));
     root.append_child(&style)?;
     let container: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;
+    // The shopper's language, and its direction (Arabic reads right to left).
+    container.set_id(redress_shared::widget_ids::ROOT);
+    container.set_attribute("lang", &config.text_locale)?;
+    container.set_attribute("dir", if config.right_to_left { "rtl" } else { "ltr" })?;
     root.append_child(&container)?;
     let host = root.host();
+    let originals_allowed = config.original_photos_allowed;
+    let case_link = config.case_link.clone();
+    let status_config = config.clone();
     leptos::mount::mount_to(
         container,
         move || view! { <form::ComplaintForm config host /> },
     )
     .forget();
+    // A status link from a receipt: the case is shown instead of the form.
+    if let (Some(link), Some(form), Some(outcome)) = (
+        case_link,
+        root.get_element_by_id(redress_shared::widget_ids::FORM),
+        root.get_element_by_id(redress_shared::widget_ids::OUTCOME),
+    ) {
+        form.set_attribute("hidden", "")?;
+        status::show(&outcome, status_config, link);
+    }
+    if originals_allowed {
+        if let Some(list) = root.get_element_by_id(redress_shared::widget_ids::UPLOADS) {
+            uploads::offer_originals(&list);
+        }
+    }
     Ok(())
 }

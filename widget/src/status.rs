@@ -3,18 +3,19 @@
 //! what `GET /v1/status/{reference}` returns: where the case stands, when the store
 //! will answer, and the store's replies, all as text.
 //!
-//! The case itself is drawn with plain DOM calls into one Leptos-owned container,
-//! without signals: the same view in `view!` markup with a signal cost the widget
-//! about 3 KB gzip more of generated code, against a 100 KB budget.
+//! It is drawn with plain DOM calls into the form's outcome container, without
+//! signals: the same view in `view!` markup with a signal cost the widget about 3 KB
+//! gzip more of generated code, against a 100 KB budget.
 
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use redress_shared::widget_ids as ids;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, CaseStatusView};
 use crate::config::{CaseLink, WidgetConfig};
 use crate::form::local_time;
+use crate::text::{self, t, with};
 
 /// Where loading the case stands.
 enum Shown {
@@ -23,44 +24,50 @@ enum Shown {
     Found(CaseStatusView),
 }
 
-#[component]
-pub fn StatusView(config: WidgetConfig, link: CaseLink) -> impl IntoView {
-    let container = NodeRef::<leptos::html::Div>::new();
-    let reference = link.reference.clone();
-    // No signals: the loaded case is drawn straight into the container.
+/// Shows the case `link` opens in `outcome` (replacing what it held), and loads it.
+pub fn show(outcome: &web_sys::Element, config: WidgetConfig, link: CaseLink) {
+    outcome.set_inner_html(&format!(
+        "<div class=\"status-view\"><p><span></span> <strong class=\"reference\"></strong></p>\
+         <div id=\"{}\" aria-live=\"polite\"></div>\
+         <button type=\"button\"></button></div>",
+        ids::STATUS_VIEW
+    ));
+    let find = |selector: &str| outcome.query_selector(selector).ok().flatten();
+    for (selector, text) in [
+        ("span", t("status.case")),
+        (".reference", link.reference.clone()),
+        ("button", t("status.refresh")),
+    ] {
+        if let Some(element) = find(selector) {
+            element.set_text_content(Some(&text));
+        }
+    }
+    let (Some(into), Some(refresh)) = (find(&format!("#{}", ids::STATUS_VIEW)), find("button"))
+    else {
+        return;
+    };
     let load = move || {
-        let (config, link) = (config.clone(), link.clone());
-        let locale = config.locale.clone();
-        let show = move |shown: Shown| {
-            if let Some(div) = container.get_untracked() {
-                draw(&div, &shown, &locale);
-            }
-        };
-        show(Shown::Loading);
+        let (config, link, into) = (config.clone(), link.clone(), into.clone());
+        draw(&into, &Shown::Loading, &config.text_locale);
         spawn_local(async move {
-            show(match api::case_status(&config, &link).await {
+            let shown = match api::case_status(&config, &link).await {
                 Ok(case) => Shown::Found(case),
-                Err(api::Failure::Refused { .. }) => Shown::Failed(
-                    "We could not find this case. Check the link from your receipt.".to_owned(),
-                ),
+                Err(api::Failure::Refused { .. }) => Shown::Failed(t("status.not_found")),
                 Err(api::Failure::Unreachable(message)) => Shown::Failed(message),
-            });
+            };
+            draw(&into, &shown, &config.text_locale);
         });
     };
-    let reload = load.clone();
-    container.on_load(move |_| load());
-    view! {
-        <div class="status-view">
-            <p>"Case "<strong class="reference">{reference}</strong></p>
-            <div id=ids::STATUS_VIEW aria-live="polite" node_ref=container></div>
-            <button type="button" on:click=move |_| reload()>"Refresh"</button>
-        </div>
-    }
+    load();
+    let handler = Closure::<dyn FnMut()>::new(load);
+    let _ = refresh.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+    // The button lives as long as the page; so may its handler.
+    handler.forget();
 }
 
 /// Replaces `into`'s content with the case as it now stands. Only `textContent` is
 /// ever set: nothing from the server is parsed as markup.
-fn draw(into: &web_sys::HtmlDivElement, shown: &Shown, locale: &str) {
+fn draw(into: &web_sys::Element, shown: &Shown, locale: &str) {
     let Some(document) = into.owner_document() else {
         return;
     };
@@ -71,10 +78,10 @@ fn draw(into: &web_sys::HtmlDivElement, shown: &Shown, locale: &str) {
         parent.append_child(&element).ok()?;
         Some(element)
     };
-    let root: &web_sys::Element = into.unchecked_ref();
+    let root = into;
     match shown {
         Shown::Loading => {
-            add(root, "p", "Loading…");
+            add(root, "p", &t("status.loading"));
         }
         Shown::Failed(message) => {
             if let Some(p) = add(root, "p", message) {
@@ -83,13 +90,13 @@ fn draw(into: &web_sys::HtmlDivElement, shown: &Shown, locale: &str) {
             }
         }
         Shown::Found(case) => {
-            if let Some(p) = add(root, "p", "Status: ") {
-                if let Some(status) = add(&p, "strong", status_label(&case.status)) {
+            if let Some(p) = add(root, "p", &(t("status.status") + " ")) {
+                if let Some(status) = add(&p, "strong", &status_label(&case.status)) {
                     status.set_id(ids::CASE_STATUS);
                 }
             }
             let deadline = local_time(&case.respond_by, locale);
-            add(root, "p", &format!("The store will answer by {deadline}."));
+            add(root, "p", &with("status.answer_by", &deadline));
             let Some(list) = add(root, "ol", "") else {
                 return;
             };
@@ -97,8 +104,8 @@ fn draw(into: &web_sys::HtmlDivElement, shown: &Shown, locale: &str) {
             list.set_class_name("timeline");
             for event in &case.timeline {
                 let what = match event.kind.as_str() {
-                    "created" => "You filed this case",
-                    "reply" => "The store replied",
+                    "created" => t("status.filed"),
+                    "reply" => t("status.replied"),
                     _ => status_label(event.value.as_deref().unwrap_or_default()),
                 };
                 let when = local_time(&event.at, locale);
@@ -117,13 +124,6 @@ fn draw(into: &web_sys::HtmlDivElement, shown: &Shown, locale: &str) {
 }
 
 /// A case status as the shopper reads it.
-fn status_label(code: &str) -> &'static str {
-    match code {
-        "new" => "Received",
-        "in_progress" => "Being handled",
-        "waiting_for_shopper" => "Waiting for your answer",
-        "resolved" => "Resolved",
-        "closed" => "Closed",
-        _ => "Updated",
-    }
+fn status_label(code: &str) -> String {
+    text::lookup(&format!("status.{code}")).unwrap_or_else(|| t("status.updated"))
 }

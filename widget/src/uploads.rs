@@ -2,6 +2,9 @@
 //! drag and drop, paste), with its own progress bar, a thumbnail or a name chip, and
 //! remove and retry buttons. The form only ever waits for uploads, never redoes them.
 //!
+//! Photos are first made ready by `photos` (downscaled, metadata dropped) unless the
+//! store lets the shopper keep originals and they chose to.
+//!
 //! Progress needs `XMLHttpRequest` (fetch reports no upload progress). The list is
 //! drawn with plain DOM calls, without signals: every reactive view costs the widget
 //! generated code against its 100 KB budget. The form hears of changes through
@@ -11,11 +14,25 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Reflect, JSON};
-use redress_shared::{routes, EvidenceLimits};
+use redress_shared::{routes, widget_ids as ids, EvidenceLimits};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::config::WidgetConfig;
+use crate::photos;
+use crate::text::{self, t, with};
+
+/// Offers "Send photos at full size" above the list: for stores that allow originals.
+pub fn offer_originals(list: &web_sys::Element) {
+    let _ = list.insert_adjacent_html(
+        "beforebegin",
+        "<label class=\"originals\"><input id=\"redress-originals\" type=\"checkbox\"> \
+         </label>",
+    );
+    if let Some(label) = list.previous_element_sibling() {
+        let _ = label.append_with_str_1(&t("originals"));
+    }
+}
 
 /// The shared list of attachments; cheap to clone.
 #[derive(Clone)]
@@ -32,6 +49,10 @@ struct Inner {
 struct Item {
     id: u32,
     file: web_sys::File,
+    /// What uploads: the file, or its re-encoded copy once `photos` made it.
+    body: Option<web_sys::Blob>,
+    mime: String,
+    size: u64,
     state: State,
     row: web_sys::Element,
     request: Option<web_sys::XmlHttpRequest>,
@@ -59,11 +80,10 @@ impl Uploads {
         })))
     }
 
-    /// Adds files: each is checked against the limits here, then uploaded.
-    pub fn add(&self, files: Vec<web_sys::File>) {
-        let limits = EvidenceLimits::default();
+    /// Adds files: each is made ready, checked against the limits here, then uploaded.
+    pub fn add(&self, files: Vec<web_sys::File>, limits: EvidenceLimits) {
+        let keep_originals = self.originals_kept();
         for file in files {
-            let refusal = self.refusal(&file, &limits);
             let id = {
                 let mut inner = self.0.borrow_mut();
                 inner.next_id += 1;
@@ -75,20 +95,60 @@ impl Uploads {
             self.0.borrow_mut().items.push(Item {
                 id,
                 thumbnail: None,
-                file,
+                body: None,
+                mime: file.type_(),
+                size: file.size() as u64,
+                file: file.clone(),
                 state: State::Uploading,
                 row,
                 request: None,
                 handlers: Vec::new(),
             });
-            match refusal {
-                Some(message) => self.settle(id, State::Failed(message)),
-                None => {
-                    self.show_thumbnail(id);
-                    self.start(id);
-                }
+            let uploads = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let (body, mime) = if keep_originals {
+                    (file.clone().into(), file.type_())
+                } else {
+                    photos::prepare(&file).await
+                };
+                uploads.ready(id, body, mime, &limits);
+            });
+        }
+        self.changed();
+    }
+
+    /// A file is ready to go: checked, shown, and started (or refused).
+    fn ready(&self, id: u32, body: web_sys::Blob, mime: String, limits: &EvidenceLimits) {
+        let size = body.size() as u64;
+        {
+            let mut inner = self.0.borrow_mut();
+            let Some(item) = inner.items.iter_mut().find(|i| i.id == id) else {
+                return; // removed while it was being made ready
+            };
+            set_text(&item.row, ".name", &label(&item.file.name(), size));
+            (item.body, item.mime, item.size) = (Some(body), mime, size);
+        }
+        match self.refusal(id, limits) {
+            Some(message) => self.settle(id, State::Failed(message)),
+            None => {
+                self.show_thumbnail(id);
+                self.start(id);
             }
         }
+    }
+
+    /// Whether the shopper ticked "Send photos at full size" (see [`offer_originals`]).
+    fn originals_kept(&self) -> bool {
+        let inner = self.0.borrow();
+        let selector = format!("#{}", ids::ORIGINALS);
+        let found = inner
+            .list
+            .parent_element()
+            .and_then(|form| form.query_selector(&selector).ok());
+        found
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .is_some_and(|input| input.checked())
     }
 
     /// Uploads still running.
@@ -130,23 +190,35 @@ impl Uploads {
             .count()
     }
 
-    fn refusal(&self, file: &web_sys::File, limits: &EvidenceLimits) -> Option<String> {
-        let kept = self.count(|s| !matches!(s, State::Failed(_)));
-        let video = file.type_().starts_with("video/");
-        let max = if video {
+    /// Why the item cannot go, counting only the files added before it.
+    fn refusal(&self, id: u32, limits: &EvidenceLimits) -> Option<String> {
+        let inner = self.0.borrow();
+        let item = inner.items.iter().find(|i| i.id == id)?;
+        let earlier = inner
+            .items
+            .iter()
+            .take_while(|i| i.id != id)
+            .filter(|i| !matches!(i.state, State::Failed(_)));
+        let (kept, total) = earlier.fold((0, 0), |(n, bytes), i| (n + 1, bytes + i.size));
+        let max = if item.mime.starts_with("video/") {
             limits.max_video_bytes
         } else {
             limits.max_image_or_document_bytes
         };
         if kept >= limits.max_files_per_complaint {
-            Some(format!(
-                "Attach at most {} files.",
-                limits.max_files_per_complaint
+            Some(with(
+                "upload.too_many",
+                &limits.max_files_per_complaint.to_string(),
             ))
-        } else if file.size() as u64 > max {
-            Some(format!("This file is over {} MB.", max / (1024 * 1024)))
-        } else if file.size() == 0.0 {
-            Some("This file is empty.".to_owned())
+        } else if item.size > max {
+            Some(with("upload.too_large", &mb(max).to_string()))
+        } else if total + item.size > limits.max_total_bytes {
+            Some(with(
+                "upload.total_too_large",
+                &mb(limits.max_total_bytes).to_string(),
+            ))
+        } else if item.size == 0 {
+            Some(t("upload.empty"))
         } else {
             None
         }
@@ -158,23 +230,19 @@ impl Uploads {
         let document = inner.list.owner_document()?;
         let row = document.create_element("li").ok()?;
         row.set_class_name("upload");
-        // Integers only: formatting an f64 would add 9 KB of float printing to the wasm.
-        let kb = (file.size() / 1024.0).ceil() as u64;
-        let size = if kb >= 1024 {
-            format!("{}.{} MB", kb / 1024, kb % 1024 * 10 / 1024)
-        } else {
-            format!("{kb} KB")
-        };
+        let _ = row.set_attribute("data-state", "preparing");
         row.set_inner_html(
             "<img class=\"thumb\" alt=\"\" hidden><span class=\"name\"></span>\
              <progress max=\"100\" value=\"0\"></progress><span class=\"message\" role=\"status\"></span>\
-             <button type=\"button\" class=\"retry\" hidden>Retry</button>\
-             <button type=\"button\" class=\"remove\">Remove</button>",
+             <button type=\"button\" class=\"retry\" hidden></button>\
+             <button type=\"button\" class=\"remove\"></button>",
         );
+        set_text(&row, ".retry", &t("upload.retry"));
+        set_text(&row, ".remove", &t("upload.remove"));
         // The file's name is the shopper's text: set as text, never as markup.
-        set_text(&row, ".name", &format!("{} · {size}", file.name()));
+        set_text(&row, ".name", &label(&file.name(), file.size() as u64));
         if let Ok(Some(remove)) = row.query_selector(".remove") {
-            let _ = remove.set_attribute("aria-label", &format!("Remove {}", file.name()));
+            let _ = remove.set_attribute("aria-label", &with("upload.remove_file", &file.name()));
         }
         self.on_click(&row, ".remove", id, |uploads, id| uploads.remove(id));
         self.on_click(&row, ".retry", id, |uploads, id| uploads.start(id));
@@ -198,10 +266,14 @@ impl Uploads {
         let Some(item) = inner.items.iter_mut().find(|i| i.id == id) else {
             return;
         };
-        if !item.file.type_().starts_with("image/") {
+        let Some(body) = item
+            .body
+            .as_ref()
+            .filter(|_| item.mime.starts_with("image/"))
+        else {
             return;
-        }
-        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&item.file) {
+        };
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(body) {
             if let Ok(Some(img)) = item.row.query_selector(".thumb") {
                 let _ = img.set_attribute("src", &url);
                 let _ = img.remove_attribute("hidden");
@@ -213,30 +285,35 @@ impl Uploads {
     /// Starts (or restarts) one file's upload.
     fn start(&self, id: u32) {
         let Ok(request) = web_sys::XmlHttpRequest::new() else {
-            return self.settle(id, State::Failed(UNREACHABLE.to_owned()));
+            return self.settle(id, State::Failed(t("unreachable")));
         };
-        let (url, store, file) = {
+        let (url, store, body, mime, name) = {
             let inner = self.0.borrow();
-            let Some(item) = inner.items.iter().find(|i| i.id == id) else {
+            let Some((item, body)) = inner
+                .items
+                .iter()
+                .find(|i| i.id == id)
+                .and_then(|i| Some((i, i.body.clone()?)))
+            else {
                 return;
             };
             (
                 format!("{}{}", inner.config.api_base, routes::EVIDENCE),
                 inner.config.store_id.clone(),
-                item.file.clone(),
+                body,
+                item.mime.clone(),
+                item.file.name(),
             )
         };
-        let name = String::from(js_sys::encode_uri_component(&file.name()));
+        let name = String::from(js_sys::encode_uri_component(&name));
         let opened = request.open("POST", &url).is_ok()
             && request
                 .set_request_header("X-Redress-Store", &store)
                 .is_ok()
             && request.set_request_header("X-File-Name", &name).is_ok()
-            && request
-                .set_request_header("Content-Type", &file.type_())
-                .is_ok();
+            && request.set_request_header("Content-Type", &mime).is_ok();
         if !opened {
-            return self.settle(id, State::Failed(UNREACHABLE.to_owned()));
+            return self.settle(id, State::Failed(t("unreachable")));
         }
 
         let progress = {
@@ -256,7 +333,7 @@ impl Uploads {
         let failed = {
             let uploads = self.clone();
             Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |_| {
-                uploads.settle(id, State::Failed(UNREACHABLE.to_owned()));
+                uploads.settle(id, State::Failed(t("unreachable")));
             })
         };
         if let Ok(upload) = request.upload() {
@@ -271,13 +348,13 @@ impl Uploads {
                 item.request = Some(request.clone());
                 item.handlers = vec![progress, finished, failed];
                 let _ = item.row.set_attribute("data-state", "uploading");
-                set_text(&item.row, ".message", "Uploading…");
+                set_text(&item.row, ".message", &t("upload.uploading"));
                 set_hidden(&item.row, ".retry", true);
             }
         }
         self.show_progress(id, 0);
-        if request.send_with_opt_blob(Some(&file)).is_err() {
-            self.settle(id, State::Failed(UNREACHABLE.to_owned()));
+        if request.send_with_opt_blob(Some(&body)).is_err() {
+            self.settle(id, State::Failed(t("unreachable")));
         }
         self.changed();
     }
@@ -298,12 +375,12 @@ impl Uploads {
                 return;
             };
             let (data_state, message) = match &state {
-                State::Uploading => ("uploading", "Uploading…"),
-                State::Done(_) => ("done", "Uploaded"),
-                State::Failed(message) => ("failed", message.as_str()),
+                State::Uploading => ("uploading", t("upload.uploading")),
+                State::Done(_) => ("done", t("upload.done")),
+                State::Failed(message) => ("failed", message.clone()),
             };
             let _ = item.row.set_attribute("data-state", data_state);
-            set_text(&item.row, ".message", message);
+            set_text(&item.row, ".message", &message);
             // Retrying helps with the network or the store's settings, not a refused file
             // type; offering it either way keeps the rule in one place, the edge.
             set_hidden(&item.row, ".retry", !matches!(state, State::Failed(_)));
@@ -342,9 +419,6 @@ impl Uploads {
     }
 }
 
-const UNREACHABLE: &str =
-    "We could not reach the complaints service. Check your connection and try again.";
-
 /// The state an answered upload request leaves its file in.
 fn outcome(request: &web_sys::XmlHttpRequest) -> State {
     let status = request.status().unwrap_or(0);
@@ -359,14 +433,30 @@ fn outcome(request: &web_sys::XmlHttpRequest) -> State {
             .and_then(|v| v.as_string())
     };
     match (status, body) {
-        (201, Some(receipt)) => field(&receipt, "token")
-            .map_or_else(|| State::Failed(UNREACHABLE.to_owned()), State::Done),
+        (201, Some(receipt)) => {
+            field(&receipt, "token").map_or_else(|| State::Failed(t("unreachable")), State::Done)
+        }
         (_, Some(refusal)) => {
             let error = Reflect::get(&refusal, &JsValue::from_str("error")).unwrap_or_default();
-            State::Failed(field(&error, "message").unwrap_or_else(|| UNREACHABLE.to_owned()))
+            State::Failed(text::refusal(&field(&error, "code").unwrap_or_default()))
         }
-        _ => State::Failed(UNREACHABLE.to_owned()),
+        _ => State::Failed(t("unreachable")),
     }
+}
+
+/// A file's name and size. Integers only: formatting an f64 would add 9 KB of float
+/// printing to the wasm.
+fn label(name: &str, bytes: u64) -> String {
+    let kb = bytes.div_ceil(1024);
+    if kb >= 1024 {
+        format!("{name} · {}.{} MB", kb / 1024, kb % 1024 * 10 / 1024)
+    } else {
+        format!("{name} · {kb} KB")
+    }
+}
+
+fn mb(bytes: u64) -> u64 {
+    bytes / (1024 * 1024)
 }
 
 fn set_text(row: &web_sys::Element, selector: &str, text: &str) {

@@ -106,6 +106,10 @@ struct PutStore {
     /// Most evidence per complaint in MB (default 200).
     #[arg(long)]
     max_total_mb: Option<u64>,
+    /// Let shoppers send photos at full size, with their metadata (default false: the
+    /// widget downscales them and drops where they were taken).
+    #[arg(long, value_name = "BOOL")]
+    original_photos: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -214,6 +218,7 @@ impl PutStore {
             max_image_mb: self.max_image_mb,
             max_video_mb: self.max_video_mb,
             max_total_mb: self.max_total_mb,
+            original_photos_allowed: self.original_photos,
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct StoreChanges {
     pub max_image_mb: Option<u64>,
     pub max_video_mb: Option<u64>,
     pub max_total_mb: Option<u64>,
+    /// Whether the widget offers to send photos at full size, with their metadata.
+    pub original_photos_allowed: Option<bool>,
 }
 
 const MB: u64 = 1024 * 1024;
@@ -126,6 +128,9 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     );
     mb(changes.max_video_mb, &mut evidence.max_video_bytes);
     mb(changes.max_total_mb, &mut evidence.max_total_bytes);
+    if let Some(allowed) = changes.original_photos_allowed {
+        config.original_photos_allowed = allowed;
+    }
     let channels = &mut config.channels;
     set_channel(&mut channels.webhook_url, changes.webhook_url);
     set_channel(&mut channels.chat_webhook_url, changes.chat_webhook_url);
@@ -141,10 +146,11 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         "INSERT INTO stores (id, name, allowed_origins, default_locale, urgent_hours, high_hours,
                              normal_hours, low_hours, high_value_order_minor, webhook_url,
                              webhook_secret, chat_webhook_url, email_to, max_files,
-                             max_image_bytes, max_video_bytes, max_total_bytes, updated_at)
+                             max_image_bytes, max_video_bytes, max_total_bytes, original_photos,
+                             updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
                  {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
-                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {originals}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -154,7 +160,7 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            chat_webhook_url = excluded.chat_webhook_url, email_to = excluded.email_to,
            max_files = excluded.max_files, max_image_bytes = excluded.max_image_bytes,
            max_video_bytes = excluded.max_video_bytes, max_total_bytes = excluded.max_total_bytes,
-           updated_at = excluded.updated_at",
+           original_photos = excluded.original_photos, updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
         origins = text(&origins_json(&config.allowed_origins)),
@@ -177,6 +183,7 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         image = unless_default(e.max_image_or_document_bytes, d.max_image_or_document_bytes),
         video = unless_default(e.max_video_bytes, d.max_video_bytes),
         total = unless_default(e.max_total_bytes, d.max_total_bytes),
+        originals = u8::from(config.original_photos_allowed),
     )
 }
 

@@ -8,9 +8,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use redress_e2e::api::{complaint, file, upload};
+use redress_e2e::api::{complaint, file, upload, wasm_memory};
 use redress_e2e::{fixture, process, repo_root, Browser, Edge};
-use redress_shared::widget_ids as ids;
+use redress_shared::store::StoreConfig;
+use redress_shared::{widget_ids as ids, widget_text};
 use serde_json::{json, Value};
 
 /// Requests per latency series: enough for a p99, few enough to finish in a minute.
@@ -140,7 +141,23 @@ fn widget_weight(root: &Path, report: &mut Report) {
     let glue = Sizes::of_file(&site.join("widget/redress-widget.js"));
     let wasm = Sizes::of_file(&site.join("widget/redress-widget_bg.wasm"));
     let lexicon = Sizes::of_file(&site.join("widget/cues.tsv"));
-    let on_open = glue.plus(wasm);
+    // The store's settings with the shopper's catalog, as the edge answers them.
+    let settings = |locale: &str| {
+        let mut body = serde_json::to_value(
+            StoreConfig::new("demo-store", "Demo Store").widget_settings(locale),
+        )
+        .expect("settings");
+        body["text"] = serde_json::from_str(widget_text::catalog(locale)).expect("catalog");
+        Sizes::of(body.to_string().as_bytes())
+    };
+    let english = settings("en");
+    let (largest_locale, largest) = widget_text::LOCALES
+        .iter()
+        .map(|l| (*l, settings(l)))
+        .max_by_key(|(_, s)| s.gzip)
+        .expect("locales");
+    let on_open = glue.plus(wasm).plus(english);
+    let on_open_largest = glue.plus(wasm).plus(largest);
     report.row(
         "loader (embed.js), before opening",
         loader.text(),
@@ -149,8 +166,23 @@ fn widget_weight(root: &Path, report: &mut Report) {
     report.row("JS glue", glue.text(), "");
     report.row("wasm", wasm.text(), "");
     report.row(
-        "on opening (glue + wasm)",
+        "store settings + English words",
+        english.text(),
+        "fetched beside the wasm",
+    );
+    report.row(
+        &format!("store settings + {largest_locale} words"),
+        largest.text(),
+        "the largest catalog",
+    );
+    report.row(
+        "on opening (glue + wasm + settings), English",
         on_open.text(),
+        "budget 100 KB gzip",
+    );
+    report.row(
+        &format!("on opening, {largest_locale}"),
+        on_open_largest.text(),
         "budget 100 KB gzip",
     );
     report.row("categorizer lexicon, first keystroke", lexicon.text(), "");
@@ -158,7 +190,9 @@ fn widget_weight(root: &Path, report: &mut Report) {
         "widget",
         json!({
             "loader": loader.json(), "glue": glue.json(), "wasm": wasm.json(),
-            "on_open": on_open.json(), "lexicon": lexicon.json(),
+            "settings_en": english.json(), "settings_largest": largest.json(),
+            "largest_locale": largest_locale, "on_open": on_open.json(),
+            "on_open_largest_locale": on_open_largest.json(), "lexicon": lexicon.json(),
         }),
     );
     let inbox = Sizes::of_file(&site.join("agent/redress-inbox_bg.wasm"))
@@ -566,6 +600,12 @@ async fn uploads(edge: &Edge, report: &mut Report) {
         mb(idle as f64),
         "resident, all workerd processes",
     );
+    let wasm_idle = wasm_memory(&http, edge).await;
+    report.row(
+        "worker wasm memory, idle",
+        mb(wasm_idle as f64),
+        "the isolate's linear memory (GET /v1/health)",
+    );
     for size_mb in [1u64, 10, 100] {
         let body = mp4_of(size_mb * 1_000_000);
         let before = edge.workerd_rss();
@@ -589,22 +629,25 @@ async fn uploads(edge: &Edge, report: &mut Report) {
         let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
         let rate = size_mb as f64 / elapsed.as_secs_f64();
         let grew = peak.saturating_sub(before);
+        // Linear memory never shrinks: its growth is the most the worker's code held.
+        let wasm = wasm_memory(&http, edge).await;
         report.row(
             &format!("{size_mb} MB upload"),
             format!("{rate:.1} MB/s"),
             &format!(
-                "status {status}, worker memory +{} at peak",
-                mb(grew as f64)
+                "status {status}, workerd (with the local R2) +{} at peak, worker wasm {}",
+                mb(grew as f64),
+                mb(wasm as f64)
             ),
         );
         figures.push(
             json!({ "megabytes": size_mb, "mb_per_sec": rate, "status": status,
-                             "peak_rss_growth_bytes": grew }),
+                    "peak_rss_growth_bytes": grew, "wasm_memory_bytes": wasm }),
         );
     }
     report.put(
         "uploads",
-        json!({ "idle_rss_bytes": idle, "runs": figures }),
+        json!({ "idle_rss_bytes": idle, "idle_wasm_memory_bytes": wasm_idle, "runs": figures }),
     );
 }
 

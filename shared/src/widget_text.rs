@@ -1,0 +1,116 @@
+//! The widget's words in twelve languages (`shared/locales/<tag>.json`, flat maps
+//! from key to text, `{}` marking where a value goes) and the choice of one for a
+//! shopper. The edge sends the chosen catalog with the store's widget settings, so the
+//! widget carries no text of its own and only the shopper's language travels.
+
+/// The languages the widget speaks, as BCP 47 tags.
+pub const LOCALES: [&str; 12] = [
+    "en", "zh-CN", "es", "fr", "de", "pt-BR", "ru", "ja", "ko", "ar", "it", "tr",
+];
+
+/// The catalog of a locale from [`LOCALES`], as JSON; English for any other.
+pub fn catalog(locale: &str) -> &'static str {
+    match locale {
+        "zh-CN" => include_str!("../locales/zh-CN.json"),
+        "es" => include_str!("../locales/es.json"),
+        "fr" => include_str!("../locales/fr.json"),
+        "de" => include_str!("../locales/de.json"),
+        "pt-BR" => include_str!("../locales/pt-BR.json"),
+        "ru" => include_str!("../locales/ru.json"),
+        "ja" => include_str!("../locales/ja.json"),
+        "ko" => include_str!("../locales/ko.json"),
+        "ar" => include_str!("../locales/ar.json"),
+        "it" => include_str!("../locales/it.json"),
+        "tr" => include_str!("../locales/tr.json"),
+        _ => include_str!("../locales/en.json"),
+    }
+}
+
+/// The first of the shopper's languages (`wanted`: tags best first, comma-separated,
+/// as in `Accept-Language`, weights ignored) that the widget speaks, else the store's
+/// default, else English. A tag matches exactly, then by its language alone: `pt-PT`
+/// gets `pt-BR`, `zh-TW` gets `zh-CN`, `en-GB` gets `en`.
+pub fn pick(wanted: &str, store_default: &str) -> &'static str {
+    wanted
+        .split(',')
+        .chain(std::iter::once(store_default))
+        .map(|tag| tag.split(';').next().unwrap_or("").trim())
+        .filter(|tag| !tag.is_empty())
+        .find_map(|tag| {
+            let exact = LOCALES.iter().find(|l| l.eq_ignore_ascii_case(tag));
+            exact.or_else(|| {
+                let language = primary(tag);
+                LOCALES
+                    .iter()
+                    .find(|l| primary(l).eq_ignore_ascii_case(language))
+            })
+        })
+        .copied()
+        .unwrap_or("en")
+}
+
+/// Whether the locale's script reads right to left.
+pub fn is_right_to_left(locale: &str) -> bool {
+    primary(locale).eq_ignore_ascii_case("ar")
+}
+
+fn primary(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn parsed(locale: &str) -> BTreeMap<String, String> {
+        serde_json::from_str(catalog(locale)).unwrap_or_else(|e| panic!("{locale}: {e}"))
+    }
+
+    #[test]
+    fn every_catalog_has_every_english_key_with_the_same_placeholders() {
+        let english = parsed("en");
+        for locale in LOCALES {
+            let text = parsed(locale);
+            assert_eq!(
+                text.keys().collect::<Vec<_>>(),
+                english.keys().collect::<Vec<_>>(),
+                "{locale}"
+            );
+            for (key, value) in &text {
+                assert!(!value.trim().is_empty(), "{locale} {key}");
+                assert_eq!(
+                    value.matches("{}").count(),
+                    english[key].matches("{}").count(),
+                    "{locale} {key}"
+                );
+                assert_eq!(value.matches('{').count(), value.matches("{}").count());
+            }
+        }
+    }
+
+    #[test]
+    fn each_language_is_its_own_catalog() {
+        for locale in LOCALES.into_iter().filter(|l| *l != "en") {
+            assert_ne!(parsed(locale)["send"], parsed("en")["send"], "{locale}");
+        }
+    }
+
+    #[test]
+    fn the_shoppers_languages_are_tried_in_order_then_the_stores() {
+        assert_eq!(pick("fr-CA,en;q=0.8", "en"), "fr");
+        assert_eq!(pick("pt-PT", "en"), "pt-BR");
+        assert_eq!(pick("zh-TW,zh", "en"), "zh-CN");
+        assert_eq!(pick("PT-br", "en"), "pt-BR");
+        assert_eq!(pick("sw,ar-EG", "en"), "ar");
+        assert_eq!(pick("sw", "de"), "de");
+        assert_eq!(pick("", "xx"), "en");
+        assert_eq!(pick(" , ;q=1", "it"), "it");
+    }
+
+    #[test]
+    fn arabic_reads_right_to_left() {
+        assert!(is_right_to_left("ar") && is_right_to_left("ar-EG"));
+        assert!(!is_right_to_left("en") && !is_right_to_left("tr"));
+    }
+}

@@ -1,0 +1,68 @@
+//! The widget's words in the shopper's language. None are compiled into the wasm: the
+//! edge picks a catalog (`shared/locales/<tag>.json`, see `shared::widget_text`) and
+//! the loader passes it in with the store's settings, so only the shopper's language
+//! travels. A test holds every key used here to the English catalog.
+
+use std::cell::RefCell;
+
+use js_sys::Reflect;
+use redress_shared::FieldError;
+use wasm_bindgen::JsValue;
+
+thread_local! {
+    static CATALOG: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+pub fn set_catalog(catalog: JsValue) {
+    CATALOG.with(|c| *c.borrow_mut() = catalog);
+}
+
+/// The text for `key`, if the catalog has it.
+pub fn lookup(key: &str) -> Option<String> {
+    CATALOG.with(|c| {
+        Reflect::get(&c.borrow(), &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    })
+}
+
+/// The text for `key` (the key itself if the catalog could not be fetched).
+pub fn t(key: &str) -> String {
+    lookup(key).unwrap_or_else(|| key.to_owned())
+}
+
+/// `key`'s text around its `{}` placeholder: what comes before, and after.
+pub fn around(key: &str) -> (String, String) {
+    let text = t(key);
+    match text.find('{') {
+        // Every placeholder is `{}` (a test holds the catalogs to it).
+        Some(at) => (
+            text[..at].to_owned(),
+            text.get(at + 2..).unwrap_or_default().to_owned(),
+        ),
+        None => (text, String::new()),
+    }
+}
+
+/// `key`'s text with `value` in its placeholder.
+pub fn with(key: &str, value: &str) -> String {
+    let (before, after) = around(key);
+    before + value + &after
+}
+
+/// Field errors as the shopper reads them: by code, in their language (the messages
+/// `shared` and the edge write are English, for the API).
+pub fn field_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| FieldError {
+            message: t(&format!("error.{}", e.code.code())),
+            ..e
+        })
+        .collect()
+}
+
+/// What the shopper reads when the edge refused something with `code`.
+pub fn refusal(code: &str) -> String {
+    lookup(&format!("refused.{code}")).unwrap_or_else(|| t("unexpected"))
+}
