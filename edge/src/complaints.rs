@@ -5,6 +5,7 @@ use redress_shared::categorize::{classify, Classification, EdgeContext};
 use redress_shared::credentials;
 use redress_shared::deadline::ResponsePolicy;
 use redress_shared::evidence::UPLOAD_TTL_HOURS;
+use redress_shared::idempotency;
 use redress_shared::store;
 use redress_shared::{
     validate, validate_file_count, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus,
@@ -18,7 +19,6 @@ use crate::{bindings, clock, http, outbox};
 
 /// Far above any honest complaint (5,000 characters of text and ten tokens).
 const MAX_BODY_BYTES: usize = 64 * 1024;
-const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
 /// Earlier complaints from the same email or about the same order within this many days
 /// raise priority.
 const REPEAT_WINDOW_DAYS: u32 = 7;
@@ -26,6 +26,8 @@ const REPEAT_WINDOW_DAYS: u32 = 7;
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let idempotency_key = idempotency_key(&req)?;
     let submission: ComplaintSubmission = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let fingerprint = idempotency::fingerprint(&submission);
+    let keys_since = clock::rfc3339_minutes_ago(f64::from(idempotency::KEY_TTL_HOURS) * 60.0);
     // Every field at once; the file count against the store's own limit once it is known.
     let any_store = Limits {
         max_files: store::MAX_FILES,
@@ -53,10 +55,9 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         .map_err(|e| ApiError::validation(vec![e]))?;
 
     if let Some(key) = &idempotency_key {
-        if let Some(first) =
-            storage::find_by_idempotency_key(&db, &complaint.details.store_id, key).await?
-        {
-            return Ok(replay(first, env));
+        let first = storage::first_use_of_key(&db, &details.store_id, key, &keys_since).await?;
+        if let Some(first) = first {
+            return replay(first, &fingerprint, env);
         }
     }
 
@@ -79,17 +80,22 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         &store.config.policy,
         &uploads,
     )?;
-    match storage::insert_case(&db, &case, &uploads, idempotency_key.as_deref()).await {
+    let key_use = idempotency_key.as_deref().map(|key| storage::KeyUse {
+        key,
+        fingerprint: &fingerprint,
+        forget_before: &keys_since,
+    });
+    match storage::insert_case(&db, &case, &uploads, key_use.as_ref()).await {
         Ok(()) => {}
         Err(InsertCaseError::Storage(e)) => return Err(e),
         Err(InsertCaseError::Conflict) => {
             // A concurrent request won the race: either it used our key (answer with its
             // result) or it claimed one of our files (report which).
             if let Some(key) = &idempotency_key {
-                if let Some(first) =
-                    storage::find_by_idempotency_key(&db, &case.details.store_id, key).await?
-                {
-                    return Ok(replay(first, env));
+                let store_id = &case.details.store_id;
+                let first = storage::first_use_of_key(&db, store_id, key, &keys_since).await?;
+                if let Some(first) = first {
+                    return replay(first, &fingerprint, env);
                 }
             }
             claimable_uploads(&db, &complaint).await?;
@@ -112,11 +118,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
 fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
     let key = req.headers().get("Idempotency-Key").ok().flatten();
     match key {
-        Some(key) if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS => {
+        Some(key) if key.is_empty() || key.chars().count() > idempotency::MAX_KEY_CHARS => {
             Err(ApiError::validation(vec![FieldError::new(
                 "Idempotency-Key",
                 FieldErrorCode::InvalidFormat,
-                format!("Use 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters."),
+                format!("Use 1 to {} characters.", idempotency::MAX_KEY_CHARS),
             )]))
         }
         key => Ok(key),
@@ -198,10 +204,18 @@ fn new_case(
     })
 }
 
-fn replay(first: CaseReceipt, env: &Env) -> Response {
-    let response = http::json(201, &with_status_token(first, env));
+/// The first answer again, if this is the request the key was first used with.
+fn replay(first: storage::FirstUse, fingerprint: &str, env: &Env) -> Result<Response, ApiError> {
+    if !idempotency::is_same_request(first.fingerprint.as_deref(), fingerprint) {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "This Idempotency-Key was first used with a different complaint; \
+             a new complaint needs a new key.",
+        ));
+    }
+    let response = http::json(201, &with_status_token(first.receipt, env));
     let _ = response.headers().set("Idempotent-Replayed", "true");
-    response
+    Ok(response)
 }
 
 /// The receipt with the shopper's status link token, derived (not stored), so a replay

@@ -5,7 +5,8 @@ use redress_shared::agent_api::EventKind;
 use redress_shared::store::StoreRow;
 use redress_shared::CaseNotification;
 use redress_shared::{
-    ApiError, Case, CaseEvidence, CaseReceipt, ErrorCode, EvidenceKind, UploadToken,
+    ApiError, Case, CaseEvidence, CaseId, CaseReceipt, CaseReference, CaseStatus, ErrorCode,
+    EvidenceKind, UploadToken,
 };
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -139,24 +140,62 @@ pub async fn delete_unclaimed_uploads(db: &D1Database, tokens: &[String]) -> wor
     Ok(())
 }
 
-/// The receipt of the case a store already created under this idempotency key.
-pub async fn find_by_idempotency_key(
+/// An idempotency key's first use: the case it created, and what that request said.
+pub struct FirstUse {
+    pub receipt: CaseReceipt,
+    pub fingerprint: Option<String>,
+}
+
+/// A `cases` row as far as a key's first use goes (the receipt's own field names).
+#[derive(Deserialize)]
+struct FirstUseRow {
+    id: CaseId,
+    reference: CaseReference,
+    status: CaseStatus,
+    created_at: String,
+    respond_by: String,
+    idempotency_fingerprint: Option<String>,
+}
+
+/// The case a store created under this idempotency key since `since` (older keys are
+/// forgotten).
+pub async fn first_use_of_key(
     db: &D1Database,
     store_id: &str,
     key: &str,
-) -> Result<Option<CaseReceipt>, ApiError> {
-    // The columns are the receipt's own field names.
-    query!(
+    since: &str,
+) -> Result<Option<FirstUse>, ApiError> {
+    let row: Option<FirstUseRow> = query!(
         db,
-        "SELECT id, reference, status, created_at, respond_by FROM cases
-         WHERE store_id = ?1 AND idempotency_key = ?2",
+        "SELECT id, reference, status, created_at, respond_by, idempotency_fingerprint
+         FROM cases WHERE store_id = ?1 AND idempotency_key = ?2 AND created_at >= ?3",
         store_id,
-        key
+        key,
+        since
     )
     .map_err(unavailable)?
     .first(None)
     .await
-    .map_err(unavailable)
+    .map_err(unavailable)?;
+    Ok(row.map(|r| FirstUse {
+        receipt: CaseReceipt {
+            id: r.id,
+            reference: r.reference,
+            status: r.status,
+            created_at: r.created_at,
+            respond_by: r.respond_by,
+            status_token: None,
+        },
+        fingerprint: r.idempotency_fingerprint,
+    }))
+}
+
+/// An idempotency key to store with a case: the key, the request's fingerprint, and
+/// the instant before which an earlier use of the key is forgotten.
+pub struct KeyUse<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub forget_before: &'a str,
 }
 
 /// Why storing a case did not happen.
@@ -171,10 +210,24 @@ pub async fn insert_case(
     db: &D1Database,
     case: &Case,
     uploads: &[UploadRow],
-    idempotency_key: Option<&str>,
+    key_use: Option<&KeyUse<'_>>,
 ) -> Result<(), InsertCaseError> {
     let storage = |e| InsertCaseError::Storage(unavailable(e));
-    let mut statements: Vec<D1PreparedStatement> = Vec::with_capacity(uploads.len() + 1);
+    let mut statements: Vec<D1PreparedStatement> = Vec::with_capacity(uploads.len() + 2);
+    if let Some(used) = key_use {
+        // A key older than its 24 hours is free again: its first case lets go of it.
+        statements.push(
+            query!(
+                db,
+                "UPDATE cases SET idempotency_key = NULL
+                 WHERE store_id = ?1 AND idempotency_key = ?2 AND created_at < ?3",
+                case.details.store_id,
+                used.key,
+                used.forget_before
+            )
+            .map_err(storage)?,
+        );
+    }
     let verdict = &case.classification;
     let signals = serde_json::to_string(&verdict.assessment.signals)
         .map_err(|e| InsertCaseError::Storage(ApiError::new(ErrorCode::Internal, e.to_string())))?;
@@ -184,9 +237,9 @@ pub async fn insert_case(
             "INSERT INTO cases (id, reference, store_id, status, order_number, email, product_id,
                                 product_url, description, resolution, locale, created_at, idempotency_key,
                                 category, sub_reason, priority, safety, lang, signals,
-                                shopper_category, order_value, respond_by)
+                                shopper_category, order_value, respond_by, idempotency_fingerprint)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                     ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             case.id.as_str(),
             case.reference.as_str(),
             case.details.store_id,
@@ -199,7 +252,7 @@ pub async fn insert_case(
             case.details.resolution.code(),
             case.details.locale,
             case.created_at,
-            idempotency_key,
+            key_use.map(|k| k.key),
             verdict.assessment.category.code(),
             verdict.assessment.sub_reason.map(|s| s.code()),
             verdict.assessment.priority.code(),
@@ -208,7 +261,8 @@ pub async fn insert_case(
             signals,
             case.details.shopper_category.map(|c| c.code()),
             case.details.order_value,
-            case.respond_by
+            case.respond_by,
+            key_use.map(|k| k.fingerprint)
         )
         .map_err(storage)?,
     );

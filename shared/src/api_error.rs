@@ -42,13 +42,15 @@ pub enum ErrorCode {
     IllegalTransition,
     /// Someone changed the case since it was read; read it again and retry.
     EditConflict,
+    /// The `Idempotency-Key` was first used with a different request.
+    IdempotencyKeyReused,
     /// A storage service failed; nothing was written, the request may be retried.
     StorageUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -64,6 +66,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::IllegalTransition,
         ErrorCode::EditConflict,
+        ErrorCode::IdempotencyKeyReused,
         ErrorCode::StorageUnavailable,
         ErrorCode::Internal,
     ];
@@ -80,6 +83,7 @@ impl ErrorCode {
             ErrorCode::IllegalTransition | ErrorCode::EditConflict => 409,
             ErrorCode::LengthRequired => 411,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::FileTypeNotAllowed | ErrorCode::FileTypeMismatch => 415,
             ErrorCode::Internal => 500,
             ErrorCode::StorageUnavailable => 503,

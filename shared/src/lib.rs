@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod deadline;
 pub mod email_message;
 pub mod evidence;
+pub mod idempotency;
 pub mod inbox_ids;
 #[cfg(feature = "language")]
 pub mod language;

@@ -540,6 +540,8 @@ async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
     );
 }
 
+/// Stripe's rule: the same key and body replay the first answer, a different body is
+/// refused, and a key is forgotten after 24 hours.
 async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
     edge: &Edge,
     webhook: &WebhookReceiver,
@@ -574,6 +576,44 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
         notifications.len(),
         1,
         "a replayed submission notifies no one again"
+    );
+
+    // The same key with another complaint is refused and writes nothing.
+    let mut changed = submission.clone();
+    changed["description"] = "Parcel marked delivered but never arrived; now two weeks.".into();
+    let reused = http
+        .post(edge.url("/v1/complaints"))
+        .header("Idempotency-Key", "retry-once-7")
+        .json(&changed)
+        .send()
+        .await
+        .expect("reused key");
+    assert_eq!(reused.status(), 422);
+    let reused: Value = reused.json().await.expect("json");
+    assert_eq!(reused["error"]["code"], "idempotency_key_reused");
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM cases WHERE email = 'retry@example.com'"),
+        1
+    );
+
+    // A key is remembered for 24 hours; then it may file a new case.
+    edge.execute(&format!(
+        "UPDATE cases SET created_at = '2020-01-01T00:00:00.000Z' WHERE reference = '{reference}'"
+    ));
+    let later = http
+        .post(edge.url("/v1/complaints"))
+        .header("Idempotency-Key", "retry-once-7")
+        .json(&changed)
+        .send()
+        .await
+        .expect("an old key again");
+    assert_eq!(later.status(), 201);
+    assert!(later.headers().get("idempotent-replayed").is_none());
+    let later: Value = later.json().await.expect("json");
+    assert_ne!(later["reference"], first["reference"]);
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM cases WHERE email = 'retry@example.com'"),
+        2
     );
 }
 

@@ -230,15 +230,7 @@ async fn a_hostile_storefront_stylesheet_changes_nothing(edge: &Edge) {
 }
 
 async fn on_a_phone_the_widget_is_a_full_screen_sheet(edge: &Edge) {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .set_window_size(390, 844)
-        .await
-        .expect("a phone-sized window");
-    browser.goto(&edge.url("/")).await;
-    browser.click(ids::LAUNCHER).await;
-    browser.widget(ids::ORDER_NUMBER).await;
+    let browser = opened_in_a_window_of(edge, 390, 844).await;
     let sheet = browser
         .client
         .execute(
@@ -270,15 +262,7 @@ async fn on_a_phone_the_widget_is_a_full_screen_sheet(edge: &Edge) {
 /// A 1280 × 900 screen at 200% zoom is a 640 × 450 CSS-pixel viewport: the dialog fits
 /// in it and scrolls, so the Send button can be reached and pressed.
 async fn at_200_percent_zoom_every_control_is_reachable(edge: &Edge) {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .set_window_size(640, 450)
-        .await
-        .expect("a zoomed viewport");
-    browser.goto(&edge.url("/")).await;
-    browser.click(ids::LAUNCHER).await;
-    browser.widget(ids::ORDER_NUMBER).await;
+    let browser = opened_in_a_window_of(edge, 640, 450).await;
     let fits = browser
         .client
         .execute(
@@ -301,6 +285,20 @@ async fn at_200_percent_zoom_every_control_is_reachable(edge: &Edge) {
         .await
         .expect("Send answered at 200% zoom");
     browser.close().await;
+}
+
+/// The demo storefront in a `width` × `height` window, the widget opened.
+async fn opened_in_a_window_of(edge: &Edge, width: u32, height: u32) -> Browser {
+    let browser = Browser::start().await;
+    browser
+        .client
+        .set_window_size(width, height)
+        .await
+        .expect("the window's size");
+    browser.goto(&edge.url("/")).await;
+    browser.click(ids::LAUNCHER).await;
+    browser.widget(ids::ORDER_NUMBER).await;
+    browser
 }
 
 /// Computed styles of the widget's parts that a leaking stylesheet would change.
