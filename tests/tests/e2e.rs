@@ -551,14 +551,19 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
         "store_id": "demo-store", "order_number": "B-7", "email": "retry@example.com",
         "description": "Parcel marked delivered but never arrived.", "resolution": "resend",
     });
-    let send = || {
+    let send = |body: &Value| {
         http.post(edge.url("/v1/complaints"))
             .header("Idempotency-Key", "retry-once-7")
-            .json(&submission)
+            .json(body)
             .send()
     };
-    let first: Value = send().await.expect("first").json().await.expect("json");
-    let second = send().await.expect("second");
+    let first: Value = send(&submission)
+        .await
+        .expect("first")
+        .json()
+        .await
+        .expect("json");
+    let second = send(&submission).await.expect("second");
     assert_eq!(second.status(), 201);
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     let second: Value = second.json().await.expect("json");
@@ -581,13 +586,7 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
     // The same key with another complaint is refused and writes nothing.
     let mut changed = submission.clone();
     changed["description"] = "Parcel marked delivered but never arrived; now two weeks.".into();
-    let reused = http
-        .post(edge.url("/v1/complaints"))
-        .header("Idempotency-Key", "retry-once-7")
-        .json(&changed)
-        .send()
-        .await
-        .expect("reused key");
+    let reused = send(&changed).await.expect("reused key");
     assert_eq!(reused.status(), 422);
     let reused: Value = reused.json().await.expect("json");
     assert_eq!(reused["error"]["code"], "idempotency_key_reused");
@@ -600,13 +599,7 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
     edge.execute(&format!(
         "UPDATE cases SET created_at = '2020-01-01T00:00:00.000Z' WHERE reference = '{reference}'"
     ));
-    let later = http
-        .post(edge.url("/v1/complaints"))
-        .header("Idempotency-Key", "retry-once-7")
-        .json(&changed)
-        .send()
-        .await
-        .expect("an old key again");
+    let later = send(&changed).await.expect("an old key again");
     assert_eq!(later.status(), 201);
     assert!(later.headers().get("idempotent-replayed").is_none());
     let later: Value = later.json().await.expect("json");
