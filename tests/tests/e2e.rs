@@ -42,6 +42,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(&edge, &webhook, &http).await;
     a_webhook_that_never_recovers_leaves_the_case_marked_failed(&edge, &webhook, &http).await;
     bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
+    sql_and_script_in_a_complaint_are_kept_as_text(&edge, &http).await;
     a_store_with_its_own_policy_gets_its_own_deadlines(&edge, &http).await;
     unknown_stores_and_foreign_origins_are_refused_and_write_nothing(&edge, &http).await;
     the_widget_works_under_a_strict_csp_through_the_page_api(&edge).await;
@@ -882,6 +883,67 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         .expect("send");
     refusal(400, "malformed_json")(answer(malformed).await);
 
+    // Hostile bodies: invalid UTF-8, nesting far past any complaint, not an object, and
+    // a body over the limit (refused from its declared length, before it is read).
+    let raw = |body: Vec<u8>| {
+        http.post(edge.url("/v1/complaints"))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    let mut invalid_utf8 = br#"{"store_id": "demo-store", "order_number": ""#.to_vec();
+    invalid_utf8.extend_from_slice(&[0xC3, 0x28, 0xFF]);
+    invalid_utf8.extend_from_slice(br#""}"#);
+    refusal(400, "malformed_json")(answer(raw(invalid_utf8).await.expect("send")).await);
+    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    refusal(400, "malformed_json")(answer(raw(deep.into_bytes()).await.expect("send")).await);
+    refusal(400, "malformed_json")(
+        answer(raw(b"\"a string\"".to_vec()).await.expect("send")).await,
+    );
+    refusal(413, "payload_too_large")(
+        answer(raw(vec![b' '; 70 * 1024]).await.expect("send")).await,
+    );
+
+    // Hostile text: a bidi override in the order number (it would reorder what agents
+    // read), a bell in the description, a header break in the email, 5,001 characters.
+    let hostile = |field: &str, value: &str| {
+        let mut body = json!({
+            "store_id": "demo-store", "order_number": "A-1", "email": "a@example.com",
+            "description": "Broken on arrival, glass everywhere.", "resolution": "replacement",
+        });
+        body[field] = value.into();
+        body
+    };
+    let long = "x".repeat(5_001);
+    for (field, value, code) in [
+        ("order_number", "A-1\u{202E}9-B", "invalid_format"),
+        (
+            "description",
+            "It broke.\u{7}\u{7} The glass is everywhere.",
+            "invalid_format",
+        ),
+        (
+            "email",
+            "a@example.com\r\nBcc: all@example.com",
+            "invalid_email",
+        ),
+        ("description", long.as_str(), "too_long"),
+    ] {
+        let body = refusal(400, "validation_failed")(
+            post_json(http, edge, "/v1/complaints", hostile(field, value)).await,
+        );
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{body}");
+        assert_eq!(body["error"]["fields"][0]["code"], code, "{body}");
+    }
+    let long_key = http
+        .post(edge.url("/v1/complaints"))
+        .header("Idempotency-Key", "k".repeat(256))
+        .json(&hostile("order_number", "A-1"))
+        .send()
+        .await
+        .expect("send");
+    refusal(400, "validation_failed")(answer(long_key).await);
+
     // Files are judged by their bytes.
     refusal(415, "file_type_not_allowed")(
         upload(
@@ -935,6 +997,23 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         before,
         "a refused request wrote something"
     );
+}
+
+/// Text that looks like SQL or markup is the shopper's words: stored byte for byte,
+/// never run (every statement binds its values).
+async fn sql_and_script_in_a_complaint_are_kept_as_text(edge: &Edge, http: &reqwest::Client) {
+    let words = "Robert'); DROP TABLE cases;-- <script>alert(1)</script> \"quoted\" \\ done";
+    let reference = file(
+        http,
+        edge,
+        complaint("Q-1'; --", "bobby@example.com", words, "other"),
+    )
+    .await;
+    let stored = edge.query(&format!(
+        "SELECT order_number, description FROM cases WHERE reference = '{reference}'"
+    ));
+    assert_eq!(stored[0]["description"], words);
+    assert_eq!(stored[0]["order_number"], "Q-1'; --");
 }
 
 async fn every_documented_route_is_served(edge: &Edge, http: &reqwest::Client) {
