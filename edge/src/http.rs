@@ -12,6 +12,17 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     }
 }
 
+/// A JSON body already written as text.
+pub fn json_text(status: u16, body: String) -> Response {
+    match Response::ok(body) {
+        Ok(response) => {
+            let _ = response.headers().set("Content-Type", "application/json");
+            response.with_status(status)
+        }
+        Err(e) => plain_500(&e.to_string()),
+    }
+}
+
 /// The request's JSON body as `T`, refusing bodies over `max_bytes` before reading
 /// them when their length is declared.
 pub async fn read_json<T: DeserializeOwned>(

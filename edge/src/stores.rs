@@ -73,10 +73,10 @@ pub async fn widget_settings(req: Request, env: &Env, id: &str) -> Result<Respon
         .map(|(_, value)| value)
         .unwrap_or_default();
     let settings = store.config.widget_settings(&wanted);
-    let text: serde_json::Value = serde_json::from_str(widget_text::catalog(&settings.locale))
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("catalog: {e}")))?;
-    let mut body = serde_json::to_value(&settings)
+    let json = serde_json::to_string(&settings)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    body["text"] = text;
-    Ok(http::json(200, &body))
+    Ok(http::json_text(
+        200,
+        widget_text::with_catalog(&json, &settings.locale),
+    ))
 }

@@ -26,6 +26,16 @@ pub fn catalog(locale: &str) -> &'static str {
     }
 }
 
+/// The settings as the edge sends them: `settings_json` (a JSON object, e.g. a
+/// serialized `store::WidgetSettings`) with the locale's catalog as its `text`. The
+/// catalog goes in as written: it is never parsed on the way.
+pub fn with_catalog(settings_json: &str, locale: &str) -> String {
+    let object = settings_json.trim_end();
+    let object = object.strip_suffix('}').unwrap_or(object).trim_end();
+    let separator = if object.ends_with('{') { "" } else { "," };
+    format!("{object}{separator}\"text\":{}}}", catalog(locale).trim())
+}
+
 /// The first of the shopper's languages (`wanted`: tags best first, comma-separated,
 /// as in `Accept-Language`, weights ignored) that the widget speaks, else the store's
 /// default, else English. A tag matches exactly, then by its language alone: `pt-PT`
@@ -106,6 +116,18 @@ mod tests {
         assert_eq!(pick("sw", "de"), "de");
         assert_eq!(pick("", "xx"), "en");
         assert_eq!(pick(" , ;q=1", "it"), "it");
+    }
+
+    #[test]
+    fn the_catalog_joins_the_settings_as_their_text() {
+        let joined: serde_json::Value =
+            serde_json::from_str(&with_catalog(r#"{"locale":"fr","dir":"ltr"}"#, "fr"))
+                .expect("JSON");
+        assert_eq!(joined["locale"], "fr");
+        assert_eq!(joined["text"]["send"], parsed("fr")["send"].as_str());
+        let alone: serde_json::Value =
+            serde_json::from_str(&with_catalog("{}", "en")).expect("JSON");
+        assert_eq!(alone["text"]["send"], "Send");
     }
 
     #[test]

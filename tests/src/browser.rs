@@ -75,6 +75,14 @@ impl Browser {
         }
     }
 
+    /// A fresh browser on `url` (a storefront page), the widget opened from its launcher.
+    pub async fn with_widget_open(url: &str) -> Browser {
+        let browser = Browser::start().await;
+        browser.goto(url).await;
+        browser.click(widget_ids::LAUNCHER).await;
+        browser
+    }
+
     /// An element inside the widget's shadow root, waiting for it to appear (the
     /// WebAssembly app loads only when the shopper opens the launcher).
     pub async fn widget(&self, id: &str) -> Element {

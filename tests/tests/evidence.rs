@@ -258,9 +258,7 @@ async fn the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(edg
             ..StoreChanges::default()
         },
     );
-    let browser = Browser::start().await;
-    browser.goto(&edge.url("/")).await;
-    browser.click(widget_ids::LAUNCHER).await;
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
     browser.type_into(widget_ids::FILES, path(&png)).await;
     let refused = row_where(&browser, 0, |state, _| state == "failed").await;
     assert!(refused.1.contains("does not accept"), "{refused:?}");
@@ -304,13 +302,7 @@ async fn the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(edg
     assert!(under_field.contains("receipt.png"), "{under_field}");
 
     // Removing the refused file lets the complaint go.
-    let rows = browser
-        .widget(widget_ids::UPLOADS)
-        .await
-        .find_all(Locator::Css("li .remove"))
-        .await
-        .expect("remove buttons");
-    rows[3].click().await.expect("remove");
+    remove_row(&browser, 3).await;
     Complaint {
         order_number: "W-3",
         email: "files@example.com",
@@ -369,9 +361,7 @@ async fn the_widget_downscales_photos_and_follows_the_store_settings(edge: &Edge
         },
     );
 
-    let browser = Browser::start().await;
-    browser.goto(&edge.url("/")).await;
-    browser.click(widget_ids::LAUNCHER).await;
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
     browser.type_into(widget_ids::FILES, path(&photo)).await;
     let sent = row_where(&browser, 0, |state, _| state == "done").await;
     assert!(
@@ -393,13 +383,7 @@ async fn the_widget_downscales_photos_and_follows_the_store_settings(edge: &Edge
     let third = row_where(&browser, 2, |state, _| state == "failed").await;
     assert!(third.1.contains("Attach at most 2 files"), "{third:?}");
     let uploads_before = edge.count("SELECT COUNT(*) AS n FROM uploads");
-    let remove = browser
-        .widget(widget_ids::UPLOADS)
-        .await
-        .find_all(Locator::Css("li .remove"))
-        .await
-        .expect("remove buttons");
-    remove[2].click().await.expect("remove");
+    remove_row(&browser, 2).await;
     let reference = file_complaint(&browser, "W-4").await;
     browser.close().await;
     assert_eq!(
@@ -425,9 +409,7 @@ async fn the_widget_downscales_photos_and_follows_the_store_settings(edge: &Edge
             ..StoreChanges::default()
         },
     );
-    let browser = Browser::start().await;
-    browser.goto(&edge.url("/")).await;
-    browser.click(widget_ids::LAUNCHER).await;
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
     browser.click(widget_ids::ORIGINALS).await;
     browser.type_into(widget_ids::FILES, path(&photo)).await;
     row_where(&browser, 0, |state, _| state == "done").await;
@@ -507,6 +489,17 @@ fn phone_photo_with_location(width: u32, height: u32) -> Vec<u8> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Presses Remove on the `index`th attached file's row.
+async fn remove_row(browser: &Browser, index: usize) {
+    let buttons = browser
+        .widget(widget_ids::UPLOADS)
+        .await
+        .find_all(Locator::Css("li .remove"))
+        .await
+        .expect("remove buttons");
+    buttons[index].click().await.expect("remove");
 }
 
 /// Waits until the `index`th attached file's row satisfies `accept(state, progress)`;

@@ -42,9 +42,7 @@ async fn a_draft_survives_closing_and_reloading_until_it_is_sent(edge: &Edge) {
                 .to_owned()
         }
     };
-    let browser = Browser::start().await;
-    browser.goto(&edge.url("/")).await;
-    browser.click(ids::LAUNCHER).await;
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
     browser.widget(ids::ORDER_NUMBER).await;
     assert_eq!(stored(&browser).await, "{}", "opening writes nothing");
     browser.type_into(ids::ORDER_NUMBER, "D-1").await;
@@ -173,9 +171,7 @@ async fn a_shopper_files_with_the_keyboard_alone_and_axe_finds_nothing_serious(e
 /// A storefront whose stylesheet overrides everything it can, with `!important`, and
 /// shows its own modal above the page: the widget looks and works the same.
 async fn a_hostile_storefront_stylesheet_changes_nothing(edge: &Edge) {
-    let browser = Browser::start().await;
-    browser.goto(&edge.url("/")).await;
-    browser.click(ids::LAUNCHER).await;
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
     let calm = widget_styles(&browser).await;
     browser.close().await;
 

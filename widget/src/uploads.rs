@@ -26,8 +26,10 @@ use crate::text::{self, t, with};
 pub fn offer_originals(list: &web_sys::Element) {
     let _ = list.insert_adjacent_html(
         "beforebegin",
-        "<label class=\"originals\"><input id=\"redress-originals\" type=\"checkbox\"> \
-         </label>",
+        &format!(
+            "<label class=\"originals\"><input id=\"{}\" type=\"checkbox\"> </label>",
+            ids::ORIGINALS
+        ),
     );
     if let Some(label) = list.previous_element_sibling() {
         let _ = label.append_with_str_1(&t("originals"));

@@ -143,12 +143,9 @@ fn widget_weight(root: &Path, report: &mut Report) {
     let lexicon = Sizes::of_file(&site.join("widget/cues.tsv"));
     // The store's settings with the shopper's catalog, as the edge answers them.
     let settings = |locale: &str| {
-        let mut body = serde_json::to_value(
-            StoreConfig::new("demo-store", "Demo Store").widget_settings(locale),
-        )
-        .expect("settings");
-        body["text"] = serde_json::from_str(widget_text::catalog(locale)).expect("catalog");
-        Sizes::of(body.to_string().as_bytes())
+        let store = StoreConfig::new("demo-store", "Demo Store").widget_settings(locale);
+        let json = serde_json::to_string(&store).expect("settings");
+        Sizes::of(widget_text::with_catalog(&json, locale).as_bytes())
     };
     let english = settings("en");
     let (largest_locale, largest) = widget_text::LOCALES
