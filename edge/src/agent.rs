@@ -17,7 +17,7 @@ const MAX_BODY_BYTES: usize = 32 * 1024;
 /// `GET /v1/agent/cases`
 pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
-    let agent = authenticate(&req, &db).await?;
+    let agent = authenticate(&req, env, &db).await?;
     let pairs = http::query_pairs(&req)?;
     let query = parse_case_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
@@ -28,7 +28,7 @@ pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
 /// `GET /v1/agent/trends`: complaints per day or week by one dimension.
 pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
-    let agent = authenticate(&req, &db).await?;
+    let agent = authenticate(&req, env, &db).await?;
     let pairs = http::query_pairs(&req)?;
     let query = parse_trend_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
@@ -52,7 +52,7 @@ pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
 /// `GET /v1/agent/cases/{id}`
 pub async fn detail(req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
-    let agent = authenticate(&req, &db).await?;
+    let agent = authenticate(&req, env, &db).await?;
     let detail = case_queries::detail(&db, &agent.store_id, case_id, &clock::now_rfc3339())
         .await?
         .ok_or_else(not_found)?;
@@ -62,7 +62,7 @@ pub async fn detail(req: Request, env: &Env, case_id: &str) -> Result<Response, 
 /// `PATCH /v1/agent/cases/{id}`: status, assignee and resolution, all or nothing.
 pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
-    let agent = authenticate(&req, &db).await?;
+    let agent = authenticate(&req, env, &db).await?;
     let update: CaseUpdate = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     update.check().map_err(ApiError::validation)?;
     let from = case_queries::work_state(&db, &agent.store_id, case_id)
@@ -139,7 +139,7 @@ pub async fn message(
     kind: EventKind,
 ) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
-    let agent = authenticate(&req, &db).await?;
+    let agent = authenticate(&req, env, &db).await?;
     let message: CaseMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     message.check().map_err(ApiError::validation)?;
     let at = clock::now_rfc3339();
@@ -162,7 +162,7 @@ pub async fn evidence(
     position: &str,
 ) -> Result<Response, ApiError> {
     let db = bindings::db(env)?;
-    let agent = authenticate(&req, &db).await?;
+    let agent = authenticate(&req, env, &db).await?;
     let position: u32 = position.parse().map_err(|_| not_found())?;
     let found = case_queries::evidence_object(&db, &agent.store_id, case_id, position)
         .await?

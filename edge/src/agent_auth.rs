@@ -4,9 +4,10 @@
 use redress_shared::credentials::AgentToken;
 use redress_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
-use worker::{query, D1Database, Request};
+use worker::{query, D1Database, Env, Request};
 
 use crate::clock;
+use crate::rate_limits::{self, Limit};
 use crate::storage::unavailable;
 
 /// An authenticated agent; every read and write is scoped to `store_id`.
@@ -17,14 +18,26 @@ pub struct Agent {
     pub agent: String,
 }
 
-pub async fn authenticate(req: &Request, db: &D1Database) -> Result<Agent, ApiError> {
+/// The agent behind the request's token. Refusals are counted per client, and a client
+/// past its allowance is answered 429 instead of 401 (see `rate_limits`).
+pub async fn authenticate(req: &Request, env: &Env, db: &D1Database) -> Result<Agent, ApiError> {
+    match find_agent(req, db).await? {
+        Some(agent) => Ok(agent),
+        None => {
+            let client = rate_limits::client(req);
+            rate_limits::count(env, Limit::AgentAuthFailuresPerClient, client).await?;
+            Err(refused())
+        }
+    }
+}
+
+async fn find_agent(req: &Request, db: &D1Database) -> Result<Option<Agent>, ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
-    let token = header
-        .as_deref()
-        .and_then(AgentToken::from_bearer)
-        .ok_or_else(refused)?;
+    let Some(token) = header.as_deref().and_then(AgentToken::from_bearer) else {
+        return Ok(None);
+    };
     // One round trip finds the token and records its use.
-    let agent: Option<Agent> = query!(
+    query!(
         db,
         "UPDATE agent_tokens SET last_used_at = ?2
          WHERE token_sha256 = ?1 AND revoked_at IS NULL
@@ -35,8 +48,7 @@ pub async fn authenticate(req: &Request, db: &D1Database) -> Result<Agent, ApiEr
     .map_err(unavailable)?
     .first(None)
     .await
-    .map_err(unavailable)?;
-    agent.ok_or_else(refused)
+    .map_err(unavailable)
 }
 
 fn refused() -> ApiError {

@@ -1,7 +1,9 @@
 //! The one place that names the worker's bindings; `wrangler.toml` declares them.
 
 use redress_shared::{ApiError, ErrorCode};
-use worker::{Bucket, D1Database, Env, Queue};
+use worker::{Bucket, D1Database, Env, Queue, RateLimiter};
+
+use crate::rate_limits::Limit;
 
 const DB: &str = "DB";
 const EVIDENCE: &str = "EVIDENCE";
@@ -10,6 +12,16 @@ const EMAIL_API_URL: &str = "EMAIL_API_URL";
 const EMAIL_API_KEY: &str = "EMAIL_API_KEY";
 const EMAIL_FROM: &str = "EMAIL_FROM";
 const STATUS_LINK_KEY: &str = "STATUS_LINK_KEY";
+
+pub fn rate_limiter(env: &Env, limit: Limit) -> worker::Result<RateLimiter> {
+    env.rate_limiter(match limit {
+        Limit::SubmissionsPerClient => "SUBMISSIONS_PER_CLIENT",
+        Limit::SubmissionsPerStore => "SUBMISSIONS_PER_STORE",
+        Limit::UploadsPerClient => "UPLOADS_PER_CLIENT",
+        Limit::UploadsPerStore => "UPLOADS_PER_STORE",
+        Limit::AgentAuthFailuresPerClient => "AGENT_AUTH_FAILURES_PER_CLIENT",
+    })
+}
 
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
     env.d1(DB).map_err(missing(DB))
@@ -38,9 +50,10 @@ pub fn email_provider(env: &Env) -> Option<EmailProvider> {
     Some(EmailProvider { url, api_key, from })
 }
 
-/// The key shoppers' status tokens are derived with; without it, receipts carry none
-/// and the status view is closed. `wrangler secret put STATUS_LINK_KEY`.
-pub fn status_link_key(env: &Env) -> Option<String> {
+/// The edge's signing key: shoppers' status tokens and the widget's form tokens are
+/// derived with it. Without it, receipts carry no status token, the status view is
+/// closed and forms are not timed. `wrangler secret put STATUS_LINK_KEY`.
+pub fn signing_key(env: &Env) -> Option<String> {
     secret_or_var(env, STATUS_LINK_KEY)
 }
 

@@ -6,6 +6,7 @@ use redress_shared::credentials;
 use redress_shared::deadline::ResponsePolicy;
 use redress_shared::evidence::UPLOAD_TTL_HOURS;
 use redress_shared::idempotency;
+use redress_shared::spam_guard;
 use redress_shared::store;
 use redress_shared::{
     validate, validate_file_count, ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus,
@@ -13,6 +14,7 @@ use redress_shared::{
 };
 use worker::{Env, Request, Response};
 
+use crate::rate_limits::{self, Limit};
 use crate::storage::{self, InsertCaseError, UploadRow};
 use crate::stores::{self, Store};
 use crate::{bindings, clock, http, outbox};
@@ -24,6 +26,7 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 const REPEAT_WINDOW_DAYS: u32 = 7;
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    rate_limits::count(env, Limit::SubmissionsPerClient, rate_limits::client(&req)).await?;
     let idempotency_key = idempotency_key(&req)?;
     let submission: ComplaintSubmission = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     let fingerprint = idempotency::fingerprint(&submission);
@@ -34,6 +37,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         ..Limits::default()
     };
     let complaint = validate(&submission, &any_store).map_err(ApiError::validation)?;
+    let store_id = complaint.details.store_id.clone();
+    rate_limits::count(env, Limit::SubmissionsPerStore, store_id).await?;
     let db = bindings::db(env)?;
     let details = &complaint.details;
     let since = clock::rfc3339_days_ago(REPEAT_WINDOW_DAYS);
@@ -46,6 +51,10 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     )
     .await?;
     let store = stores::admit(context.store, &req)?;
+    if let Some(key) = bindings::signing_key(env) {
+        let now = u64::try_from(clock::now_ms()).unwrap_or_default();
+        spam_guard::check(key.as_bytes(), &submission, now)?;
+    }
     let evidence_limits = store.config.evidence;
     let store_limits = Limits {
         max_files: evidence_limits.max_files_per_complaint,
@@ -221,7 +230,7 @@ fn replay(first: storage::FirstUse, fingerprint: &str, env: &Env) -> Result<Resp
 /// The receipt with the shopper's status link token, derived (not stored), so a replay
 /// hands back the same one.
 fn with_status_token(mut receipt: CaseReceipt, env: &Env) -> CaseReceipt {
-    receipt.status_token = bindings::status_link_key(env)
+    receipt.status_token = bindings::signing_key(env)
         .map(|key| credentials::status_token(key.as_bytes(), receipt.id.as_str()));
     receipt
 }

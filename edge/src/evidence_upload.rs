@@ -20,15 +20,18 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, ReadableStreamDefaultReader};
 use worker::{ByteStream, Env, FixedLengthStream, HttpMetadata, Request, Response};
 
+use crate::rate_limits::{self, Limit};
 use crate::storage::{self, UploadRow};
 use crate::{bindings, clock, http, stores};
 
 pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
+    rate_limits::count(env, Limit::UploadsPerClient, rate_limits::client(&req)).await?;
     let store_id = header(&req, "X-Redress-Store").unwrap_or_default();
     validate_store_id(&store_id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
     let db = bindings::db(env)?;
     let store = stores::load(&db, &store_id).await?;
     let limits = stores::admit(store, &req)?.config.evidence;
+    rate_limits::count(env, Limit::UploadsPerStore, store_id.clone()).await?;
     let declared_type = header(&req, "Content-Type").unwrap_or_default();
     let file_name = sanitize_file_name(&decode_file_name(
         &header(&req, "X-File-Name").unwrap_or_default(),

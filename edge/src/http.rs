@@ -1,5 +1,6 @@
 //! Responses: JSON bodies, the error envelope, and CORS.
 
+use redress_shared::rate_limit::RETRY_AFTER_SECONDS;
 use redress_shared::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -72,7 +73,14 @@ pub fn error(error: ApiError) -> Response {
         worker::console_error!("{:?}: {}", error.code, error.message);
     }
     let status = error.status();
-    json(status, &error.into_body())
+    let limited = error.code == ErrorCode::RateLimited;
+    let response = json(status, &error.into_body());
+    if limited {
+        let _ = response
+            .headers()
+            .set("Retry-After", &RETRY_AFTER_SECONDS.to_string());
+    }
+    response
 }
 
 pub fn preflight() -> Response {
@@ -100,6 +108,10 @@ pub fn with_cors(response: Response, origin: Option<&str>) -> Response {
         "Authorization, Content-Type, Idempotency-Key, X-Redress-Store, X-File-Name",
     );
     let _ = headers.set("Access-Control-Max-Age", "600");
+    let _ = headers.set(
+        "Access-Control-Expose-Headers",
+        "Retry-After, Idempotent-Replayed",
+    );
     response.with_headers(headers)
 }
 

@@ -14,6 +14,7 @@ mod evidence_upload;
 mod http;
 mod notify;
 mod outbox;
+mod rate_limits;
 mod shopper_status;
 mod storage;
 mod stores;

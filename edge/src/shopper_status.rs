@@ -12,7 +12,7 @@ use crate::storage::unavailable;
 use crate::{bindings, http};
 
 pub async fn handle(req: Request, env: &Env, reference: &str) -> Result<Response, ApiError> {
-    let key = bindings::status_link_key(env).ok_or_else(not_found)?;
+    let key = bindings::signing_key(env).ok_or_else(not_found)?;
     let header = req.headers().get("Authorization").ok().flatten();
     let token = header
         .as_deref()

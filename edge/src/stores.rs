@@ -1,12 +1,13 @@
 //! The store a request is for: only configured stores are served, and only from the
 //! origins they allow.
 
+use redress_shared::spam_guard;
 use redress_shared::store::{StoreConfig, StoreRow};
 use redress_shared::{validate_store_id, widget_text, ApiError, ErrorCode, Limits};
 use worker::{D1Database, D1PreparedStatement, Env, Request, Response};
 
 use crate::storage::unavailable;
-use crate::{bindings, http};
+use crate::{bindings, clock, http};
 
 /// A store's configuration and the key its webhooks are signed with.
 pub struct Store {
@@ -72,7 +73,11 @@ pub async fn widget_settings(req: Request, env: &Env, id: &str) -> Result<Respon
         .find(|(key, _)| key == "locale")
         .map(|(_, value)| value)
         .unwrap_or_default();
-    let settings = store.config.widget_settings(&wanted);
+    let mut settings = store.config.widget_settings(&wanted);
+    settings.form_token = bindings::signing_key(env).map(|key| {
+        let now = u64::try_from(clock::now_ms()).unwrap_or_default();
+        spam_guard::form_token(key.as_bytes(), id, now)
+    });
     let json = serde_json::to_string(&settings)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     Ok(http::json_text(

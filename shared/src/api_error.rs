@@ -44,13 +44,23 @@ pub enum ErrorCode {
     EditConflict,
     /// The `Idempotency-Key` was first used with a different request.
     IdempotencyKeyReused,
+    /// The form's token is missing, forged, for another store, or a day old.
+    FormTokenInvalid,
+    /// The form came back sooner after it was opened than a person could fill it in.
+    SubmittedTooSoon,
+    /// A field only scripts fill in was filled in.
+    LooksAutomated,
+    /// The store asks for Cloudflare Turnstile and its check did not pass.
+    TurnstileFailed,
+    /// Too many requests from this client or for this store; see `Retry-After`.
+    RateLimited,
     /// A storage service failed; nothing was written, the request may be retried.
     StorageUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -67,6 +77,11 @@ impl ErrorCode {
         ErrorCode::IllegalTransition,
         ErrorCode::EditConflict,
         ErrorCode::IdempotencyKeyReused,
+        ErrorCode::FormTokenInvalid,
+        ErrorCode::SubmittedTooSoon,
+        ErrorCode::LooksAutomated,
+        ErrorCode::TurnstileFailed,
+        ErrorCode::RateLimited,
         ErrorCode::StorageUnavailable,
         ErrorCode::Internal,
     ];
@@ -77,13 +92,18 @@ impl ErrorCode {
             | ErrorCode::MalformedJson
             | ErrorCode::IncompleteUpload => 400,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::OriginNotAllowed => 403,
+            ErrorCode::OriginNotAllowed
+            | ErrorCode::FormTokenInvalid
+            | ErrorCode::TurnstileFailed => 403,
             ErrorCode::UnknownStore | ErrorCode::NotFound | ErrorCode::RouteNotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::IllegalTransition | ErrorCode::EditConflict => 409,
             ErrorCode::LengthRequired => 411,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::IdempotencyKeyReused => 422,
+            ErrorCode::IdempotencyKeyReused
+            | ErrorCode::SubmittedTooSoon
+            | ErrorCode::LooksAutomated => 422,
+            ErrorCode::RateLimited => 429,
             ErrorCode::FileTypeNotAllowed | ErrorCode::FileTypeMismatch => 415,
             ErrorCode::Internal => 500,
             ErrorCode::StorageUnavailable => 503,

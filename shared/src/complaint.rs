@@ -33,6 +33,15 @@ pub struct ComplaintSubmission {
     /// The order's value in the currency's minor units (cents), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_value: Option<u64>,
+    /// From the store's widget settings when the form was opened (`spam_guard`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_token: Option<String>,
+    /// The honeypot: a field people never see, so it is empty unless a script filled it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Cloudflare Turnstile's token, for a store that turned it on (`turnstile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
 }
 
 /// What the shopper wants done (codes from TAXONOMY.md: stable API).

@@ -15,7 +15,8 @@ pub const MAX_KEY_CHARS: usize = 255;
 
 /// What a submission says, as a digest that does not depend on how its JSON was
 /// written (key order, spacing, escapes): two retries of one request match, any
-/// changed field does not.
+/// changed field does not. The anti-spam fields are left out: they say how the form
+/// was sent, not what the complaint is.
 pub fn fingerprint(s: &ComplaintSubmission) -> String {
     let mut digest = Sha256::new();
     let mut field = |value: Option<&str>| {

@@ -43,6 +43,10 @@ pub struct WidgetSettings {
     pub dir: String,
     pub evidence: EvidenceLimits,
     pub original_photos_allowed: bool,
+    /// Handed out with the form and sent back with the complaint (`spam_guard`); the
+    /// edge signs it, so it is not part of the store's own settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_token: Option<String>,
 }
 
 /// Where a store's notifications go; any of them may be unset.
@@ -229,6 +233,7 @@ impl StoreConfig {
             .to_owned(),
             evidence: self.evidence,
             original_photos_allowed: self.original_photos_allowed,
+            form_token: None,
         }
     }
 

@@ -450,6 +450,7 @@ mod tests {
             locale: Some("en-GB".into()),
             category: None,
             order_value: None,
+            ..ComplaintSubmission::default()
         }
     }
 

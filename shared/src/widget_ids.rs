@@ -21,6 +21,9 @@ pub const ORIGINALS: &str = "redress-originals";
 /// The list of attached files, each with its progress, retry and remove.
 pub const UPLOADS: &str = "redress-uploads";
 pub const SUBMIT: &str = "redress-submit";
+/// The honeypot: off screen, out of the tab order and hidden from assistive
+/// technology, so only a script fills it in (`spam_guard`).
+pub const HONEYPOT: &str = "redress-website";
 pub const CLOSE: &str = "redress-close";
 pub const FORM_ERROR: &str = "redress-form-error";
 /// The element the widget renders into, carrying its `lang` and `dir`.

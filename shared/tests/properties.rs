@@ -50,6 +50,7 @@ fn submission() -> impl Strategy<Value = ComplaintSubmission> {
                     locale,
                     category: Some(category).filter(|c| !c.is_empty()),
                     order_value,
+                    ..ComplaintSubmission::default()
                 }
             },
         )

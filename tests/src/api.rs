@@ -1,8 +1,39 @@
 //! The edge's HTTP API as the tests call it: complaints, uploads and the agent API.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use serde_json::{json, Value};
 
 use crate::Edge;
+
+/// A client with an address of its own, sent as `CF-Connecting-IP` (which Cloudflare
+/// sets in production and `wrangler dev` passes through), so the edge's per-client
+/// rate limits count it apart from every other test client.
+pub fn client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let address = next_address()
+        .parse()
+        .expect("an address is a header value");
+    headers.insert("CF-Connecting-IP", address);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// A shopper's address not used before in this process, from the benchmarking block
+/// 198.18.0.0/15. The helpers below send each request from a new one, as independent
+/// shoppers would; a test about one client's allowance sets its own.
+pub fn next_address() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "198.{}.{}.{}",
+        18 + (n >> 16) % 2,
+        (n >> 8) & 0xff,
+        n & 0xff
+    )
+}
 
 /// A complaint to the demo store, as the widget would send it.
 pub fn complaint(order_number: &str, email: &str, description: &str, resolution: &str) -> Value {
@@ -12,6 +43,30 @@ pub fn complaint(order_number: &str, email: &str, description: &str, resolution:
     })
 }
 
+/// A complaint as the widget sends it: with a form token for its store, handed out a
+/// minute ago (signed with the key the harness starts the edge with), unless the body
+/// already says what its `form_token` is.
+pub fn signed(mut body: Value) -> Value {
+    if body.get("form_token").is_none() {
+        let store = body["store_id"].as_str().unwrap_or_default();
+        body["form_token"] = json!(form_token(store, 60));
+    }
+    body
+}
+
+/// A form token for `store` as the edge would have handed it out `seconds_ago`.
+pub fn form_token(store: &str, seconds_ago: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as u64;
+    redress_shared::spam_guard::form_token(
+        Edge::STATUS_LINK_KEY.as_bytes(),
+        store,
+        now - seconds_ago * 1000,
+    )
+}
+
 /// Files a complaint over HTTP and returns its case reference.
 pub async fn file(http: &reqwest::Client, edge: &Edge, complaint: Value) -> String {
     let (status, receipt) = post_json(http, edge, "/v1/complaints", complaint).await;
@@ -19,14 +74,21 @@ pub async fn file(http: &reqwest::Client, edge: &Edge, complaint: Value) -> Stri
     receipt["reference"].as_str().expect("reference").to_owned()
 }
 
+/// Posts JSON from a new shopper address; complaints go [`signed`].
 pub async fn post_json(
     http: &reqwest::Client,
     edge: &Edge,
     path: &str,
     body: Value,
 ) -> (u16, Value) {
+    let body = if path == redress_shared::routes::COMPLAINTS {
+        signed(body)
+    } else {
+        body
+    };
     answer(
         http.post(edge.url(path))
+            .header("CF-Connecting-IP", next_address())
             .json(&body)
             .send()
             .await
@@ -70,6 +132,7 @@ pub async fn upload_to(
     let size = bytes.len();
     let response = http
         .post(edge.url("/v1/evidence"))
+        .header("CF-Connecting-IP", next_address())
         .header("X-Redress-Store", store)
         .header("Content-Type", content_type)
         .body(bytes)

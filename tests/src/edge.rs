@@ -16,8 +16,10 @@ use crate::{eventually, free_port};
 
 pub struct Edge {
     base: String,
+    port: u16,
+    vars: Vec<(String, String)>,
     // Fields drop in order: the process stops before its state folder is removed.
-    _process: Group,
+    process: Option<Group>,
     log: PathBuf,
     state: TempDir,
 }
@@ -43,8 +45,32 @@ impl Edge {
             "--persist-to",
             &persist,
         ]);
-
         let port = free_port();
+        let mut edge = Edge {
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            vars: vars
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+            process: None,
+            log: state.path().join("wrangler-dev.log"),
+            state,
+        };
+        edge.run().await;
+        edge
+    }
+
+    /// Stops the worker runtime, as a crash or a deploy would, and starts it again on
+    /// the same port with the same on-disk D1 and R2 (the local queue's pending
+    /// messages do not survive: the outbox is what covers them).
+    pub async fn restart(&mut self) {
+        self.process = None;
+        self.run().await;
+    }
+
+    async fn run(&mut self) {
+        let persist = self.persist().to_owned();
         let mut command = wrangler();
         command.args([
             "dev",
@@ -52,7 +78,7 @@ impl Edge {
             "--ip",
             "127.0.0.1",
             "--port",
-            &port.to_string(),
+            &self.port.to_string(),
             "--persist-to",
             &persist,
             "--log-level",
@@ -65,14 +91,11 @@ impl Edge {
             "--var",
             &format!("STATUS_LINK_KEY:{}", Edge::STATUS_LINK_KEY),
         ]);
-        for (name, value) in vars {
+        for (name, value) in &self.vars {
             command.args(["--var", &format!("{name}:{value}")]);
         }
-        let log = state.path().join("wrangler-dev.log");
-        let mut process = Group::spawn("wrangler dev", command, &log);
-        let base = format!("http://127.0.0.1:{port}");
-
-        let health = format!("{base}/v1/health");
+        let mut process = Group::spawn("wrangler dev", command, &self.log);
+        let health = self.url("/v1/health");
         let client = reqwest::Client::new();
         let ready = eventually(Duration::from_secs(900), || {
             let exited = process.exited();
@@ -90,20 +113,22 @@ impl Edge {
         .await;
         match ready {
             Some(Ok(())) => {}
-            Some(Err(why)) => panic!("{} {why}:\n{}", process.name(), tail(&log)),
-            None => panic!("{} never became ready:\n{}", process.name(), tail(&log)),
+            Some(Err(why)) => panic!("{} {why}:\n{}", process.name(), tail(&self.log)),
+            None => panic!(
+                "{} never became ready:\n{}",
+                process.name(),
+                tail(&self.log)
+            ),
         }
-        Edge {
-            base,
-            _process: process,
-            log,
-            state,
-        }
+        self.process = Some(process);
     }
 
     /// The worker runtime's processes: every `workerd` that wrangler started.
     pub fn workerd_pids(&self) -> Vec<u32> {
-        crate::process::members_named(self._process.group_id(), "workerd")
+        self.process
+            .as_ref()
+            .map(|p| crate::process::members_named(p.group_id(), "workerd"))
+            .unwrap_or_default()
     }
 
     /// Resident memory of the worker runtime, in bytes.

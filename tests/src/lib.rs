@@ -8,6 +8,7 @@
 pub mod api;
 mod browser;
 mod edge;
+pub mod load;
 pub mod process;
 mod webhook;
 

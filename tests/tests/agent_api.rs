@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use redress_e2e::api::{agent_get, agent_send, complaint, file, post_json, upload};
+use redress_e2e::api::{self, agent_get, agent_send, complaint, file, post_json, upload};
 use std::time::Duration;
 
 use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge};
@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_work_their_stores_cases_and_only_theirs() {
     let edge = Edge::start(&[]).await;
-    let http = reqwest::Client::new();
+    let http = api::client();
     edge.create_store("demo-store", "Demo Store");
     edge.create_store("other-store", "Other Store");
     let ana = edge.issue_agent_token("demo-store", "Ana Agent");

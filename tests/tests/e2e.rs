@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use redress_e2e::api::{answer, complaint, file, post_json, upload};
+use redress_e2e::api::{self, answer, complaint, file, post_json, signed, upload};
 use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge, WebhookReceiver};
 use redress_shared::webhook_signature;
 use redress_shared::widget_ids as ids;
@@ -24,7 +24,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
         ("EMAIL_FROM", "cases@redress.test"),
     ])
     .await;
-    let http = reqwest::Client::new();
+    let http = api::client();
 
     let webhook_secret = the_operator_command_sets_up_a_store_and_its_agents(&edge, &webhook);
     a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(
@@ -295,7 +295,7 @@ async fn unknown_stores_and_foreign_origins_are_refused_and_write_nothing(
     let welcome = http
         .post(edge.url("/v1/complaints"))
         .header("Origin", "https://walled.example")
-        .json(&to("walled-store"))
+        .json(&signed(to("walled-store")))
         .send()
         .await
         .expect("submit");
@@ -548,10 +548,10 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
     webhook: &WebhookReceiver,
     http: &reqwest::Client,
 ) {
-    let submission = json!({
+    let submission = signed(json!({
         "store_id": "demo-store", "order_number": "B-7", "email": "retry@example.com",
         "description": "Parcel marked delivered but never arrived.", "resolution": "resend",
-    });
+    }));
     let send = |body: &Value| {
         http.post(edge.url("/v1/complaints"))
             .header("Idempotency-Key", "retry-once-7")

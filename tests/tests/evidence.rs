@@ -4,7 +4,7 @@
 //!
 //! One worker serves every scenario, in order, inside one test.
 
-use redress_e2e::api::{answer, complaint, post_json, upload, upload_to, wasm_memory};
+use redress_e2e::api::{self, answer, complaint, post_json, upload, upload_to, wasm_memory};
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -17,7 +17,7 @@ use xtask::stores::StoreChanges;
 async fn evidence_is_judged_by_its_bytes_kept_once_and_expires_unclaimed() {
     let edge = Edge::start(&[]).await;
     edge.create_store("demo-store", "Demo Store");
-    let http = reqwest::Client::new();
+    let http = api::client();
 
     every_bad_file_is_refused_with_its_code_and_nothing_is_stored(&edge, &http).await;
     the_same_file_twice_is_one_piece_of_evidence(&edge, &http).await;
@@ -156,7 +156,7 @@ async fn an_upload_nobody_claimed_expires_and_is_cleaned_up(edge: &Edge, http: &
     late["evidence"] = json!([token]);
     let response = http
         .post(edge.url("/v1/complaints"))
-        .json(&late)
+        .json(&api::signed(late))
         .send()
         .await
         .expect("submit");

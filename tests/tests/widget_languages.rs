@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use redress_e2e::{Browser, Complaint, Edge};
+use redress_e2e::{api, Browser, Complaint, Edge};
 use redress_shared::widget_ids as ids;
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ use serde_json::Value;
 async fn the_widget_speaks_the_shoppers_language() {
     let edge = Edge::start(&[]).await;
     edge.create_store("demo-store", "Demo Store");
-    let http = reqwest::Client::new();
+    let http = api::client();
 
     the_edge_picks_the_first_language_it_speaks(&edge, &http).await;
     an_arabic_shopper_files_a_complaint_right_to_left(&edge).await;

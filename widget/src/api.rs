@@ -136,6 +136,8 @@ fn to_js(s: &ComplaintSubmission) -> Object {
     set_text("product_url", &s.product_url);
     set_text("locale", &s.locale);
     set_text("category", &s.category);
+    set_text("form_token", &s.form_token);
+    set_text("website", &s.website);
     if let Some(value) = s.order_value {
         set("order_value", JsValue::from_f64(value as f64));
     }

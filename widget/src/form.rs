@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use std::rc::Rc;
 
 use redress_shared::categorize::{assess_with, Category, Lexicon};
+use redress_shared::spam_guard::MIN_FILL_MS;
 use redress_shared::widget_ids as ids;
 use redress_shared::{
     validate, ComplaintSubmission, FieldError, FieldErrorCode, Limits, Resolution,
@@ -55,6 +56,10 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let uploads = StoredValue::new_local(None::<Uploads>);
     let upload_list = NodeRef::<leptos::html::Ul>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
+    let honeypot = NodeRef::<leptos::html::Input>::new();
+    // The edge refuses a form sent sooner than a person could fill it in; a quick
+    // shopper's Send waits out the rest of that time instead (`spam_guard`).
+    let opened_at = js_sys::Date::now();
     // The shopper pressed Send while files were still uploading.
     let send_when_uploaded = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -88,6 +93,9 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 .get_untracked()
                 .then(|| category.get_untracked().code().to_owned()),
             order_value: None,
+            form_token: config.form_token.clone(),
+            website: Some(typed(honeypot)).filter(|v| !v.is_empty()),
+            turnstile_token: None,
         };
         let attached = uploads.with_value(|u| u.clone());
         let mut found = text::field_errors(
@@ -117,6 +125,10 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         let draft = submit_draft.clone();
         spawn_local(async move {
             stage.set(Stage::Sending(t("sending")));
+            let early_by = opened_at + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
+            if early_by > 0.0 {
+                sleep(early_by as i32).await;
+            }
             let submission = ComplaintSubmission {
                 evidence: tokens,
                 ..submission
@@ -331,6 +343,10 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 <ul id=ids::UPLOADS class="uploads" node_ref=upload_list></ul>
                 <FieldMessage errors field="evidence" />
 
+                <div class="hp" aria-hidden="true">
+                    <label for=ids::HONEYPOT>"Website"</label>
+                    <input id=ids::HONEYPOT name="website" tabindex="-1" autocomplete="off" node_ref=honeypot />
+                </div>
                 <p id=ids::FORM_ERROR class="form-error" role="alert">{move || form_error.get()}</p>
                 <p class="status" aria-live="polite">{status}</p>
                 <button id=ids::SUBMIT type="submit" disabled=sending>{t("send")}</button>
@@ -382,6 +398,15 @@ fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
         Failure::Unreachable(message) => message,
     };
     form_error.set(Some(message));
+}
+
+async fn sleep(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
 /// Tells the storefront (through the loader) that a case was filed: the loader turns

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use redress_e2e::api::{complaint, file, upload, wasm_memory};
+use redress_e2e::api::{self, complaint, file, upload, wasm_memory};
 use redress_e2e::{fixture, process, repo_root, Browser, Edge};
 use redress_shared::store::StoreConfig;
 use redress_shared::{widget_ids as ids, widget_text};
@@ -474,7 +474,7 @@ async fn latency(edge: &Edge, report: &mut Report) {
     report.section(&format!(
         "Edge latency, wrangler dev on loopback, {LATENCY_REQUESTS} requests each"
     ));
-    let http = reqwest::Client::new();
+    let http = api::client();
     let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
     let health = series(|| async {
         let r = http
@@ -589,7 +589,7 @@ where
 /// Throughput and the worker's memory while streaming 1, 10 and 100 MB videos to R2.
 async fn uploads(edge: &Edge, report: &mut Report) {
     report.section("Uploads through the worker (an MP4 of the given size)");
-    let http = reqwest::Client::new();
+    let http = api::client();
     let mut figures = Vec::new();
     let idle = edge.workerd_rss();
     report.row(

@@ -1,0 +1,353 @@
+//! The open endpoints under abuse: floods from one client or at one store, token
+//! guessers, and scripts that fill in forms. Each is refused with its code, and what
+//! was refused writes nothing.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+
+use redress_e2e::api::{self, answer, complaint, form_token};
+use redress_e2e::{fixture, Browser, Complaint, Edge};
+use redress_shared::widget_ids as ids;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edge_holds_against_floods_guessers_and_scripts() {
+    let edge = Edge::start(&[]).await;
+    edge.create_store("demo-store", "Demo Store");
+    edge.create_store("busy-store", "Busy Store");
+
+    scripts_that_skip_the_form_are_refused_and_write_nothing(&edge).await;
+    a_filled_honeypot_in_the_widget_is_refused_and_a_person_is_not(&edge).await;
+    one_client_is_held_to_its_allowance_of_submissions(&edge).await;
+    one_client_is_held_to_its_allowance_of_uploads(&edge).await;
+    a_store_is_held_to_its_allowance_from_any_number_of_clients(&edge).await;
+    a_token_guesser_is_throttled_and_a_valid_token_still_works(&edge).await;
+}
+
+/// No form token, a forged or another store's token, a form sent the moment it was
+/// opened, a day-old form and a filled honeypot: each refused with its own code.
+async fn scripts_that_skip_the_form_are_refused_and_write_nothing(edge: &Edge) {
+    let http = api::client();
+    let cases_before = cases(edge);
+    let with = |form_token: Value, website: Option<&str>| {
+        let mut body = complaint("S-1", "bot@example.com", "The parcel never came.", "resend");
+        body["form_token"] = form_token;
+        if let Some(website) = website {
+            body["website"] = json!(website);
+        }
+        body
+    };
+    let forged = form_token("demo-store", 60).replace("ft1.", "ft1.1");
+    let refusals = [
+        (with(Value::Null, None), 403, "form_token_invalid"),
+        (with(json!("ft1.123.abc"), None), 403, "form_token_invalid"),
+        (with(json!(forged), None), 403, "form_token_invalid"),
+        (
+            with(json!(form_token("busy-store", 60)), None),
+            403,
+            "form_token_invalid",
+        ),
+        (
+            with(json!(form_token("demo-store", 0)), None),
+            422,
+            "submitted_too_soon",
+        ),
+        (
+            with(json!(form_token("demo-store", 25 * 3600)), None),
+            403,
+            "form_token_invalid",
+        ),
+        (
+            with(
+                json!(form_token("demo-store", 60)),
+                Some("https://cheap-pills.example"),
+            ),
+            422,
+            "looks_automated",
+        ),
+    ];
+    for (body, status, code) in refusals {
+        let (got, answer) = api::post_json(&http, edge, "/v1/complaints", body.clone()).await;
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+    }
+    assert_eq!(cases(edge), cases_before, "nothing refused was stored");
+
+    // The token the edge hands out with the widget's settings is one it accepts, once a
+    // person could have filled the form in.
+    let settings: Value = http
+        .get(edge.url("/v1/stores/demo-store/widget"))
+        .send()
+        .await
+        .expect("settings")
+        .json()
+        .await
+        .expect("json");
+    let handed_out = settings["form_token"]
+        .as_str()
+        .expect("a form token")
+        .to_owned();
+    let mut body = with(json!(handed_out), Some(""));
+    let (status, early) = api::post_json(&http, edge, "/v1/complaints", body.clone()).await;
+    assert_eq!(
+        (status, early["error"]["code"].as_str()),
+        (422, Some("submitted_too_soon"))
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    body["order_number"] = json!("S-2");
+    let (status, receipt) = api::post_json(&http, edge, "/v1/complaints", body).await;
+    assert_eq!(status, 201, "{receipt}");
+}
+
+/// The widget's honeypot is invisible to people (off screen, out of the tab order and
+/// hidden from assistive technology), so only a script fills it in; a shopper who
+/// presses Send at once is held until the form is old enough, not refused.
+async fn a_filled_honeypot_in_the_widget_is_refused_and_a_person_is_not(edge: &Edge) {
+    let cases_before = cases(edge);
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
+    let honeypot = browser.widget(ids::HONEYPOT).await;
+    let box_of = r#"const r = arguments[0].getBoundingClientRect();
+        return [r.right, arguments[0].tabIndex,
+                arguments[0].closest('[aria-hidden="true"]') !== null];"#;
+    let seen = browser
+        .client
+        .execute(
+            box_of,
+            vec![serde_json::to_value(&honeypot).expect("element")],
+        )
+        .await
+        .expect("measure the honeypot");
+    assert_eq!(seen[1], -1, "out of the tab order");
+    assert_eq!(seen[2], true, "hidden from assistive technology");
+    assert!(
+        seen[0].as_f64().expect("right edge") <= 0.0,
+        "off screen: {seen}"
+    );
+
+    // What a form-filling script does: every input gets a value, seen or not.
+    browser
+        .client
+        .execute(
+            "arguments[0].value = 'https://cheap-pills.example'",
+            vec![serde_json::to_value(&honeypot).expect("element")],
+        )
+        .await
+        .expect("fill the honeypot");
+    let bot = Complaint {
+        order_number: "H-1",
+        email: "bot@example.com",
+        description: "The parcel never arrived at my address.",
+        resolution: "resend",
+        file: None,
+    };
+    bot.fill_and_send(&browser).await;
+    let message = browser
+        .widget_text(ids::FORM_ERROR, Duration::from_secs(20))
+        .await
+        .expect("a refusal");
+    assert!(message.contains("could not be accepted"), "{message}");
+    assert_eq!(cases(edge), cases_before);
+    browser.close().await;
+
+    // A person, as fast as a test can type: the widget waits out the rest of the
+    // minimum time and the case is filed.
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
+    let reference = Complaint {
+        order_number: "H-2",
+        email: "quick@example.com",
+        ..bot
+    }
+    .file(&browser)
+    .await;
+    assert!(reference.starts_with("RD-"), "{reference}");
+    browser.close().await;
+}
+
+/// A client's allowance is counted by its address; the next request is refused with
+/// 429 and `Retry-After`, writes nothing, and other clients are not affected.
+async fn one_client_is_held_to_its_allowance_of_submissions(edge: &Edge) {
+    const ALLOWANCE: usize = 20;
+    let flooder = api::client();
+    with_time_left_in_the_window(Duration::from_secs(30)).await;
+    for n in 0..ALLOWANCE {
+        let (status, body) = send_from(&flooder, edge, &format!("F-{n}")).await;
+        assert_eq!(status, 201, "complaint {n}: {body}");
+    }
+    let before = cases(edge);
+    let response = flooder
+        .post(edge.url("/v1/complaints"))
+        .json(&api::signed(complaint(
+            "F-x",
+            "f@example.com",
+            "The parcel never came.",
+            "resend",
+        )))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.headers()["retry-after"], "60");
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert_eq!(cases(edge), before, "a refused request writes nothing");
+
+    let (status, body) = send_from(&api::client(), edge, "F-other").await;
+    assert_eq!(status, 201, "another client is not held back: {body}");
+}
+
+async fn one_client_is_held_to_its_allowance_of_uploads(edge: &Edge) {
+    const ALLOWANCE: usize = 120;
+    let flooder = api::client();
+    let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let upload = |http: &reqwest::Client| {
+        http.post(edge.url("/v1/evidence"))
+            .header("X-Redress-Store", "demo-store")
+            .header("Content-Type", "image/png")
+            .body(png.clone())
+            .send()
+    };
+    with_time_left_in_the_window(Duration::from_secs(40)).await;
+    for n in 0..ALLOWANCE {
+        let (status, body) = answer(upload(&flooder).await.expect("upload")).await;
+        assert_eq!(status, 201, "upload {n}: {body}");
+    }
+    let uploads_before = edge.count("SELECT COUNT(*) AS n FROM uploads");
+    let blobs_before = edge.r2_blob_count();
+    let response = upload(&flooder).await.expect("upload");
+    assert_eq!(response.headers()["retry-after"], "60");
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM uploads"),
+        uploads_before
+    );
+    assert_eq!(edge.r2_blob_count(), blobs_before);
+    let (status, _) = answer(upload(&api::client()).await.expect("upload")).await;
+    assert_eq!(status, 201);
+}
+
+/// A thousand complaints a minute for one store, each from its own address: the next
+/// is refused whoever sends it, and other stores are not affected.
+async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge) {
+    const ALLOWANCE: usize = 1000;
+    let to_busy = |n: usize| {
+        let mut body = complaint(
+            &format!("B-{n}"),
+            "b@example.com",
+            "The parcel never came.",
+            "resend",
+        );
+        body["store_id"] = json!("busy-store");
+        api::signed(body)
+    };
+    with_time_left_in_the_window(Duration::from_secs(45)).await;
+    let http = api::client();
+    let mut accepted = 0;
+    let mut sends = futures_util::stream::iter(0..ALLOWANCE)
+        .map(|n| api::post_json(&http, edge, "/v1/complaints", to_busy(n)))
+        .buffer_unordered(16);
+    while let Some((status, body)) = sends.next().await {
+        assert_eq!(status, 201, "{body}");
+        accepted += 1;
+    }
+    assert_eq!(accepted, ALLOWANCE);
+    let before = cases(edge);
+    let (status, body) = api::post_json(&http, edge, "/v1/complaints", to_busy(ALLOWANCE)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert_eq!(cases(edge), before);
+    let (status, body) = send_from(&http, edge, "B-elsewhere").await;
+    assert_eq!(status, 201, "demo-store is not held back: {body}");
+}
+
+/// Refused agent tokens are counted per client: past ten a minute the guesser gets 429
+/// instead of 401, while a valid token keeps working from the same address.
+async fn a_token_guesser_is_throttled_and_a_valid_token_still_works(edge: &Edge) {
+    const ALLOWANCE: usize = 10;
+    let agent = edge.issue_agent_token("demo-store", "Ana Agent");
+    let guesser = api::client();
+    let guess = |http: &reqwest::Client, token: String| {
+        http.get(edge.url("/v1/agent/cases"))
+            .bearer_auth(token)
+            .send()
+    };
+    with_time_left_in_the_window(Duration::from_secs(20)).await;
+    for n in 0..ALLOWANCE {
+        let (status, _) = answer(
+            guess(&guesser, format!("rdat_{n:032x}"))
+                .await
+                .expect("send"),
+        )
+        .await;
+        assert_eq!(status, 401, "guess {n}");
+    }
+    let response = guess(&guesser, format!("rdat_{:032x}", 99))
+        .await
+        .expect("send");
+    assert_eq!(response.headers()["retry-after"], "60");
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    let (status, _) = answer(
+        guess(&guesser, agent.token.as_str().to_owned())
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 200, "the real agent is not locked out");
+    let (status, _) = answer(
+        guess(&api::client(), format!("rdat_{:032x}", 7))
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, 401, "another client is still only told no");
+}
+
+async fn send_from(http: &reqwest::Client, edge: &Edge, order_number: &str) -> (u16, Value) {
+    let body = api::signed(complaint(
+        order_number,
+        "flood@example.com",
+        "The parcel never arrived at my address.",
+        "resend",
+    ));
+    answer(
+        http.post(edge.url("/v1/complaints"))
+            .json(&body)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await
+}
+
+fn cases(edge: &Edge) -> u64 {
+    edge.count("SELECT COUNT(*) AS n FROM cases")
+}
+
+/// Rate-limit windows are whole minutes of the clock (in Cloudflare's limiter and in
+/// its local simulation), so a test that fills one waits for a window with `needed`
+/// left: otherwise the count could restart half way through.
+async fn with_time_left_in_the_window(needed: Duration) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970");
+    let into_window = Duration::from_millis((now.as_millis() % 60_000) as u64);
+    if into_window + needed > Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_secs(60) - into_window + Duration::from_millis(200))
+            .await;
+    }
+}
