@@ -114,11 +114,30 @@
             case: caseLink(),
             nonce: nonce,
           });
+          if (got[1] && got[1].turnstile) challenge(got[1].turnstile);
         });
       });
     return state.opened.then(function () {
       if (!panel().open) panel().showModal();
     });
+  }
+
+  // A store that asks for Cloudflare Turnstile: its script runs in the page (not in a
+  // shadow root) and draws the challenge above the form's error line, leaving its
+  // token in a hidden input there for the widget to send.
+  function challenge(t) {
+    var box = document.createElement("div");
+    box.id = "redress-turnstile";
+    root.getElementById("redress-form-error").before(box);
+    function draw() {
+      window.turnstile.render(box, { sitekey: t.site_key });
+    }
+    if (window.turnstile) return draw();
+    var tag = document.createElement("script");
+    tag.src = t.script;
+    if (nonce) tag.nonce = nonce;
+    tag.onload = draw;
+    document.head.appendChild(tag);
   }
 
   function close() {

@@ -57,6 +57,28 @@ pub fn signing_key(env: &Env) -> Option<String> {
     secret_or_var(env, STATUS_LINK_KEY)
 }
 
+/// Fault injection for the load test, never set in production: the queue consumer
+/// asks for each message again this many times after delivering it, as a consumer
+/// that crashed before acknowledging would. `FAULT_CONSUMER_FAILS_FIRST`.
+pub fn consumer_fails_first(env: &Env) -> u32 {
+    secret_or_var(env, "FAULT_CONSUMER_FAILS_FIRST")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Where the edge asks Cloudflare about Turnstile tokens, and where the widget loads
+/// Turnstile's script: Cloudflare's, unless `TURNSTILE_VERIFY_URL` or
+/// `TURNSTILE_SCRIPT_URL` say otherwise (the tests' local stand-in).
+pub fn turnstile_verify_url(env: &Env) -> String {
+    secret_or_var(env, "TURNSTILE_VERIFY_URL")
+        .unwrap_or_else(|| redress_shared::turnstile::SITEVERIFY_URL.to_owned())
+}
+
+pub fn turnstile_script_url(env: &Env) -> String {
+    secret_or_var(env, "TURNSTILE_SCRIPT_URL")
+        .unwrap_or_else(|| redress_shared::turnstile::SCRIPT_URL.to_owned())
+}
+
 pub struct EmailProvider {
     pub url: String,
     pub api_key: String,

@@ -17,7 +17,7 @@ use worker::{Env, Request, Response};
 use crate::rate_limits::{self, Limit};
 use crate::storage::{self, InsertCaseError, UploadRow};
 use crate::stores::{self, Store};
-use crate::{bindings, clock, http, outbox};
+use crate::{bindings, clock, http, outbox, turnstile};
 
 /// Far above any honest complaint (5,000 characters of text and ten tokens).
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -70,6 +70,15 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         }
     }
 
+    // After the replay: a Turnstile token verifies once, and a retry must still replay.
+    turnstile::verify(
+        env,
+        &req,
+        &store.config,
+        &submission,
+        idempotency_key.as_deref(),
+    )
+    .await?;
     let uploads = claimable_uploads(&db, &complaint).await?;
     let total: u64 = uploads.iter().map(|u| u.size).sum();
     if total > evidence_limits.max_total_bytes {

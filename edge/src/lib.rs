@@ -18,6 +18,7 @@ mod rate_limits;
 mod shopper_status;
 mod storage;
 mod stores;
+mod turnstile;
 mod upload_cleanup;
 
 use redress_shared::agent_api::EventKind;

@@ -24,6 +24,9 @@ use crate::storage::{self, Attempt};
 use crate::stores::{self, Store};
 use crate::{bindings, clock};
 
+/// Names a webhook event for its receiver: `<case id>.<event>`.
+const EVENT_ID_HEADER: &str = "Redress-Event-Id";
+
 /// The queue's `max_retries` (wrangler.toml) plus the first delivery.
 const MAX_ATTEMPTS: u32 = 6;
 
@@ -74,6 +77,8 @@ impl Channel {
 /// What the consumer needs from outside for one batch.
 struct Outlets {
     db: D1Database,
+    /// See `bindings::consumer_fails_first`.
+    fails_first: u32,
     email: Option<EmailProvider>,
     /// Each store's channels, read once per batch.
     channels: HashMap<String, Vec<Channel>>,
@@ -82,6 +87,7 @@ struct Outlets {
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
     let mut outlets = Outlets {
         db: bindings::db(env).map_err(bindings::into_worker_error)?,
+        fails_first: bindings::consumer_fails_first(env),
         email: bindings::email_provider(env),
         channels: HashMap::new(),
     };
@@ -132,6 +138,9 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
     }
     // The most attempts any failing channel has had: the retry waits accordingly.
     let mut retry_after = None::<u32>;
+    // Whether every channel is done with (delivered, or given up on), and whether any
+    // was given up on: only then does the case leave the outbox.
+    let (mut settled, mut failed) = (true, false);
     for channel in channels {
         let outcome = deliver(
             db,
@@ -141,15 +150,29 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
             message.body(),
         );
         match outcome.await {
-            Ok(Attempt::Delivered) => {}
-            Ok(Attempt::Failing { attempts, .. }) => {
+            Ok(ChannelState::Delivered) => {}
+            Ok(ChannelState::Retrying { attempts }) => {
                 retry_after = retry_after.max(Some(attempts));
+                settled = false;
             }
-            Ok(Attempt::GaveUp(_)) => retry_after = retry_after.max(Some(MAX_ATTEMPTS)),
+            Ok(ChannelState::JustGaveUp) => {
+                retry_after = retry_after.max(Some(MAX_ATTEMPTS));
+                failed = true;
+            }
+            Ok(ChannelState::GaveUpEarlier) => failed = true,
             Err(e) => {
                 worker::console_error!("D1 unavailable in consumer: {e}");
                 retry_after = retry_after.max(Some(1));
+                settled = false;
             }
+        }
+    }
+    if settled && notification.event == CaseNotification::CASE_CREATED {
+        let case_id = notification.case.id.as_str();
+        let state = if failed { "failed" } else { "delivered" };
+        if let Err(e) = storage::set_notify_state(db, case_id, state).await {
+            // It stays in the outbox; the sweep sends it again and finds it delivered.
+            worker::console_error!("could not close the outbox for case {case_id}: {e}");
         }
     }
     if let Some(attempts) = retry_after {
@@ -159,9 +182,37 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
                 .with_delay_seconds(retry_delay_seconds(attempts))
                 .build(),
         );
+    } else if injected_failure(message, outlets.fails_first) {
+        message.retry();
     } else {
         message.ack();
     }
+}
+
+/// Whether this attempt at `message` is one the fault injection fails (after its
+/// deliveries, before its acknowledgement: the redelivery must send nothing twice).
+fn injected_failure(message: &Message<String>, fails_first: u32) -> bool {
+    thread_local! {
+        static FAILED: std::cell::RefCell<HashMap<String, u32>> = Default::default();
+    }
+    fails_first > 0
+        && FAILED.with_borrow_mut(|failed| {
+            let count = failed.entry(message.id()).or_default();
+            *count += 1;
+            *count <= fails_first
+        })
+}
+
+/// Where one channel stands with one event after this attempt.
+enum ChannelState {
+    Delivered,
+    /// Failed; the queue retries after a delay that grows with `attempts`.
+    Retrying {
+        attempts: u32,
+    },
+    /// This was its last attempt: agents see the channel as failed.
+    JustGaveUp,
+    GaveUpEarlier,
 }
 
 /// One channel's delivery of one event, unless it was delivered or given up already.
@@ -171,7 +222,7 @@ async fn deliver(
     channel: &Channel,
     notification: &CaseNotification,
     json: &str,
-) -> worker::Result<Attempt> {
+) -> worker::Result<ChannelState> {
     let case_id = notification.case.id.as_str();
     let event = notification.event.as_str();
     let name = channel.name();
@@ -179,25 +230,28 @@ async fn deliver(
         .await?
         .as_deref()
     {
-        Some("delivered") => return Ok(Attempt::Delivered),
+        Some("delivered") => return Ok(ChannelState::Delivered),
         // Given up on: agents see the channel as failed; nothing more to send.
-        Some("failed") => return Ok(Attempt::Delivered),
+        Some("failed") => return Ok(ChannelState::GaveUpEarlier),
         _ => {}
     }
     let outcome = match channel {
         Channel::Webhook { url, secret } => {
-            let signature = secret.as_deref().map(|s| webhook_signing(s, json));
-            post(url, json, signature.as_ref()).await
+            // The same on every redelivery of this event: a store's endpoint dedupes on
+            // it (a crash between its 2xx and our record can send an event twice).
+            let mut headers = vec![(EVENT_ID_HEADER, format!("{case_id}.{event}"))];
+            headers.extend(secret.as_deref().map(|s| webhook_signing(s, json)));
+            post(url, json, &headers).await
         }
         Channel::Chat { url } => {
             let chat = ChatMessage::for_case(event, &notification.case);
-            post(url, &to_json(&chat)?, None).await
+            post(url, &to_json(&chat)?, &[]).await
         }
         Channel::Email { to } => match email {
             Some(provider) => {
                 let mail = EmailMessage::for_case(event, &notification.case, &provider.from, to);
                 let auth = ("Authorization", format!("Bearer {}", provider.api_key));
-                post(&provider.url, &to_json(&mail)?, Some(&auth)).await
+                post(&provider.url, &to_json(&mail)?, &[auth]).await
             }
             None => Err("no email provider is configured".to_owned()),
         },
@@ -218,7 +272,11 @@ async fn deliver(
         }
     };
     storage::record_delivery(db, case_id, event, name, &attempt, &clock::now_rfc3339()).await?;
-    Ok(attempt)
+    Ok(match attempt {
+        Attempt::Delivered => ChannelState::Delivered,
+        Attempt::Failing { attempts, .. } => ChannelState::Retrying { attempts },
+        Attempt::GaveUp(_) => ChannelState::JustGaveUp,
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> worker::Result<String> {
@@ -232,12 +290,12 @@ fn webhook_signing(secret: &str, json: &str) -> (&'static str, String) {
     (webhook_signature::HEADER, signature)
 }
 
-/// POSTs JSON with one extra header (a signature, a provider key); any 2xx is an
+/// POSTs JSON with extra headers (an event id, a signature, a provider key); any 2xx is an
 /// acknowledgement.
-async fn post(url: &str, json: &str, extra: Option<&(&str, String)>) -> Result<(), String> {
+async fn post(url: &str, json: &str, extra: &[(&str, String)]) -> Result<(), String> {
     let headers = Headers::new();
     let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| e.to_string());
-    if let Some((name, value)) = extra {
+    for (name, value) in extra {
         set(name, value)?;
     }
     set("Content-Type", "application/json")?;

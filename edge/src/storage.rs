@@ -3,7 +3,6 @@
 
 use redress_shared::agent_api::EventKind;
 use redress_shared::store::StoreRow;
-use redress_shared::CaseNotification;
 use redress_shared::{
     ApiError, Case, CaseEvidence, CaseId, CaseReceipt, CaseReference, CaseStatus, ErrorCode,
     EvidenceKind, UploadToken,
@@ -395,8 +394,8 @@ pub enum Attempt {
     GaveUp(String),
 }
 
-/// Records one delivery attempt. A delivered case leaves the outbox; a case that gave up
-/// is marked failed for agents to see.
+/// Records one delivery attempt to one channel. (The case leaves the outbox only once
+/// every channel is done with: the consumer decides that, see `set_notify_state`.)
 pub async fn record_delivery(
     db: &D1Database,
     case_id: &str,
@@ -405,16 +404,12 @@ pub async fn record_delivery(
     attempt: &Attempt,
     at: &str,
 ) -> worker::Result<()> {
-    let (state, error, mut case_state) = match attempt {
-        Attempt::Delivered => ("delivered", None, Some("delivered")),
-        Attempt::Failing { error, .. } => ("failing", Some(error.as_str()), None),
-        Attempt::GaveUp(e) => ("failed", Some(e.as_str()), Some("failed")),
+    let (state, error) = match attempt {
+        Attempt::Delivered => ("delivered", None),
+        Attempt::Failing { error, .. } => ("failing", Some(error.as_str())),
+        Attempt::GaveUp(e) => ("failed", Some(e.as_str())),
     };
-    // The outbox tracks the announcement of a case; later events do not move it.
-    if event != CaseNotification::CASE_CREATED {
-        case_state = None;
-    }
-    let mut statements = vec![query!(
+    query!(
         db,
         "INSERT INTO deliveries (case_id, event, channel, state, attempts, last_error, updated_at)
          VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
@@ -427,16 +422,9 @@ pub async fn record_delivery(
         state,
         error,
         at
-    )?];
-    if let Some(case_state) = case_state {
-        statements.push(query!(
-            db,
-            "UPDATE cases SET notify_state = ?2 WHERE id = ?1",
-            case_id,
-            case_state
-        )?);
-    }
-    db.batch(statements).await?;
+    )?
+    .run()
+    .await?;
     Ok(())
 }
 

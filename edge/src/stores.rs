@@ -2,7 +2,7 @@
 //! origins they allow.
 
 use redress_shared::spam_guard;
-use redress_shared::store::{StoreConfig, StoreRow};
+use redress_shared::store::{StoreConfig, StoreRow, TurnstileWidget};
 use redress_shared::{validate_store_id, widget_text, ApiError, ErrorCode, Limits};
 use worker::{D1Database, D1PreparedStatement, Env, Request, Response};
 
@@ -77,6 +77,10 @@ pub async fn widget_settings(req: Request, env: &Env, id: &str) -> Result<Respon
     settings.form_token = bindings::signing_key(env).map(|key| {
         let now = u64::try_from(clock::now_ms()).unwrap_or_default();
         spam_guard::form_token(key.as_bytes(), id, now)
+    });
+    settings.turnstile = store.config.turnstile.as_ref().map(|keys| TurnstileWidget {
+        site_key: keys.site_key.clone(),
+        script: bindings::turnstile_script_url(env),
     });
     let json = serde_json::to_string(&settings)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;

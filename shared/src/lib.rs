@@ -26,6 +26,7 @@ pub mod routes;
 pub mod spam_guard;
 pub mod store;
 pub mod trends;
+pub mod turnstile;
 pub mod validate;
 pub mod webhook_signature;
 pub mod widget_ids;

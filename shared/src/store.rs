@@ -29,6 +29,26 @@ pub struct StoreConfig {
     /// Whether the widget offers to send photos at full size, with their metadata,
     /// instead of downscaled and stripped (see `photo`).
     pub original_photos_allowed: bool,
+    /// Cloudflare Turnstile, when the store asks shoppers to pass it (`turnstile`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<TurnstileKeys>,
+}
+
+/// A store's Turnstile widget: the site key is public, the secret is only ever sent to
+/// siteverify (never serialized, so `store show` cannot print it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnstileKeys {
+    pub site_key: String,
+    #[serde(skip_serializing, default)]
+    pub secret: String,
+}
+
+/// What the widget needs to show a store's Turnstile challenge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnstileWidget {
+    pub site_key: String,
+    /// Cloudflare's `api.js` (the edge's `TURNSTILE_SCRIPT_URL` can point elsewhere).
+    pub script: String,
 }
 
 /// What the widget may know of its store before the shopper sends anything: nothing
@@ -47,6 +67,9 @@ pub struct WidgetSettings {
     /// edge signs it, so it is not part of the store's own settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_token: Option<String>,
+    /// Present when the store asks shoppers to pass Turnstile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<TurnstileWidget>,
 }
 
 /// Where a store's notifications go; any of them may be unset.
@@ -83,6 +106,8 @@ pub struct StoreRow {
     pub max_total_bytes: Option<u64>,
     /// 0 or 1.
     pub original_photos: u8,
+    pub turnstile_site_key: Option<String>,
+    pub turnstile_secret: Option<String>,
 }
 
 impl StoreRow {
@@ -90,7 +115,7 @@ impl StoreRow {
     pub const COLUMNS: &'static str = "id, name, allowed_origins, default_locale, urgent_hours, \
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
         chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
-        original_photos";
+        original_photos, turnstile_site_key, turnstile_secret";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -106,6 +131,10 @@ impl StoreRow {
         let config = StoreConfig {
             evidence,
             original_photos_allowed: self.original_photos != 0,
+            turnstile: self
+                .turnstile_site_key
+                .zip(self.turnstile_secret)
+                .map(|(site_key, secret)| TurnstileKeys { site_key, secret }),
             allowed_origins: parse_origins(&self.allowed_origins),
             id: self.id,
             name: self.name,
@@ -165,6 +194,8 @@ pub enum StoreConfigError {
     /// A channel URL that is not `http(s)://...`.
     InvalidUrl(String),
     InvalidEmail(String),
+    /// A Turnstile site key or secret that is missing or not printable ASCII.
+    InvalidTurnstileKeys,
 }
 
 impl std::fmt::Display for StoreConfigError {
@@ -191,6 +222,9 @@ impl std::fmt::Display for StoreConfigError {
                 f.write_str("evidence limits are 1-20 files and 1 byte to 500 MB")
             }
             StoreConfigError::InvalidEmail(e) => write!(f, "{e:?} is not an email address"),
+            StoreConfigError::InvalidTurnstileKeys => f.write_str(
+                "Turnstile needs both --turnstile-site-key and --turnstile-secret, as Cloudflare shows them",
+            ),
         }
     }
 }
@@ -216,6 +250,7 @@ impl StoreConfig {
             channels: Channels::default(),
             evidence: EvidenceLimits::default(),
             original_photos_allowed: false,
+            turnstile: None,
         }
     }
 
@@ -234,6 +269,7 @@ impl StoreConfig {
             evidence: self.evidence,
             original_photos_allowed: self.original_photos_allowed,
             form_token: None,
+            turnstile: None,
         }
     }
 
@@ -277,6 +313,16 @@ impl StoreConfig {
         if let Some(email) = &c.email_to {
             if !crate::validate::is_plausible_email(email) {
                 return Err(StoreConfigError::InvalidEmail(email.clone()));
+            }
+        }
+        if let Some(keys) = &self.turnstile {
+            let plausible = |k: &str| {
+                (1..=256).contains(&k.len())
+                    && k.bytes()
+                        .all(|b| b.is_ascii_graphic() && b != b'\'' && b != b'"')
+            };
+            if !plausible(&keys.site_key) || !plausible(&keys.secret) {
+                return Err(StoreConfigError::InvalidTurnstileKeys);
             }
         }
         Ok(())

@@ -24,6 +24,8 @@ pub const SUBMIT: &str = "redress-submit";
 /// The honeypot: off screen, out of the tab order and hidden from assistive
 /// technology, so only a script fills it in (`spam_guard`).
 pub const HONEYPOT: &str = "redress-website";
+/// Where Cloudflare Turnstile draws its challenge, for a store that asks for it.
+pub const TURNSTILE: &str = "redress-turnstile";
 pub const CLOSE: &str = "redress-close";
 pub const FORM_ERROR: &str = "redress-form-error";
 /// The element the widget renders into, carrying its `lang` and `dir`.

@@ -4,16 +4,19 @@
 //!   and what it stored, read back through wrangler's own CLI.
 //! - [`Browser`]: Debian's chromedriver and headless Chromium through fantoccini.
 //! - [`WebhookReceiver`]: a store's webhook endpoint that records what it receives.
+//! - [`TurnstileStandIn`]: Cloudflare Turnstile's script and siteverify, on loopback.
 
 pub mod api;
 mod browser;
 mod edge;
 pub mod load;
 pub mod process;
+mod turnstile;
 mod webhook;
 
 pub use browser::{Browser, Complaint};
 pub use edge::Edge;
+pub use turnstile::{TurnstileStandIn, PASSING_TOKEN};
 pub use webhook::{Delivery, WebhookReceiver};
 
 use std::path::PathBuf;

@@ -14,6 +14,7 @@ use crate::api;
 /// One acknowledged complaint: what the shopper was told, and what they sent.
 #[derive(Debug, Clone)]
 pub struct Filed {
+    pub id: String,
     pub reference: String,
     pub store: String,
     pub evidence_sha256: String,
@@ -160,6 +161,7 @@ async fn shopper(
     };
     outcome.submit_ms = Some(ms);
     outcome.filed = Some(Filed {
+        id: receipt["id"].as_str().unwrap_or_default().to_owned(),
         reference: receipt["reference"].as_str().unwrap_or_default().to_owned(),
         store: store.to_owned(),
         evidence_sha256,

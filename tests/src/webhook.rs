@@ -2,10 +2,11 @@
 //! (`/hooks/redress`), its team chat (`/hooks/chat`) and the operator's email provider
 //! (`/email`, standing in for Resend's API).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -22,6 +23,9 @@ pub struct Delivery {
     pub body: String,
     pub signature: Option<String>,
     pub authorization: Option<String>,
+    /// `Redress-Event-Id`, on webhook deliveries.
+    pub event_id: Option<String>,
+    pub at: Instant,
 }
 
 pub struct WebhookReceiver {
@@ -30,6 +34,8 @@ pub struct WebhookReceiver {
     received: Arc<Mutex<Vec<Delivery>>>,
     /// How many of the next requests to refuse with a 503, as a store's endpoint that is down.
     refuse_next: Arc<AtomicUsize>,
+    /// Whether the store's webhook is down: every delivery is refused with a 503.
+    down: Arc<AtomicBool>,
     refused: Arc<AtomicUsize>,
     server: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
@@ -42,19 +48,24 @@ impl WebhookReceiver {
         let port = server.server_addr().to_ip().expect("an IP listener").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let refuse_next = Arc::new(AtomicUsize::new(0));
+        let down = Arc::new(AtomicBool::new(false));
         let refused = Arc::new(AtomicUsize::new(0));
         let thread = {
             let (server, received) = (server.clone(), received.clone());
             let (refuse_next, refused) = (refuse_next.clone(), refused.clone());
+            let down = down.clone();
             std::thread::spawn(move || {
                 for mut request in server.incoming_requests() {
                     let mut body = String::new();
                     let _ = request.as_reader().read_to_string(&mut body);
                     // Outages are the store's webhook's; the other endpoints stay up.
                     let refuse = request.url() == WEBHOOK_PATH
-                        && refuse_next
-                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                            .is_ok();
+                        && (down.load(Ordering::SeqCst)
+                            || refuse_next
+                                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                                    n.checked_sub(1)
+                                })
+                                .is_ok());
                     if refuse {
                         refused.fetch_add(1, Ordering::SeqCst);
                         let _ = request.respond(tiny_http::Response::empty(503));
@@ -70,6 +81,7 @@ impl WebhookReceiver {
                         };
                         let signature = header(redress_shared::webhook_signature::HEADER);
                         let authorization = header("Authorization");
+                        let event_id = header("Redress-Event-Id");
                         let path = request.url().to_owned();
                         received.lock().expect("receiver lock").push(Delivery {
                             path,
@@ -77,6 +89,8 @@ impl WebhookReceiver {
                             body,
                             signature,
                             authorization,
+                            event_id,
+                            at: Instant::now(),
                         });
                     }
                     let _ = request.respond(tiny_http::Response::empty(200));
@@ -87,6 +101,7 @@ impl WebhookReceiver {
             url: format!("http://127.0.0.1:{port}{WEBHOOK_PATH}"),
             received,
             refuse_next,
+            down,
             refused,
             server,
             thread: Some(thread),
@@ -133,6 +148,35 @@ impl WebhookReceiver {
     /// Answers the next `n` webhook deliveries with 503, as an endpoint that is down.
     pub fn refuse_next(&self, n: usize) {
         self.refuse_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Takes the store's webhook down (every delivery refused with 503) or back up.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    /// Each case's `case.created` deliveries, by reference and path: the webhook's JSON
+    /// names the case, the chat message mentions it.
+    pub fn created_deliveries(&self) -> HashMap<(String, String), Vec<Delivery>> {
+        let mut found: HashMap<(String, String), Vec<Delivery>> = HashMap::new();
+        for d in self.received.lock().expect("receiver lock").iter() {
+            let reference = if d.path == WEBHOOK_PATH {
+                (d.json["event"] == "case.created")
+                    .then(|| d.json["case"]["reference"].as_str().map(str::to_owned))
+                    .flatten()
+            } else if d.path == CHAT_PATH {
+                first_reference(&d.body)
+            } else {
+                None
+            };
+            if let Some(reference) = reference {
+                found
+                    .entry((reference, d.path.clone()))
+                    .or_default()
+                    .push(d.clone());
+            }
+        }
+        found
     }
 
     /// How many deliveries were refused so far.
@@ -183,6 +227,17 @@ impl WebhookReceiver {
         tokio::time::sleep(Duration::from_secs(2)).await;
         self.notifications_for(reference)
     }
+}
+
+/// The first case reference (`RD-XXXX-XXXX-XXXX`) in some text.
+fn first_reference(text: &str) -> Option<String> {
+    let start = text.find("RD-")?;
+    let candidate = text.get(start..start + 17)?;
+    candidate
+        .bytes()
+        .skip(3)
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        .then(|| candidate.to_owned())
 }
 
 impl Drop for WebhookReceiver {

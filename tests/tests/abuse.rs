@@ -7,22 +7,286 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use redress_e2e::api::{self, answer, complaint, form_token};
-use redress_e2e::{fixture, Browser, Complaint, Edge};
+use redress_e2e::{fixture, Browser, Complaint, Edge, TurnstileStandIn, PASSING_TOKEN};
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
+use xtask::stores::StoreChanges;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_edge_holds_against_floods_guessers_and_scripts() {
-    let edge = Edge::start(&[]).await;
+    let turnstile = TurnstileStandIn::start("0x4AAAAAAA-stand-in-secret", "127.0.0.1");
+    let edge = Edge::start(&[
+        ("TURNSTILE_VERIFY_URL", &turnstile.verify_url()),
+        ("TURNSTILE_SCRIPT_URL", &turnstile.script_url()),
+    ])
+    .await;
     edge.create_store("demo-store", "Demo Store");
     edge.create_store("busy-store", "Busy Store");
 
+    every_bad_request_in_the_corpus_gets_its_code_and_changes_nothing(&edge).await;
     scripts_that_skip_the_form_are_refused_and_write_nothing(&edge).await;
     a_filled_honeypot_in_the_widget_is_refused_and_a_person_is_not(&edge).await;
     one_client_is_held_to_its_allowance_of_submissions(&edge).await;
     one_client_is_held_to_its_allowance_of_uploads(&edge).await;
     a_store_is_held_to_its_allowance_from_any_number_of_clients(&edge).await;
     a_token_guesser_is_throttled_and_a_valid_token_still_works(&edge).await;
+    a_store_with_turnstile_takes_only_complaints_that_passed_it(&edge, &turnstile).await;
+}
+
+/// The store turns Turnstile on: the widget draws the challenge (Cloudflare's script,
+/// here its stand-in) and sends its token; the edge asks siteverify with the store's
+/// secret and the shopper's address, and refuses what does not pass, writing nothing.
+async fn a_store_with_turnstile_takes_only_complaints_that_passed_it(
+    edge: &Edge,
+    turnstile: &TurnstileStandIn,
+) {
+    let keys = |site_key: &str, secret: &str| StoreChanges {
+        turnstile_site_key: Some(site_key.to_owned()),
+        turnstile_secret: Some(secret.to_owned()),
+        ..StoreChanges::default()
+    };
+    edge.put_store(
+        "demo-store",
+        keys("0x4AAAAAAA-site-key", turnstile.secret()),
+    );
+    let http = api::client();
+    let cases_before = cases(edge);
+    let with_token = |order: &str, token: Option<&str>| {
+        let mut body = complaint(
+            order,
+            "t@example.com",
+            "The parcel never arrived here.",
+            "resend",
+        );
+        if let Some(token) = token {
+            body["turnstile_token"] = json!(token);
+        }
+        api::signed(body)
+    };
+    let send = |body: Value, key: &str| {
+        http.post(edge.url("/v1/complaints"))
+            .header("Idempotency-Key", key.to_owned())
+            .json(&body)
+            .send()
+    };
+    for (order, token) in [("T-1", None), ("T-2", Some("forged-token"))] {
+        let (status, body) =
+            answer(send(with_token(order, token), order).await.expect("send")).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("turnstile_failed")),
+            "{body}"
+        );
+    }
+    assert_eq!(cases(edge), cases_before, "nothing refused was stored");
+    let asked = turnstile.questions();
+    assert_eq!(
+        asked.len(),
+        1,
+        "no token, no question to Cloudflare: {asked:?}"
+    );
+    assert_eq!(asked[0]["response"], "forged-token");
+    assert_eq!(asked[0]["secret"], turnstile.secret());
+
+    let passing = with_token("T-3", Some(PASSING_TOKEN));
+    let (status, first) = answer(send(passing.clone(), "T-3").await.expect("send")).await;
+    assert_eq!(status, 201, "{first}");
+    // A retry replays the first answer; the single-use token is not spent again.
+    let (status, again) = answer(send(passing, "T-3").await.expect("send")).await;
+    assert_eq!((status, &again["reference"]), (201, &first["reference"]));
+    let asked = turnstile.questions();
+    assert_eq!(asked.len(), 2);
+    assert!(
+        asked[1]["remoteip"]
+            .as_str()
+            .is_some_and(|ip| ip.starts_with("198.")),
+        "{asked:?}"
+    );
+    assert_eq!(asked[1]["idempotency_key"].as_str().map(str::len), Some(36));
+
+    // Solved on a site that is not the store's: refused.
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            allowed_origins: Some(vec!["https://shop.example".to_owned()]),
+            ..StoreChanges::default()
+        },
+    );
+    let response = http
+        .post(edge.url("/v1/complaints"))
+        .header("Origin", "https://shop.example")
+        .json(&with_token("T-4", Some(PASSING_TOKEN)))
+        .send()
+        .await
+        .expect("send");
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("turnstile_failed")),
+        "{body}"
+    );
+    edge.put_store(
+        "demo-store",
+        StoreChanges {
+            allowed_origins: Some(Vec::new()),
+            ..StoreChanges::default()
+        },
+    );
+
+    // In the widget: the challenge is drawn in the form and its token goes with the
+    // complaint.
+    let browser = Browser::with_widget_open(&edge.url("/")).await;
+    let challenge = browser
+        .widget_text(ids::TURNSTILE, Duration::from_secs(20))
+        .await
+        .expect("the challenge is drawn");
+    assert!(challenge.contains("0x4AAAAAAA-site-key"), "{challenge}");
+    let reference = Complaint {
+        order_number: "T-5",
+        email: "widget@example.com",
+        description: "The parcel never arrived at my address.",
+        resolution: "resend",
+        file: None,
+    }
+    .file(&browser)
+    .await;
+    assert!(reference.starts_with("RD-"), "{reference}");
+    browser.close().await;
+    let asked = turnstile.questions();
+    assert_eq!(
+        asked.last().map(|q| &q["response"]),
+        Some(&json!(PASSING_TOKEN))
+    );
+
+    edge.put_store("demo-store", keys("", ""));
+}
+
+/// `tests/fixtures/bad-requests.json`: malformed, hostile and unauthorized requests to
+/// every endpoint, each with the status and code the API documents. Afterwards every
+/// table and the bucket are as they were.
+async fn every_bad_request_in_the_corpus_gets_its_code_and_changes_nothing(edge: &Edge) {
+    let http = reqwest::Client::new();
+    let (status, receipt) = api::post_json(
+        &http,
+        edge,
+        "/v1/complaints",
+        complaint(
+            "C-1",
+            "c@example.com",
+            "The lamp arrived broken.",
+            "replacement",
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{receipt}");
+    let agent = edge.issue_agent_token("demo-store", "Corpus Agent");
+    // The case's notification settles first, so that nothing moves but what we send.
+    redress_e2e::eventually(Duration::from_secs(30), || async {
+        (cases_pending(edge) == 0).then_some(())
+    })
+    .await
+    .expect("the case left the outbox");
+    let before = everything_stored(edge);
+
+    let corpus: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(fixture("bad-requests.json")).expect("corpus"),
+    )
+    .expect("corpus JSON");
+    let mut wrong = Vec::new();
+    for entry in &corpus {
+        let path = entry["path"]
+            .as_str()
+            .expect("path")
+            .replace("{case_id}", receipt["id"].as_str().expect("id"))
+            .replace(
+                "{reference}",
+                receipt["reference"].as_str().expect("reference"),
+            );
+        let method =
+            reqwest::Method::from_bytes(entry["method"].as_str().expect("method").as_bytes())
+                .expect("method");
+        let mut request = http
+            .request(method, edge.url(&path))
+            .header("CF-Connecting-IP", api::next_address());
+        if entry["agent"] == true {
+            request = request.bearer_auth(agent.token.as_str());
+        }
+        for (name, value) in entry["headers"].as_object().into_iter().flatten() {
+            request = request.header(name.as_str(), value.as_str().expect("header value"));
+        }
+        let body = if let Some(hex) = entry["body_hex"].as_str() {
+            Some(unhex(hex))
+        } else if let Some(n) = entry["text_of_length"].as_u64() {
+            Some(
+                json!({ "text": "x".repeat(n as usize) })
+                    .to_string()
+                    .into_bytes(),
+            )
+        } else {
+            entry["body"].as_str().map(|b| b.as_bytes().to_vec())
+        };
+        if let Some(body) = body {
+            if entry["headers"]["Content-Type"].is_null() {
+                request = request.header("Content-Type", "application/json");
+            }
+            request = request.body(body);
+        }
+        let (status, answer) = answer(request.send().await.expect("send")).await;
+        let got = (
+            status,
+            answer["error"]["code"].as_str().unwrap_or("-").to_owned(),
+        );
+        let documented = (
+            entry["status"].as_u64().expect("status") as u16,
+            entry["code"].as_str().expect("code").to_owned(),
+        );
+        if got != documented {
+            wrong.push(format!(
+                "{}: got {got:?}, documented {documented:?}: {answer}",
+                entry["name"]
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} answered otherwise:\n{}",
+        wrong.len(),
+        corpus.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(
+        everything_stored(edge),
+        before,
+        "the corpus changed what is stored"
+    );
+}
+
+/// Every table's rows (but when a token was last used) and the bucket's blob count.
+fn everything_stored(edge: &Edge) -> (Vec<Vec<Value>>, usize) {
+    let tables = [
+        "SELECT * FROM stores ORDER BY id",
+        "SELECT token_sha256, store_id, agent, created_at, revoked_at FROM agent_tokens ORDER BY token_sha256",
+        "SELECT * FROM cases ORDER BY id",
+        "SELECT * FROM evidence ORDER BY case_id, position",
+        "SELECT * FROM uploads ORDER BY token",
+        "SELECT * FROM case_events ORDER BY rowid",
+        "SELECT * FROM deliveries ORDER BY case_id, event, channel",
+    ];
+    (
+        tables.iter().map(|sql| edge.query(sql)).collect(),
+        edge.r2_blob_count(),
+    )
+}
+
+fn cases_pending(edge: &Edge) -> u64 {
+    edge.count("SELECT COUNT(*) AS n FROM cases WHERE notify_state = 'pending'")
+}
+
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 /// No form token, a forged or another store's token, a form sent the moment it was

@@ -138,6 +138,7 @@ fn to_js(s: &ComplaintSubmission) -> Object {
     set_text("category", &s.category);
     set_text("form_token", &s.form_token);
     set_text("website", &s.website);
+    set_text("turnstile_token", &s.turnstile_token);
     if let Some(value) = s.order_value {
         set("order_value", JsValue::from_f64(value as f64));
     }

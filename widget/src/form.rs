@@ -95,7 +95,9 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
             order_value: None,
             form_token: config.form_token.clone(),
             website: Some(typed(honeypot)).filter(|v| !v.is_empty()),
-            turnstile_token: None,
+            turnstile_token: form_ref
+                .get_untracked()
+                .and_then(|form| turnstile_token(&form)),
         };
         let attached = uploads.with_value(|u| u.clone());
         let mut found = text::field_errors(
@@ -123,12 +125,9 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         let idempotency_key = idempotency_key.clone();
         let host = submit_host.clone();
         let draft = submit_draft.clone();
-        spawn_local(async move {
-            stage.set(Stage::Sending(t("sending")));
-            let early_by = opened_at + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
-            if early_by > 0.0 {
-                sleep(early_by as i32).await;
-            }
+        stage.set(Stage::Sending(t("sending")));
+        let early_by = opened_at + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
+        let send = async move {
             let submission = ComplaintSubmission {
                 evidence: tokens,
                 ..submission
@@ -153,7 +152,11 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                     stage.set(Stage::Editing);
                 }
             }
-        });
+        };
+        set_timeout(
+            move || spawn_local(send),
+            std::time::Duration::from_millis(early_by.max(0.0) as u64),
+        );
     };
 
     // Suggest a category once typing pauses, so the categorizer never delays a keystroke.
@@ -400,13 +403,16 @@ fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
     form_error.set(Some(message));
 }
 
-async fn sleep(ms: i32) {
-    let wait = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+/// The token Cloudflare Turnstile left in the form once the shopper passed its
+/// challenge (the loader draws it there for a store that asks for it).
+fn turnstile_token(form: &web_sys::Element) -> Option<String> {
+    let input = form
+        .query_selector("input[name=cf-turnstile-response]")
+        .ok()??;
+    js_sys::Reflect::get(&input, &"value".into())
+        .ok()?
+        .as_string()
+        .filter(|t| !t.is_empty())
 }
 
 /// Tells the storefront (through the loader) that a case was filed: the loader turns

@@ -110,6 +110,13 @@ struct PutStore {
     /// widget downscales them and drops where they were taken).
     #[arg(long, value_name = "BOOL")]
     original_photos: Option<bool>,
+    /// Ask shoppers to pass Cloudflare Turnstile: the site key from Cloudflare's
+    /// dashboard ('' turns Turnstile off). Needs --turnstile-secret the first time.
+    #[arg(long, value_name = "KEY")]
+    turnstile_site_key: Option<String>,
+    /// The secret of that Turnstile widget, which the edge sends to siteverify.
+    #[arg(long, value_name = "SECRET")]
+    turnstile_secret: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -219,6 +226,8 @@ impl PutStore {
             max_video_mb: self.max_video_mb,
             max_total_mb: self.max_total_mb,
             original_photos_allowed: self.original_photos,
+            turnstile_site_key: self.turnstile_site_key,
+            turnstile_secret: self.turnstile_secret,
         }
     }
 }

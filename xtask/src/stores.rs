@@ -1,7 +1,7 @@
 //! `cargo xtask store ...`: create, update and read stores.
 
 use redress_shared::credentials::webhook_secret_from_random;
-use redress_shared::store::{origins_json, StoreConfig, StoreRow};
+use redress_shared::store::{origins_json, StoreConfig, StoreRow, TurnstileKeys};
 use redress_shared::EvidenceLimits;
 
 use crate::d1::{nullable_text, text};
@@ -34,6 +34,10 @@ pub struct StoreChanges {
     pub max_total_mb: Option<u64>,
     /// Whether the widget offers to send photos at full size, with their metadata.
     pub original_photos_allowed: Option<bool>,
+    /// Cloudflare Turnstile's site key and secret for the store; `Some("")` as the
+    /// site key turns Turnstile off.
+    pub turnstile_site_key: Option<String>,
+    pub turnstile_secret: Option<String>,
 }
 
 const MB: u64 = 1024 * 1024;
@@ -131,6 +135,17 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     if let Some(allowed) = changes.original_photos_allowed {
         config.original_photos_allowed = allowed;
     }
+    match (changes.turnstile_site_key, changes.turnstile_secret) {
+        (Some(site_key), _) if site_key.is_empty() => config.turnstile = None,
+        (site_key, secret) => {
+            let kept = config.turnstile.take().unwrap_or_default();
+            let keys = TurnstileKeys {
+                site_key: site_key.unwrap_or(kept.site_key),
+                secret: secret.unwrap_or(kept.secret),
+            };
+            config.turnstile = Some(keys).filter(|k| *k != TurnstileKeys::default());
+        }
+    }
     let channels = &mut config.channels;
     set_channel(&mut channels.webhook_url, changes.webhook_url);
     set_channel(&mut channels.chat_webhook_url, changes.chat_webhook_url);
@@ -147,10 +162,11 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
                              normal_hours, low_hours, high_value_order_minor, webhook_url,
                              webhook_secret, chat_webhook_url, email_to, max_files,
                              max_image_bytes, max_video_bytes, max_total_bytes, original_photos,
-                             updated_at)
+                             turnstile_site_key, turnstile_secret, updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
                  {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
-                 {originals}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {originals}, {turnstile_site_key}, {turnstile_secret},
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -160,7 +176,9 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            chat_webhook_url = excluded.chat_webhook_url, email_to = excluded.email_to,
            max_files = excluded.max_files, max_image_bytes = excluded.max_image_bytes,
            max_video_bytes = excluded.max_video_bytes, max_total_bytes = excluded.max_total_bytes,
-           original_photos = excluded.original_photos, updated_at = excluded.updated_at",
+           original_photos = excluded.original_photos,
+           turnstile_site_key = excluded.turnstile_site_key,
+           turnstile_secret = excluded.turnstile_secret, updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
         origins = text(&origins_json(&config.allowed_origins)),
@@ -184,6 +202,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         video = unless_default(e.max_video_bytes, d.max_video_bytes),
         total = unless_default(e.max_total_bytes, d.max_total_bytes),
         originals = u8::from(config.original_photos_allowed),
+        turnstile_site_key = nullable_text(config.turnstile.as_ref().map(|t| t.site_key.as_str())),
+        turnstile_secret = nullable_text(config.turnstile.as_ref().map(|t| t.secret.as_str())),
     )
 }
 
@@ -222,6 +242,41 @@ mod tests {
         assert_eq!(
             config.channels.webhook_url.as_deref(),
             Some("https://hooks.example/r")
+        );
+    }
+
+    #[test]
+    fn turnstile_keys_are_set_together_kept_and_turned_off() {
+        let keys = |site_key: Option<&str>, secret: Option<&str>| StoreChanges {
+            turnstile_site_key: site_key.map(str::to_owned),
+            turnstile_secret: secret.map(str::to_owned),
+            ..StoreChanges::default()
+        };
+        let mut config = StoreConfig::new("s", "Shop");
+        apply(&mut config, keys(Some("0xsite"), Some("0xsecret")));
+        let expected = |secret: &str| {
+            Some(TurnstileKeys {
+                site_key: "0xsite".to_owned(),
+                secret: secret.to_owned(),
+            })
+        };
+        assert_eq!(config.turnstile, expected("0xsecret"));
+        apply(&mut config, keys(None, Some("0xrotated")));
+        assert_eq!(config.turnstile, expected("0xrotated"));
+        apply(&mut config, keys(None, None));
+        assert_eq!(
+            config.turnstile,
+            expected("0xrotated"),
+            "other changes keep it"
+        );
+        apply(&mut config, keys(Some(""), None));
+        assert_eq!(config.turnstile, None);
+
+        let mut half = StoreConfig::new("s", "Shop");
+        apply(&mut half, keys(Some("0xsite"), None));
+        assert!(
+            half.check().is_err(),
+            "a site key without its secret is refused"
         );
     }
 

@@ -35,6 +35,7 @@ async fn main() {
     edge.create_store("demo-store", "Demo Store");
     page_fetches(&edge, &mut report).await;
     latency(&edge, &mut report).await;
+    under_load(&edge, &mut report).await;
     uploads(&edge, &mut report).await;
 
     report.print();
@@ -556,6 +557,70 @@ async fn latency(edge: &Edge, report: &mut Report) {
         json!(ratio(&with_evidence)),
     );
     report.put("latency", Value::Object(figures));
+}
+
+/// Many shoppers at once (`tests/src/load.rs`, the load test's driver, without its
+/// faults), beside the one-at-a-time figures above.
+async fn under_load(edge: &Edge, report: &mut Report) {
+    const COMPLAINTS: usize = 1000;
+    const CONCURRENCY: usize = 20;
+    report.section(&format!(
+        "Under load: {COMPLAINTS} shoppers, {CONCURRENCY} at a time, each an upload + a submission"
+    ));
+    let stores: Vec<String> = (0..10).map(|i| format!("bench-load-{i}")).collect();
+    for store in &stores {
+        edge.create_store(store, "Bench load store");
+    }
+    let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let run = redress_e2e::load::run(
+        &edge.url(""),
+        COMPLAINTS,
+        CONCURRENCY,
+        &stores,
+        &photo,
+        |_| {},
+    )
+    .await;
+    let (upload, submit) = (
+        redress_e2e::load::percentiles(&run.upload_ms),
+        redress_e2e::load::percentiles(&run.submit_ms),
+    );
+    let rate = run.filed.len() as f64 / run.wall.as_secs_f64();
+    report.row(
+        "acknowledged",
+        format!("{} / {COMPLAINTS}", run.filed.len()),
+        "",
+    );
+    report.row(
+        "throughput",
+        format!("{rate:.0} complaints/s"),
+        "2 cores, worker and client",
+    );
+    report.row(
+        "upload p50 / p99",
+        format!("{:.1} / {:.1} ms", upload.0, upload.1),
+        "",
+    );
+    report.row(
+        "submission p50 / p99",
+        format!("{:.1} / {:.1} ms", submit.0, submit.1),
+        "",
+    );
+    report.row(
+        "retried",
+        format!("{:?}", run.retried),
+        "429 / 5xx / no answer",
+    );
+    report.put(
+        "load",
+        json!({
+            "complaints": COMPLAINTS, "concurrency": CONCURRENCY,
+            "acknowledged": run.filed.len(), "per_second": rate,
+            "upload_p50_ms": upload.0, "upload_p99_ms": upload.1,
+            "submit_p50_ms": submit.0, "submit_p99_ms": submit.1,
+            "retried": run.retried, "gave_up": run.gave_up,
+        }),
+    );
 }
 
 struct Series {

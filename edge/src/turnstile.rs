@@ -1,0 +1,54 @@
+//! Asks Cloudflare's siteverify about a complaint's Turnstile token, for a store that
+//! turned Turnstile on; `shared::turnstile` judges the answer.
+
+use redress_shared::store::StoreConfig;
+use redress_shared::turnstile::{self, SiteverifyAnswer, SiteverifyRequest, TurnstileRefusal};
+use redress_shared::{ApiError, ComplaintSubmission};
+use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+
+use crate::bindings;
+
+/// Passes when the store has no Turnstile, or siteverify vouches for the token on one
+/// of the store's sites. A retry under the same `Idempotency-Key` may verify again.
+pub async fn verify(
+    env: &Env,
+    req: &Request,
+    store: &StoreConfig,
+    submission: &ComplaintSubmission,
+    idempotency_key: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(keys) = &store.turnstile else {
+        return Ok(());
+    };
+    let token = turnstile::token(submission.turnstile_token.as_deref())?;
+    let remoteip = req.headers().get("CF-Connecting-IP").ok().flatten();
+    let retry_id = idempotency_key.map(|key| turnstile::retry_id(&store.id, key));
+    let question = SiteverifyRequest {
+        secret: &keys.secret,
+        response: token,
+        remoteip: remoteip.as_deref(),
+        idempotency_key: retry_id.as_deref(),
+    };
+    let answer = ask(&bindings::turnstile_verify_url(env), &question)
+        .await
+        .map_err(|e| {
+            worker::console_error!("siteverify unreachable: {e}");
+            TurnstileRefusal::Unreachable
+        })?;
+    turnstile::judge(&answer, &store.allowed_origins).map_err(ApiError::from)
+}
+
+async fn ask(url: &str, question: &SiteverifyRequest<'_>) -> worker::Result<SiteverifyAnswer> {
+    let body =
+        serde_json::to_string(question).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(body.into()));
+    let mut response = Fetch::Request(Request::new_with_init(url, &init)?)
+        .send()
+        .await?;
+    response.json().await
+}
