@@ -10,7 +10,7 @@ export WRANGLER_SEND_METRICS=false
 bash scripts/install-tools.sh
 bash scripts/build.sh
 npx --no-install wrangler d1 migrations apply DB --local
-# Local secrets (wrangler dev reads .dev.vars): a random key for shoppers' status links.
+# Local secrets (wrangler dev reads .dev.vars): a random key that signs shoppers' status links and form tokens.
 if ! grep -q '^STATUS_LINK_KEY=' .dev.vars 2>/dev/null; then
   echo "STATUS_LINK_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .dev.vars
 fi

@@ -453,12 +453,7 @@ async fn one_client_is_held_to_its_allowance_of_submissions(edge: &Edge) {
         .send()
         .await
         .expect("send");
-    assert_eq!(response.headers()["retry-after"], "60");
-    let (status, body) = answer(response).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (429, Some("rate_limited"))
-    );
+    refused_as_rate_limited(response).await;
     assert_eq!(cases(edge), before, "a refused request writes nothing");
 
     let (status, body) = send_from(&api::client(), edge, "F-other").await;
@@ -484,12 +479,7 @@ async fn one_client_is_held_to_its_allowance_of_uploads(edge: &Edge) {
     let uploads_before = edge.count("SELECT COUNT(*) AS n FROM uploads");
     let blobs_before = edge.r2_blob_count();
     let response = upload(&flooder).await.expect("upload");
-    assert_eq!(response.headers()["retry-after"], "60");
-    let (status, body) = answer(response).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (429, Some("rate_limited"))
-    );
+    refused_as_rate_limited(response).await;
     assert_eq!(
         edge.count("SELECT COUNT(*) AS n FROM uploads"),
         uploads_before
@@ -559,12 +549,7 @@ async fn a_token_guesser_is_throttled_and_a_valid_token_still_works(edge: &Edge)
     let response = guess(&guesser, format!("rdat_{:032x}", 99))
         .await
         .expect("send");
-    assert_eq!(response.headers()["retry-after"], "60");
-    let (status, body) = answer(response).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (429, Some("rate_limited"))
-    );
+    refused_as_rate_limited(response).await;
     let (status, _) = answer(
         guess(&guesser, agent.token.as_str().to_owned())
             .await
@@ -579,6 +564,16 @@ async fn a_token_guesser_is_throttled_and_a_valid_token_still_works(edge: &Edge)
     )
     .await;
     assert_eq!(status, 401, "another client is still only told no");
+}
+
+/// 429 `rate_limited`, and when to come back.
+async fn refused_as_rate_limited(response: reqwest::Response) {
+    assert_eq!(response.headers()["retry-after"], "60");
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
 }
 
 async fn send_from(http: &reqwest::Client, edge: &Edge, order_number: &str) -> (u16, Value) {
