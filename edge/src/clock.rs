@@ -20,6 +20,11 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// Now, in unix milliseconds, as `shared`'s form tokens count them.
+pub fn now_unix_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
 /// Unix milliseconds as RFC 3339 in UTC.
 pub fn rfc3339(ms: i64) -> String {
     js_sys::Date::new(&(ms as f64).into())

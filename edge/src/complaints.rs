@@ -52,8 +52,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     .await?;
     let store = stores::admit(context.store, &req)?;
     if let Some(key) = bindings::signing_key(env) {
-        let now = u64::try_from(clock::now_ms()).unwrap_or_default();
-        spam_guard::check(key.as_bytes(), &submission, now)?;
+        spam_guard::check(key.as_bytes(), &submission, clock::now_unix_ms())?;
     }
     let evidence_limits = store.config.evidence;
     let store_limits = Limits {

@@ -74,10 +74,8 @@ pub async fn widget_settings(req: Request, env: &Env, id: &str) -> Result<Respon
         .map(|(_, value)| value)
         .unwrap_or_default();
     let mut settings = store.config.widget_settings(&wanted);
-    settings.form_token = bindings::signing_key(env).map(|key| {
-        let now = u64::try_from(clock::now_ms()).unwrap_or_default();
-        spam_guard::form_token(key.as_bytes(), id, now)
-    });
+    settings.form_token = bindings::signing_key(env)
+        .map(|key| spam_guard::form_token(key.as_bytes(), id, clock::now_unix_ms()));
     settings.turnstile = store.config.turnstile.as_ref().map(|keys| TurnstileWidget {
         site_key: keys.site_key.clone(),
         script: bindings::turnstile_script_url(env),
