@@ -169,8 +169,9 @@ async fn shopper(
     outcome
 }
 
-/// Sends until a 2xx answer (with its JSON and how long that attempt took), retrying
-/// what a client should retry: no answer at all, 429 and 5xx.
+/// Sends until a whole 2xx answer (with its JSON and how long that attempt took),
+/// retrying what a client should retry: no answer, an answer cut off (the edge
+/// stopped mid-response), 429 and 5xx.
 async fn until_answered<F, Fut>(
     send: F,
     give_up_at: Instant,
@@ -183,10 +184,10 @@ where
     loop {
         let started = Instant::now();
         let why = match send().await {
-            Ok(response) if response.status().is_success() => {
-                let ms = started.elapsed().as_secs_f64() * 1000.0;
-                return response.json().await.ok().map(|json| (json, ms));
-            }
+            Ok(response) if response.status().is_success() => match response.json().await {
+                Ok(json) => return Some((json, started.elapsed().as_secs_f64() * 1000.0)),
+                Err(_) => "answer cut off".to_owned(),
+            },
             Ok(response) => {
                 let status = response.status().as_u16();
                 let body = response.text().await.unwrap_or_default();

@@ -56,7 +56,6 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
     let uploads = StoredValue::new_local(None::<Uploads>);
     let upload_list = NodeRef::<leptos::html::Ul>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    let honeypot = NodeRef::<leptos::html::Input>::new();
     // The edge refuses a form sent sooner than a person could fill it in; a quick
     // shopper's Send waits out the rest of that time instead (`spam_guard`).
     let opened_at = js_sys::Date::now();
@@ -94,10 +93,14 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
                 .then(|| category.get_untracked().code().to_owned()),
             order_value: None,
             form_token: config.form_token.clone(),
-            website: Some(typed(honeypot)).filter(|v| !v.is_empty()),
+            website: form_ref
+                .get_untracked()
+                .and_then(|form| filled_in(&form, "input[name=website]")),
+            // Left in the form by Cloudflare Turnstile's challenge, for a store that
+            // asks for it (the loader draws it there).
             turnstile_token: form_ref
                 .get_untracked()
-                .and_then(|form| turnstile_token(&form)),
+                .and_then(|form| filled_in(&form, "input[name=cf-turnstile-response]")),
         };
         let attached = uploads.with_value(|u| u.clone());
         let mut found = text::field_errors(
@@ -348,7 +351,7 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
 
                 <div class="hp" aria-hidden="true">
                     <label for=ids::HONEYPOT>"Website"</label>
-                    <input id=ids::HONEYPOT name="website" tabindex="-1" autocomplete="off" node_ref=honeypot />
+                    <input id=ids::HONEYPOT name="website" tabindex="-1" autocomplete="off" />
                 </div>
                 <p id=ids::FORM_ERROR class="form-error" role="alert">{move || form_error.get()}</p>
                 <p class="status" aria-live="polite">{status}</p>
@@ -403,12 +406,9 @@ fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
     form_error.set(Some(message));
 }
 
-/// The token Cloudflare Turnstile left in the form once the shopper passed its
-/// challenge (the loader draws it there for a store that asks for it).
-fn turnstile_token(form: &web_sys::Element) -> Option<String> {
-    let input = form
-        .query_selector("input[name=cf-turnstile-response]")
-        .ok()??;
+/// The value of the input in `form` that `selector` finds, unless it is empty.
+fn filled_in(form: &web_sys::Element, selector: &str) -> Option<String> {
+    let input = form.query_selector(selector).ok()??;
     js_sys::Reflect::get(&input, &"value".into())
         .ok()?
         .as_string()
