@@ -45,11 +45,10 @@ pub async fn count(env: &Env, limit: Limit, key: String) -> Result<(), ApiError>
 
 /// The key the request's client is counted under.
 pub fn client(req: &Request) -> String {
-    client_key(
-        req.headers()
-            .get("CF-Connecting-IP")
-            .ok()
-            .flatten()
-            .as_deref(),
-    )
+    client_key(client_address(req).as_deref())
+}
+
+/// The shopper's address as Cloudflare reports it (`CF-Connecting-IP`).
+pub fn client_address(req: &Request) -> Option<String> {
+    req.headers().get("CF-Connecting-IP").ok().flatten()
 }

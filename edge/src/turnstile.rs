@@ -6,7 +6,7 @@ use redress_shared::turnstile::{self, SiteverifyAnswer, SiteverifyRequest, Turns
 use redress_shared::{ApiError, ComplaintSubmission};
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 
-use crate::bindings;
+use crate::{bindings, rate_limits};
 
 /// Passes when the store has no Turnstile, or siteverify vouches for the token on one
 /// of the store's sites. A retry under the same `Idempotency-Key` may verify again.
@@ -21,7 +21,7 @@ pub async fn verify(
         return Ok(());
     };
     let token = turnstile::token(submission.turnstile_token.as_deref())?;
-    let remoteip = req.headers().get("CF-Connecting-IP").ok().flatten();
+    let remoteip = rate_limits::client_address(req);
     let retry_id = idempotency_key.map(|key| turnstile::retry_id(&store.id, key));
     let question = SiteverifyRequest {
         secret: &keys.secret,
