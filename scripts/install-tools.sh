@@ -33,12 +33,13 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# wrangler, Node 22 for it, binaryen's wasm-opt and esbuild, pinned by package-lock.json.
-# `npm install` rather than `npm ci`: the registry these machines reach lacks workerd's
-# macOS and Windows builds, so the lock cannot list them and `npm ci` calls it out of
-# sync. With the lock present, `npm install` installs exactly the locked versions.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm install (locked)"
-  npm install --no-audit --no-fund --loglevel=error
+# wrangler, Node 22 for it, binaryen's wasm-opt and esbuild, exactly as package-lock.json
+# pins them: `npm ci` installs the lock and never rewrites it. A stamp of the lock it
+# installed skips it next time, until the lock changes.
+stamp=node_modules/.redress-lock.sha256
+if ! sha256sum --check --status "$stamp" 2>/dev/null; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json >"$stamp"
 fi
 log "tools ready"

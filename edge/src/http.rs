@@ -60,6 +60,19 @@ pub async fn read_json<T: DeserializeOwned>(
     })
 }
 
+/// A request header's value, if sent.
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
+}
+
+/// A query parameter's value, if given.
+pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
+    Ok(query_pairs(req)?
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value))
+}
+
 /// The request's query parameters, decoded, in order.
 pub fn query_pairs(req: &Request) -> Result<Vec<(String, String)>, ApiError> {
     let url = req

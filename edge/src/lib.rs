@@ -1,33 +1,28 @@
 //! The Redress edge: a Cloudflare Worker that takes evidence and complaints from the
 //! widget, stores them in R2 and D1, and forwards new cases through a Queue.
 //!
-//! Handlers are thin: they read the request, call `redress_shared` for every rule,
-//! call storage, and answer. Bindings are reached only through [`bindings`].
+//! Handlers (`api`) are thin: they read the request, call `redress_shared` for every
+//! rule, call `db` (where all SQL lives), and answer. `jobs` holds the queue consumer
+//! and the cron jobs. Bindings are reached only through [`bindings`].
 
-mod agent;
-mod agent_auth;
+mod api;
 mod bindings;
-mod case_queries;
 mod clock;
-mod complaints;
-mod evidence_upload;
+mod db;
 mod http;
-mod notify;
-mod outbox;
+mod jobs;
 mod rate_limits;
-mod shopper_status;
-mod storage;
-mod stores;
 mod turnstile;
-mod upload_cleanup;
 
-use redress_shared::agent_api::EventKind;
+use api::{agent, complaints, evidence_upload, shopper_status, stores};
+use jobs::{notify, outbox, upload_cleanup};
+use redress_shared::timeline::EventKind;
 use redress_shared::{routes, ApiError, ErrorCode};
 use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let origin = req.headers().get("Origin").ok().flatten();
+    let origin = http::header(&req, "Origin");
     let answer = route(req, &env).await;
     let response = answer.unwrap_or_else(http::error);
     Ok(http::with_cors(response, origin.as_deref()))
@@ -89,17 +84,17 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
     match outbox::sweep(&env).await {
         Ok(0) => {}
         Ok(n) => worker::console_log!("outbox: re-enqueued {n} stranded case(s)"),
-        Err(e) => worker::console_error!("outbox sweep failed: {e}"),
+        Err(e) => worker::console_error!("outbox sweep failed: {}", e.message),
     }
     match outbox::escalate(&env).await {
         Ok(0) => {}
         Ok(n) => worker::console_log!("escalated {n} case(s) nearing their deadline"),
-        Err(e) => worker::console_error!("escalation failed: {e}"),
+        Err(e) => worker::console_error!("escalation failed: {}", e.message),
     }
     match upload_cleanup::run(&env).await {
         Ok(0) => {}
         Ok(n) => worker::console_log!("removed {n} expired upload(s)"),
-        Err(e) => worker::console_error!("upload cleanup failed: {e}"),
+        Err(e) => worker::console_error!("upload cleanup failed: {}", e.message),
     }
 }
 

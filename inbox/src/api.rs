@@ -2,7 +2,9 @@
 //! session storage: closing the tab signs out.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use redress_shared::agent_api::param;
 use redress_shared::api_error::ErrorBody;
+use redress_shared::routes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -41,9 +43,8 @@ impl Api {
 
     /// Whether the token opens the API.
     pub async fn check(&self) -> Result<(), String> {
-        self.get::<serde_json::Value>("/v1/agent/cases?limit=1")
-            .await
-            .map(|_| ())
+        let path = format!("{}?{}=1", routes::AGENT_CASES, param::LIMIT);
+        self.get::<serde_json::Value>(&path).await.map(|_| ())
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, String> {

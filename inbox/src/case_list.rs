@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use redress_shared::agent_api::{CasePage, CaseSummary};
+use redress_shared::agent_api::{param, CasePage, CaseSummary};
 use redress_shared::categorize::{Category, Priority};
 use redress_shared::inbox_ids as ids;
-use redress_shared::CaseStatus;
+use redress_shared::workflow::open_statuses;
+use redress_shared::{routes, CaseStatus};
 
 use crate::api::Api;
 use crate::format::local_time;
@@ -21,21 +22,21 @@ struct Filters {
 
 impl Filters {
     fn query(&self, cursor: Option<&str>) -> String {
-        let mut query = vec!["limit=50".to_owned()];
+        let mut query = vec![format!("{}=50", param::LIMIT)];
         let mut add = |name: &str, value: &str| {
             if !value.is_empty() {
                 query.push(format!("{name}={}", js_sys::encode_uri_component(value)));
             }
         };
-        add("status", &self.status);
-        add("category", &self.category);
-        add("priority", &self.priority);
-        add("q", self.text.trim());
+        add(param::STATUS, &self.status);
+        add(param::CATEGORY, &self.category);
+        add(param::PRIORITY, &self.priority);
+        add(param::TEXT, self.text.trim());
         if self.overdue {
-            add("overdue", "true");
+            add(param::OVERDUE, "true");
         }
-        add("cursor", cursor.unwrap_or_default());
-        format!("/v1/agent/cases?{}", query.join("&"))
+        add(param::CURSOR, cursor.unwrap_or_default());
+        format!("{}?{}", routes::AGENT_CASES, query.join("&"))
     }
 }
 
@@ -77,7 +78,7 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
 
     let select = |label: &'static str,
                   id: &'static str,
-                  options: Vec<(&'static str, &'static str)>,
+                  options: Vec<(String, String)>,
                   set: fn(&mut Filters, String)| {
         view! {
             <label>{label}
@@ -88,12 +89,18 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
             </label>
         }
     };
-    let statuses = vec![("new,in_progress,waiting_for_shopper", "Open")]
+    let codes = |code: &str| (code.to_owned(), code.to_owned());
+    let open_codes = open_statuses()
+        .iter()
+        .map(|s| s.code())
+        .collect::<Vec<_>>()
+        .join(",");
+    let statuses = vec![(open_codes, "Open".to_owned())]
         .into_iter()
-        .chain(CaseStatus::ALL.iter().map(|s| (s.code(), s.code())))
+        .chain(CaseStatus::ALL.iter().map(|s| codes(s.code())))
         .collect();
-    let categories = Category::ALL.iter().map(|c| (c.code(), c.code())).collect();
-    let priorities = Priority::ALL.iter().map(|p| (p.code(), p.code())).collect();
+    let categories = Category::ALL.iter().map(|c| codes(c.code())).collect();
+    let priorities = Priority::ALL.iter().map(|p| codes(p.code())).collect();
 
     view! {
         <section>

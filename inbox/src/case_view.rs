@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use redress_shared::agent_api::{CaseDetail, CaseMessage, CaseUpdate};
 use redress_shared::complaint::Resolution;
 use redress_shared::inbox_ids as ids;
-use redress_shared::{CaseEvidence, CaseStatus};
+use redress_shared::{routes, CaseEvidence, CaseStatus};
 
 use crate::api::Api;
 use crate::format::local_time;
@@ -19,7 +19,7 @@ pub fn CaseView(
 ) -> impl IntoView {
     let detail = RwSignal::new(None::<CaseDetail>);
     let error = RwSignal::new(None::<String>);
-    let path = format!("/v1/agent/cases/{id}");
+    let path = routes::fill(routes::AGENT_CASE, &[&id]);
     {
         let (api, path) = (api.clone(), path.clone());
         spawn_local(async move {
@@ -50,7 +50,7 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
         .shopper_category
         .map(|s| s.code().to_owned())
         .unwrap_or_else(|| "—".to_owned());
-    let evidence_base = format!("/v1/agent/cases/{}/evidence", c.id.as_str());
+    let case_id = c.id.as_str().to_owned();
     view! {
         <h1>{c.reference.as_str().to_owned()}</h1>
         <dl class="facts">
@@ -76,13 +76,13 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
         <h2>"Evidence"</h2>
         <ul class="evidence">
             {c.evidence.iter().enumerate().map(|(i, e)| view! {
-                <EvidenceItem evidence=e.clone() url=format!("{evidence_base}/{i}") api=api.clone() />
+                <EvidenceItem evidence=e.clone() url=routes::fill(routes::AGENT_CASE_EVIDENCE, &[&case_id, &i.to_string()]) api=api.clone() />
             }).collect_view()}
         </ul>
         <h2>"Notifications"</h2>
         <ul>
             {case.deliveries.iter().map(|d| view! {
-                <li>{format!("{} → {}: {} after {} attempt(s)", d.event, d.channel, d.state, d.attempts)}</li>
+                <li>{format!("{} → {}: {} after {} attempt(s)", d.event.code(), d.channel.code(), d.state.code(), d.attempts)}</li>
             }).collect_view()}
         </ul>
         <h2>"Timeline"</h2>
@@ -146,23 +146,24 @@ fn Actions(
     let assignee = RwSignal::new(case.assignee.clone().unwrap_or_default());
     let note = RwSignal::new(String::new());
     let reply = RwSignal::new(String::new());
+    let id = case.case.id.as_str().to_owned();
 
     // Every action answers with the case as it now stands.
     let act = move |request: Request| {
-        let (api, path) = (api.clone(), path.clone());
+        let (api, path, id) = (api.clone(), path.clone(), id.clone());
         spawn_local(async move {
             let answer = match &request {
                 Request::Update(update) => api.patch::<CaseDetail>(&path, update).await,
                 Request::Note(text) => {
                     api.post(
-                        &format!("{path}/notes"),
+                        &routes::fill(routes::AGENT_CASE_NOTES, &[&id]),
                         &CaseMessage { text: text.clone() },
                     )
                     .await
                 }
                 Request::Reply(text) => {
                     api.post(
-                        &format!("{path}/replies"),
+                        &routes::fill(routes::AGENT_CASE_REPLIES, &[&id]),
                         &CaseMessage { text: text.clone() },
                     )
                     .await

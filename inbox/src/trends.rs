@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use redress_shared::inbox_ids as ids;
+use redress_shared::routes;
 use redress_shared::trends::{TrendDimension, Trends};
 
 use crate::api::Api;
@@ -21,7 +22,8 @@ pub fn TrendsView(api: Api) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let mut path = format!(
-            "/v1/agent/trends?by={}&bucket={}",
+            "{}?by={}&bucket={}",
+            routes::AGENT_TRENDS,
             by.get().code(),
             if weekly.get() { "week" } else { "day" }
         );

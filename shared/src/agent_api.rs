@@ -3,10 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{hex, unhex, Case, CaseStatus};
+use crate::case::{Case, CaseStatus};
 use crate::categorize::{Category, Priority};
 use crate::complaint::Resolution;
+use crate::deadline::ResponseClock;
+use crate::delivery::{ChannelKind, DeliveryState};
+use crate::encoding::{hex, unhex};
+use crate::notification::NotificationEvent;
 use crate::store::is_display_name;
+use crate::timeline::TimelineEvent;
 use crate::validate::{FieldError, FieldErrorCode};
 
 /// `GET /v1/agent/cases`: every filter is optional and they combine with AND.
@@ -56,6 +61,31 @@ pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 200;
 const MAX_TEXT_QUERY_CHARS: usize = 200;
 
+/// How the list's text search looks in descriptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DescriptionSearch {
+    /// Three characters or more: an FTS5 phrase for the trigram index, which finds it
+    /// anywhere in any script.
+    Phrase(String),
+    /// One or two characters (too short for trigrams): a `LIKE` pattern with `\` as
+    /// its escape.
+    Pattern(String),
+}
+
+/// The search for `text` in descriptions.
+pub fn description_search(text: &str) -> DescriptionSearch {
+    if text.chars().count() >= 3 {
+        // A phrase in double quotes matches literally; a quote inside is doubled.
+        DescriptionSearch::Phrase(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        DescriptionSearch::Pattern(format!("%{escaped}%"))
+    }
+}
+
 /// The last case of a page: its sort key and id. Opaque to clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -79,6 +109,25 @@ impl Cursor {
             id: id.to_owned(),
         })
     }
+}
+
+/// The case list's query parameters, as the inbox and `openapi.json` name them.
+pub mod param {
+    pub const STATUS: &str = "status";
+    pub const CATEGORY: &str = "category";
+    pub const PRIORITY: &str = "priority";
+    pub const LANG: &str = "lang";
+    pub const OVERDUE: &str = "overdue";
+    pub const TEXT: &str = "q";
+    pub const FROM: &str = "from";
+    pub const TO: &str = "to";
+    pub const PRODUCT: &str = "product";
+    pub const SORT: &str = "sort";
+    pub const LIMIT: &str = "limit";
+    pub const CURSOR: &str = "cursor";
+    pub const ALL: [&str; 12] = [
+        STATUS, CATEGORY, PRIORITY, LANG, OVERDUE, TEXT, FROM, TO, PRODUCT, SORT, LIMIT, CURSOR,
+    ];
 }
 
 /// Reads the list's query parameters; every problem is reported, by parameter name.
@@ -105,7 +154,7 @@ pub fn parse_case_query<'a>(
     };
     for (name, value) in pairs {
         match name {
-            "status" => {
+            param::STATUS => {
                 for code in value.split(',').filter(|c| !c.is_empty()) {
                     match CaseStatus::from_code(code) {
                         Some(status) => query.statuses.push(status),
@@ -117,7 +166,7 @@ pub fn parse_case_query<'a>(
                     }
                 }
             }
-            "category" => match Category::from_code(value) {
+            param::CATEGORY => match Category::from_code(value) {
                 Some(c) => query.category = Some(c),
                 None => bad(
                     name,
@@ -125,7 +174,7 @@ pub fn parse_case_query<'a>(
                     "Use a category code from the taxonomy.",
                 ),
             },
-            "priority" => match Priority::from_code(value) {
+            param::PRIORITY => match Priority::from_code(value) {
                 Some(p) => query.priority = Some(p),
                 None => bad(
                     name,
@@ -133,30 +182,32 @@ pub fn parse_case_query<'a>(
                     "Use urgent, high, normal or low.",
                 ),
             },
-            "lang" if is_code(value, 2, 3) || value == "und" => query.lang = Some(value.to_owned()),
-            "overdue" => match value {
+            param::LANG if is_code(value, 2, 3) || value == "und" => {
+                query.lang = Some(value.to_owned())
+            }
+            param::OVERDUE => match value {
                 "true" => query.overdue = Some(true),
                 "false" => query.overdue = Some(false),
                 _ => bad(name, FieldErrorCode::InvalidFormat, "Use true or false."),
             },
-            "q" if value.chars().count() > MAX_TEXT_QUERY_CHARS => bad(
+            param::TEXT if value.chars().count() > MAX_TEXT_QUERY_CHARS => bad(
                 name,
                 FieldErrorCode::TooLong,
                 "Search for at most 200 characters.",
             ),
-            "q" => query.text = Some(value.trim().to_owned()).filter(|t| !t.is_empty()),
-            "from" | "to" if is_date_or_timestamp(value) => {
-                let slot = if name == "from" {
+            param::TEXT => query.text = Some(value.trim().to_owned()).filter(|t| !t.is_empty()),
+            param::FROM | param::TO if is_date_or_timestamp(value) => {
+                let slot = if name == param::FROM {
                     &mut query.from
                 } else {
                     &mut query.to
                 };
                 *slot = Some(value.to_owned());
             }
-            "product" if !value.is_empty() && value.len() <= 128 => {
+            param::PRODUCT if !value.is_empty() && value.len() <= 128 => {
                 query.product = Some(value.to_owned())
             }
-            "sort" => match value {
+            param::SORT => match value {
                 "deadline" => query.sort = CaseSort::Deadline,
                 "newest" => query.sort = CaseSort::Newest,
                 _ => bad(
@@ -165,7 +216,7 @@ pub fn parse_case_query<'a>(
                     "Use deadline or newest.",
                 ),
             },
-            "limit" => match value.parse::<u32>() {
+            param::LIMIT => match value.parse::<u32>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => query.limit = n,
                 _ => bad(
                     name,
@@ -173,7 +224,7 @@ pub fn parse_case_query<'a>(
                     "Use a page size from 1 to 200.",
                 ),
             },
-            "cursor" => match Cursor::decode(value) {
+            param::CURSOR => match Cursor::decode(value) {
                 Some(cursor) => query.after = Some(cursor),
                 None => bad(
                     name,
@@ -181,7 +232,7 @@ pub fn parse_case_query<'a>(
                     "Pass next_cursor from the previous page as it was.",
                 ),
             },
-            "lang" | "from" | "to" | "product" => bad(
+            param::LANG | param::FROM | param::TO | param::PRODUCT => bad(
                 name,
                 FieldErrorCode::InvalidFormat,
                 "This value is not in the expected format.",
@@ -239,10 +290,23 @@ pub struct CaseSummary {
     pub excerpt: String,
     pub created_at: String,
     pub respond_by: String,
-    /// Open and past its deadline.
+    /// When the store first answered: its reply, or resolving the case.
+    #[serde(default)]
+    pub first_response_at: Option<String>,
+    /// Unanswered, with the store's clock running, and past its deadline (`deadline`).
     #[serde(default)]
     pub overdue: bool,
     pub assignee: Option<String>,
+}
+
+impl CaseSummary {
+    pub fn clock(&self) -> ResponseClock<'_> {
+        ResponseClock {
+            status: self.status,
+            respond_by: &self.respond_by,
+            first_response_at: self.first_response_at.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +325,9 @@ pub struct CaseDetail {
     pub assignee: Option<String>,
     /// What the store did, once decided.
     pub resolution_taken: Option<Resolution>,
+    /// When the store first answered: its reply, or resolving the case.
+    pub first_response_at: Option<String>,
+    /// Unanswered, with the store's clock running, and past its deadline (`deadline`).
     pub overdue: bool,
     /// Where the case can go from here.
     pub next_statuses: Vec<CaseStatus>,
@@ -271,62 +338,12 @@ pub struct CaseDetail {
 /// How a notification of the case fared on one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRecord {
-    pub event: String,
-    pub channel: String,
-    /// `delivered`, `failing` or `failed`.
-    pub state: String,
+    pub event: NotificationEvent,
+    pub channel: ChannelKind,
+    pub state: DeliveryState,
     pub attempts: u32,
     pub last_error: Option<String>,
     pub updated_at: String,
-}
-
-/// One thing that happened to a case: who, what, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEvent {
-    pub at: String,
-    /// `shopper`, `redress`, or the agent's name.
-    pub actor: String,
-    pub kind: EventKind,
-    /// The new status, assignee or resolution code; the text of a note or reply.
-    pub value: Option<String>,
-    /// Shown on the shopper's status view.
-    pub public: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Created,
-    Escalated,
-    StatusChanged,
-    Assigned,
-    ResolutionTaken,
-    /// Internal: agents only.
-    Note,
-    /// To the shopper.
-    Reply,
-}
-
-impl EventKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            EventKind::Created => "created",
-            EventKind::Escalated => "escalated",
-            EventKind::StatusChanged => "status_changed",
-            EventKind::Assigned => "assigned",
-            EventKind::ResolutionTaken => "resolution_taken",
-            EventKind::Note => "note",
-            EventKind::Reply => "reply",
-        }
-    }
-
-    /// Whether the shopper sees this kind of event.
-    pub fn is_public(self) -> bool {
-        matches!(
-            self,
-            EventKind::Created | EventKind::StatusChanged | EventKind::Reply
-        )
-    }
 }
 
 /// `PATCH /v1/agent/cases/{id}`: any of these, applied together or not at all.
@@ -452,6 +469,26 @@ mod tests {
     }
 
     #[test]
+    fn long_searches_use_the_index_and_short_ones_a_pattern() {
+        assert_eq!(
+            description_search("lamp \"Aurora\""),
+            DescriptionSearch::Phrase("\"lamp \"\"Aurora\"\"\"".to_owned())
+        );
+        assert_eq!(
+            description_search("破损了"),
+            DescriptionSearch::Phrase("\"破损了\"".to_owned())
+        );
+        assert_eq!(
+            description_search("5%"),
+            DescriptionSearch::Pattern("%5\\%%".to_owned())
+        );
+        assert_eq!(
+            description_search("a_"),
+            DescriptionSearch::Pattern("%a\\_%".to_owned())
+        );
+    }
+
+    #[test]
     fn a_cursor_survives_the_round_trip_and_garbage_is_not_one() {
         let cursor = Cursor {
             key: "2026-11-24T00:41:38.455Z".to_owned(),
@@ -484,13 +521,5 @@ mod tests {
         assert!(text("   ".to_owned()).is_err());
         assert!(text("x".repeat(MAX_MESSAGE_CHARS + 1)).is_err());
         assert_eq!(text("We are sending a new shade today.".to_owned()), Ok(()));
-    }
-
-    #[test]
-    fn notes_stay_internal_and_replies_reach_the_shopper() {
-        assert!(!EventKind::Note.is_public());
-        assert!(!EventKind::Assigned.is_public());
-        assert!(EventKind::Reply.is_public());
-        assert!(EventKind::StatusChanged.is_public());
     }
 }

@@ -27,6 +27,11 @@ pub enum ErrorCode {
     FileTypeMismatch,
     /// The upload ended before its declared length, or ran past it.
     IncompleteUpload,
+    /// The file's bytes start as an allowed type but its structure is broken, cut off,
+    /// or followed by something else (a polyglot).
+    FileMalformed,
+    /// The image declares more pixels than an agent's browser should decode.
+    ImageTooLarge,
     /// No agent token, or one that is unknown or revoked.
     Unauthorized,
     /// The request's `Origin` is not one the store allows.
@@ -60,7 +65,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -68,6 +73,8 @@ impl ErrorCode {
         ErrorCode::FileTypeNotAllowed,
         ErrorCode::FileTypeMismatch,
         ErrorCode::IncompleteUpload,
+        ErrorCode::FileMalformed,
+        ErrorCode::ImageTooLarge,
         ErrorCode::Unauthorized,
         ErrorCode::OriginNotAllowed,
         ErrorCode::UnknownStore,
@@ -103,6 +110,10 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused
             | ErrorCode::SubmittedTooSoon
             | ErrorCode::LooksAutomated => 422,
+            // 422, not 415: the type is one we accept and the one declared (415 says
+            // so when it is not); it is this file's content that cannot be processed.
+            // Nor 413: a few bytes can declare a 60,000 x 60,000 image.
+            ErrorCode::FileMalformed | ErrorCode::ImageTooLarge => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::FileTypeNotAllowed | ErrorCode::FileTypeMismatch => 415,
             ErrorCode::Internal => 500,
@@ -177,6 +188,28 @@ mod tests {
         assert_eq!(ErrorCode::FileTypeMismatch.status(), 415);
         assert_eq!(ErrorCode::NotFound.status(), 404);
         assert_eq!(ErrorCode::MethodNotAllowed.status(), 405);
+    }
+
+    #[test]
+    fn files_that_are_not_what_they_claim_are_unprocessable_not_unsupported() {
+        assert_eq!(ErrorCode::FileMalformed.status(), 422);
+        assert_eq!(ErrorCode::ImageTooLarge.status(), 422);
+        for (code, text) in [
+            (ErrorCode::FileMalformed, "file_malformed"),
+            (ErrorCode::ImageTooLarge, "image_too_large"),
+        ] {
+            assert_eq!(serde_json::to_value(code).expect("serialises"), text);
+            assert!(ErrorCode::ALL.contains(&code));
+        }
+    }
+
+    #[test]
+    fn every_code_is_listed_once_in_all() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code), "{code:?} twice");
+            assert!((400..600).contains(&code.status()), "{code:?} is an error");
+        }
     }
 
     #[test]

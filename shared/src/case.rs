@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::categorize::Classification;
 use crate::complaint::ComplaintDetails;
+use crate::encoding::hex;
 use crate::evidence::EvidenceKind;
 
 /// Internal identifier of a case: 128 random bits as 32 lowercase hex digits.
@@ -142,25 +143,32 @@ pub struct Case {
     pub respond_by: String,
 }
 
-/// The bytes of lowercase or uppercase hex; `None` if it is not hex.
-pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
+impl Case {
+    /// The `cases` columns a case is stored in, named as its JSON fields (its evidence
+    /// is a table of its own). The edge inserts and selects exactly these.
+    pub const COLUMNS: [&'static str; 21] = [
+        "id",
+        "reference",
+        "status",
+        "store_id",
+        "order_number",
+        "email",
+        "product_id",
+        "product_url",
+        "description",
+        "resolution",
+        "locale",
+        "shopper_category",
+        "order_value",
+        "category",
+        "sub_reason",
+        "priority",
+        "safety",
+        "signals",
+        "lang",
+        "created_at",
+        "respond_by",
+    ];
 }
 
 #[cfg(test)]
@@ -237,6 +245,24 @@ mod tests {
             serde_json::from_value::<Case>(json).expect("deserialises"),
             expected
         );
+    }
+
+    #[test]
+    #[cfg(feature = "embedded-lexicon")]
+    fn the_stored_columns_are_exactly_the_cases_fields() {
+        let case = crate::chat_message::tests::case("A-1", "It arrived broken.");
+        let json = serde_json::to_value(&case).expect("serialises");
+        let mut fields: Vec<&str> = json
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .filter(|field| *field != "evidence")
+            .collect();
+        let mut columns = Case::COLUMNS.to_vec();
+        fields.sort_unstable();
+        columns.sort_unstable();
+        assert_eq!(fields, columns);
     }
 
     #[test]

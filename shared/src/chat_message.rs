@@ -8,10 +8,11 @@
 use serde::Serialize;
 
 use crate::case::Case;
-use crate::notification::CaseNotification;
+use crate::notification::NotificationEvent;
 
-/// A `plain_text` block may hold 3,000 characters; leave room for an ellipsis.
-const MAX_PLAIN_TEXT: usize = 2900;
+/// Slack refuses a section whose text is longer than this (it counts what JavaScript
+/// counts: UTF-16 code units, so an emoji is two).
+const MAX_SECTION_TEXT: usize = 3000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChatMessage {
@@ -37,10 +38,10 @@ pub struct TextObject {
 }
 
 impl ChatMessage {
-    /// The message for `event` (`case.created`, `case.escalated`) about `case`.
-    pub fn for_case(event: &str, case: &Case) -> ChatMessage {
+    /// The message for `event` about `case`.
+    pub fn for_case(event: NotificationEvent, case: &Case) -> ChatMessage {
         let verdict = &case.classification.assessment;
-        let headline = CaseNotification::headline(event);
+        let headline = event.headline();
         let text = escape(&format!(
             "{headline}: {} · {} · {} priority · answer by {}",
             case.reference.as_str(),
@@ -48,11 +49,12 @@ impl ChatMessage {
             verdict.priority.code(),
             case.respond_by,
         ));
-        let shopper = format!(
-            "Order {} · {}\n{}",
-            case.details.order_number,
-            case.details.email,
-            truncate(&case.details.description, MAX_PLAIN_TEXT),
+        let shopper = fit_utf16(
+            &format!(
+                "Order {} · {}\n{}",
+                case.details.order_number, case.details.email, case.details.description,
+            ),
+            MAX_SECTION_TEXT,
         );
         ChatMessage {
             text: text.clone(),
@@ -83,6 +85,24 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// `text` in at most `max_units` UTF-16 code units, ending in `…` when it was cut.
+fn fit_utf16(text: &str, max_units: usize) -> String {
+    if text.encode_utf16().count() <= max_units {
+        return text.to_owned();
+    }
+    let mut units = 0;
+    let mut cut = 0;
+    for (i, c) in text.char_indices() {
+        // Room for the ellipsis, one unit.
+        if units + c.len_utf16() > max_units - 1 {
+            break;
+        }
+        units += c.len_utf16();
+        cut = i + c.len_utf8();
+    }
+    format!("{}…", &text[..cut])
 }
 
 pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
@@ -129,7 +149,8 @@ pub(crate) mod tests {
     #[test]
     fn shopper_text_only_appears_in_plain_text() {
         let hostile = "<!channel> <https://evil.example|click> *bold* @here & co";
-        let message = ChatMessage::for_case("case.created", &case("<@U123>", hostile));
+        let message =
+            ChatMessage::for_case(NotificationEvent::CaseCreated, &case("<@U123>", hostile));
         assert!(!message.text.contains("channel"));
         assert!(!message.text.contains("evil"));
         assert!(!message.text.contains("U123"));
@@ -141,7 +162,10 @@ pub(crate) mod tests {
     #[test]
     fn our_own_text_is_escaped_and_links_do_not_unfurl() {
         assert_eq!(escape("a<b>&c"), "a&lt;b&gt;&amp;c");
-        let message = ChatMessage::for_case("case.escalated", &case("A-1", "It arrived broken."));
+        let message = ChatMessage::for_case(
+            NotificationEvent::CaseEscalated,
+            &case("A-1", "It arrived broken."),
+        );
         assert!(message.text.starts_with("Deadline near"));
         assert!(!message.unfurl_links && !message.unfurl_media);
     }
@@ -149,7 +173,43 @@ pub(crate) mod tests {
     #[test]
     fn long_descriptions_are_cut_to_fit_a_block() {
         let long = "x".repeat(5000);
-        let message = ChatMessage::for_case("case.created", &case("A-1", &long));
+        let message = ChatMessage::for_case(NotificationEvent::CaseCreated, &case("A-1", &long));
         assert!(message.blocks[1].text.text.chars().count() <= 3000);
+    }
+
+    /// Regression: with every field at its maximum the section came to 3,000+ characters
+    /// (order number and email before a description cut at 2,900), which Slack refuses.
+    #[test]
+    fn a_chat_section_stays_within_slacks_3000_with_every_field_at_its_maximum() {
+        let limits = crate::validate::Limits::default();
+        let emoji = "😡".repeat(limits.max_description_chars);
+        let mut longest = case(&"9".repeat(limits.max_order_number_chars), &emoji);
+        longest.details.email = format!(
+            "{}@{}.{}.{}.example",
+            "a".repeat(64),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(50)
+        );
+        for event in NotificationEvent::ALL {
+            let message = ChatMessage::for_case(event, &longest);
+            for block in &message.blocks {
+                let units = block.text.text.encode_utf16().count();
+                assert!(units <= MAX_SECTION_TEXT, "{units} UTF-16 units");
+            }
+            let shopper = &message.blocks[1].text.text;
+            assert!(
+                shopper.ends_with("😡…"),
+                "cut between characters, not inside one"
+            );
+            assert!(shopper.starts_with("Order 999"));
+        }
+    }
+
+    #[test]
+    fn short_text_is_kept_whole_and_long_text_ends_in_an_ellipsis() {
+        assert_eq!(fit_utf16("abc", 3), "abc");
+        assert_eq!(fit_utf16("abcd", 3), "ab…");
+        assert_eq!(fit_utf16("a😡b", 3), "a…");
     }
 }

@@ -4,7 +4,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::case::{hex, unhex};
+use crate::encoding::{hex, unhex};
 
 /// A bearer token that lets an agent act for one store: `rdat_` and 32 hex digits
 /// (128 random bits, so it cannot be guessed or enumerated).

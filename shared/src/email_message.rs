@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::case::Case;
 use crate::chat_message::truncate;
-use crate::notification::CaseNotification;
+use crate::notification::NotificationEvent;
 
 /// Descriptions are at most 5,000 characters; this only guards the email's size.
 const MAX_DESCRIPTION: usize = 10_000;
@@ -23,11 +23,11 @@ pub struct EmailMessage {
 }
 
 impl EmailMessage {
-    pub fn for_case(event: &str, case: &Case, from: &str, to: &str) -> EmailMessage {
+    pub fn for_case(event: NotificationEvent, case: &Case, from: &str, to: &str) -> EmailMessage {
         let verdict = &case.classification.assessment;
         let subject = format!(
             "{}: {} ({} priority, {})",
-            CaseNotification::headline(event),
+            event.headline(),
             case.reference.as_str(),
             verdict.priority.code(),
             verdict.category.code(),
@@ -73,7 +73,7 @@ mod tests {
     fn the_subject_holds_only_our_own_words() {
         let hostile = "Broken\r\nBcc: everyone@example.com";
         let email = EmailMessage::for_case(
-            "case.created",
+            NotificationEvent::CaseCreated,
             &case("A-1\r\nBcc: x@y", hostile),
             "cases@redress.example",
             "care@shop.example",
@@ -87,8 +87,12 @@ mod tests {
     #[test]
     fn the_body_keeps_the_shoppers_words_as_plain_text_without_control_characters() {
         let words = "<b>Broken</b> lamp\u{202e}gnp.exe\u{0007}\nsecond line";
-        let email =
-            EmailMessage::for_case("case.escalated", &case("A-1", words), "f@x.io", "t@x.io");
+        let email = EmailMessage::for_case(
+            NotificationEvent::CaseEscalated,
+            &case("A-1", words),
+            "f@x.io",
+            "t@x.io",
+        );
         assert!(email
             .text
             .contains("<b>Broken</b> lampgnp.exe\nsecond line"));

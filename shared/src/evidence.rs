@@ -1,9 +1,13 @@
-//! Evidence files: what types we accept (judged by their bytes), their limits, and
+//! Evidence files: what types we accept (judged by their bytes), whether a file's
+//! container is what it claims (`container`, checked as it streams), their limits, and
 //! the token a shopper gets for each upload.
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::hex;
+use crate::encoding::hex;
+
+mod container;
+pub use container::{check_container, ContainerCheck, ContainerError, MAX_PIXELS};
 
 /// The file types a shopper may attach. Anything else (SVG and HTML included) is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -186,6 +190,47 @@ impl EvidenceLimits {
             self.max_image_or_document_bytes
         }
     }
+
+    /// Why a file of `size` bytes whose declared type is `declared_type` may not join
+    /// `kept` files of `kept_bytes` in all, if it may not: what the widget checks before
+    /// it uploads (the edge checks again, by the bytes).
+    pub fn refusal_for(
+        &self,
+        declared_type: &str,
+        size: u64,
+        kept: usize,
+        kept_bytes: u64,
+    ) -> Option<FileRefusal> {
+        let max_bytes = if declared_type.starts_with("video/") {
+            self.max_video_bytes
+        } else {
+            self.max_image_or_document_bytes
+        };
+        if kept >= self.max_files_per_complaint {
+            Some(FileRefusal::TooMany {
+                max_files: self.max_files_per_complaint,
+            })
+        } else if size > max_bytes {
+            Some(FileRefusal::TooLarge { max_bytes })
+        } else if kept_bytes + size > self.max_total_bytes {
+            Some(FileRefusal::TotalTooLarge {
+                max_bytes: self.max_total_bytes,
+            })
+        } else if size == 0 {
+            Some(FileRefusal::Empty)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a file may not join a complaint, judged before it is uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRefusal {
+    TooMany { max_files: usize },
+    TooLarge { max_bytes: u64 },
+    TotalTooLarge { max_bytes: u64 },
+    Empty,
 }
 
 /// The opaque handle a shopper gets for an upload and quotes in a complaint:
@@ -326,6 +371,35 @@ mod tests {
         let limits = EvidenceLimits::default();
         assert!(limits.max_bytes_for(EvidenceKind::Mp4) > limits.max_bytes_for(EvidenceKind::Png));
         assert_eq!(limits.max_upload_bytes(), limits.max_video_bytes);
+    }
+
+    #[test]
+    fn a_file_is_refused_before_upload_by_count_size_total_and_emptiness() {
+        const MB: u64 = 1024 * 1024;
+        let limits = EvidenceLimits {
+            max_image_or_document_bytes: 10 * MB,
+            max_video_bytes: 50 * MB,
+            max_files_per_complaint: 3,
+            max_total_bytes: 60 * MB,
+        };
+        assert_eq!(limits.refusal_for("image/png", MB, 0, 0), None);
+        assert_eq!(
+            limits.refusal_for("image/png", MB, 3, 3 * MB),
+            Some(FileRefusal::TooMany { max_files: 3 })
+        );
+        assert_eq!(
+            limits.refusal_for("image/jpeg", 11 * MB, 0, 0),
+            Some(FileRefusal::TooLarge { max_bytes: 10 * MB })
+        );
+        assert_eq!(limits.refusal_for("video/mp4", 11 * MB, 0, 0), None);
+        assert_eq!(
+            limits.refusal_for("video/mp4", 20 * MB, 2, 45 * MB),
+            Some(FileRefusal::TotalTooLarge { max_bytes: 60 * MB })
+        );
+        assert_eq!(
+            limits.refusal_for("application/pdf", 0, 0, 0),
+            Some(FileRefusal::Empty)
+        );
     }
 
     #[test]

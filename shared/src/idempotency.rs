@@ -4,8 +4,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::case::hex;
 use crate::complaint::ComplaintSubmission;
+use crate::encoding::hex;
+use crate::validate::{FieldError, FieldErrorCode};
 
 /// How long a key is remembered.
 pub const KEY_TTL_HOURS: u32 = 24;
@@ -18,6 +19,24 @@ pub const MAX_KEY_CHARS: usize = 255;
 /// changed field does not. The anti-spam fields are left out: they say how the form
 /// was sent, not what the complaint is.
 pub fn fingerprint(s: &ComplaintSubmission) -> String {
+    // Every field named: a new one fails to compile here until it is decided whether
+    // it says what the complaint is.
+    let ComplaintSubmission {
+        store_id,
+        order_number,
+        email,
+        product_id,
+        product_url,
+        description,
+        resolution,
+        evidence,
+        locale,
+        category,
+        order_value,
+        form_token: _,
+        website: _,
+        turnstile_token: _,
+    } = s;
     let mut digest = Sha256::new();
     let mut field = |value: Option<&str>| {
         // Length-prefixed, with absent apart from empty: no two submissions collide.
@@ -29,21 +48,33 @@ pub fn fingerprint(s: &ComplaintSubmission) -> String {
             }
         }
     };
-    field(Some(&s.store_id));
-    field(Some(&s.order_number));
-    field(Some(&s.email));
-    field(s.product_id.as_deref());
-    field(s.product_url.as_deref());
-    field(Some(&s.description));
-    field(Some(&s.resolution));
-    field(s.locale.as_deref());
-    field(s.category.as_deref());
-    field(s.order_value.map(|v| v.to_string()).as_deref());
-    field(Some(&s.evidence.len().to_string()));
-    for token in &s.evidence {
+    field(Some(store_id));
+    field(Some(order_number));
+    field(Some(email));
+    field(product_id.as_deref());
+    field(product_url.as_deref());
+    field(Some(description));
+    field(Some(resolution));
+    field(locale.as_deref());
+    field(category.as_deref());
+    field(order_value.map(|v| v.to_string()).as_deref());
+    field(Some(&evidence.len().to_string()));
+    for token in evidence {
         field(Some(token));
     }
     hex(&digest.finalize())
+}
+
+/// The `Idempotency-Key` header, if sent: 1 to [`MAX_KEY_CHARS`] characters.
+pub fn check_key(header: Option<String>) -> Result<Option<String>, FieldError> {
+    match header {
+        Some(key) if key.is_empty() || key.chars().count() > MAX_KEY_CHARS => Err(FieldError::new(
+            "Idempotency-Key",
+            FieldErrorCode::InvalidFormat,
+            format!("Use 1 to {MAX_KEY_CHARS} characters."),
+        )),
+        key => Ok(key),
+    }
 }
 
 /// Whether a key's first use, with `first_fingerprint`, lets this request replay it.
@@ -100,6 +131,16 @@ mod tests {
         (a.order_number, a.email) = ("A-1a".into(), "b@example.com".into());
         (b.order_number, b.email) = ("A-1".into(), "ab@example.com".into());
         assert_ne!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn a_key_is_one_to_255_characters_or_absent() {
+        assert_eq!(check_key(None), Ok(None));
+        assert_eq!(check_key(Some("k".into())), Ok(Some("k".into())));
+        let longest = "é".repeat(MAX_KEY_CHARS);
+        assert_eq!(check_key(Some(longest.clone())), Ok(Some(longest)));
+        assert!(check_key(Some(String::new())).is_err());
+        assert!(check_key(Some("k".repeat(MAX_KEY_CHARS + 1))).is_err());
     }
 
     #[test]

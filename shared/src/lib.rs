@@ -12,10 +12,13 @@ pub mod chat_message;
 pub mod complaint;
 pub mod credentials;
 pub mod deadline;
+pub mod delivery;
 pub mod email_message;
+pub mod encoding;
 pub mod evidence;
 pub mod idempotency;
 pub mod inbox_ids;
+pub mod intake;
 #[cfg(feature = "language")]
 pub mod language;
 pub mod notification;
@@ -25,6 +28,8 @@ pub mod rate_limit;
 pub mod routes;
 pub mod spam_guard;
 pub mod store;
+pub mod time;
+pub mod timeline;
 pub mod trends;
 pub mod turnstile;
 pub mod validate;
@@ -39,10 +44,10 @@ pub use complaint::{ComplaintDetails, ComplaintSubmission, Resolution, ValidComp
 pub use evidence::{
     sanitize_file_name, sniff, EvidenceKind, EvidenceLimits, UploadReceipt, UploadToken, SNIFF_LEN,
 };
-pub use notification::CaseNotification;
+pub use notification::{CaseNotification, NotificationEvent};
 pub use validate::{
     validate, validate_file_count, validate_store_id, FieldError, FieldErrorCode, Limits,
 };
 
 /// Lowercase hex of some bytes (ids, tokens, SHA-256 digests).
-pub use case::hex;
+pub use encoding::hex;

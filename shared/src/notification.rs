@@ -4,47 +4,75 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
 
-/// How long to wait before delivering again after `attempts_made` failed attempts:
-/// doubling from one second, at most five minutes.
-pub fn retry_delay_seconds(attempts_made: u32) -> u32 {
-    1u32.checked_shl(attempts_made.saturating_sub(1))
-        .unwrap_or(u32::MAX)
-        .min(300)
+/// What happened to a case that a store's channels hear about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NotificationEvent {
+    /// A case was filed.
+    #[serde(rename = "case.created")]
+    CaseCreated,
+    /// Its deadline is near or past and the store has not answered yet.
+    #[serde(rename = "case.escalated")]
+    CaseEscalated,
 }
 
-/// What a store's channels receive about a new case.
+impl NotificationEvent {
+    pub const ALL: [NotificationEvent; 2] = [
+        NotificationEvent::CaseCreated,
+        NotificationEvent::CaseEscalated,
+    ];
+
+    /// As webhooks, `deliveries.event` and `Redress-Event-Id` spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            NotificationEvent::CaseCreated => "case.created",
+            NotificationEvent::CaseEscalated => "case.escalated",
+        }
+    }
+
+    /// How people-facing channels (chat, email) title it.
+    pub fn headline(self) -> &'static str {
+        match self {
+            NotificationEvent::CaseCreated => "New case",
+            NotificationEvent::CaseEscalated => "Deadline near, no answer yet",
+        }
+    }
+
+    /// Whether delivering this event settles the case's outbox (`notify_state`): only
+    /// the announcement of a new case is kept in the outbox until delivered.
+    pub fn is_outboxed(self) -> bool {
+        match self {
+            NotificationEvent::CaseCreated => true,
+            NotificationEvent::CaseEscalated => false,
+        }
+    }
+}
+
+/// What a store's channels receive about a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseNotification {
-    /// `case.created` when a case is filed, `case.escalated` when its deadline nears
-    /// with no answer yet.
-    pub event: String,
+    pub event: NotificationEvent,
     pub case: Case,
 }
 
 impl CaseNotification {
-    pub const CASE_CREATED: &'static str = "case.created";
-    pub const CASE_ESCALATED: &'static str = "case.escalated";
-
-    /// How people-facing channels (chat, email) title an event.
-    pub fn headline(event: &str) -> &'static str {
-        match event {
-            Self::CASE_ESCALATED => "Deadline near, no answer yet",
-            _ => "New case",
-        }
-    }
-
     pub fn created(case: Case) -> CaseNotification {
         CaseNotification {
-            event: Self::CASE_CREATED.to_owned(),
+            event: NotificationEvent::CaseCreated,
             case,
         }
     }
 
     pub fn escalated(case: Case) -> CaseNotification {
         CaseNotification {
-            event: Self::CASE_ESCALATED.to_owned(),
+            event: NotificationEvent::CaseEscalated,
             case,
         }
+    }
+
+    /// `Redress-Event-Id`: the same on every redelivery of this event, so a store's
+    /// endpoint can drop a copy.
+    pub fn event_id(&self) -> String {
+        format!("{}.{}", self.case.id.as_str(), self.event.code())
     }
 }
 
@@ -53,10 +81,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retries_back_off_by_doubling_up_to_five_minutes() {
-        let delays: Vec<u32> = (1..=6).map(retry_delay_seconds).collect();
-        assert_eq!(delays, [1, 2, 4, 8, 16, 32]);
-        assert_eq!(retry_delay_seconds(0), 1);
-        assert_eq!(retry_delay_seconds(40), 300);
+    fn events_are_spelt_as_webhooks_document_them() {
+        for event in NotificationEvent::ALL {
+            let json = serde_json::to_string(&event).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", event.code()));
+            assert_eq!(
+                serde_json::from_str::<NotificationEvent>(&json).expect("reads"),
+                event
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_new_case_waits_in_the_outbox() {
+        assert!(NotificationEvent::CaseCreated.is_outboxed());
+        assert!(!NotificationEvent::CaseEscalated.is_outboxed());
     }
 }

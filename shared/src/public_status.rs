@@ -1,19 +1,24 @@
 //! What a shopper sees of their case, through the status link their receipt carries:
-//! where it stands, when the store will answer, and the public part of its timeline
+//! where it stands, when the store will answer (only while it still owes the shopper
+//! an answer: see `deadline`), and the public part of its timeline
 //! (filing, status changes, the store's replies). Never notes, assignees, categories,
 //! signals or agents' names.
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent_api::{EventKind, TimelineEvent};
 use crate::case::CaseStatus;
+use crate::deadline::ResponseClock;
+use crate::timeline::{EventKind, TimelineEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicStatus {
     pub reference: String,
     pub status: CaseStatus,
     pub created_at: String,
-    pub respond_by: String,
+    /// When the store will answer at the latest; absent once it has answered, while
+    /// it waits for the shopper, and after the case is resolved or closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond_by: Option<String>,
     pub timeline: Vec<PublicEvent>,
 }
 
@@ -29,9 +34,8 @@ impl PublicStatus {
     /// The shopper's view of a case, from its full timeline.
     pub fn new(
         reference: String,
-        status: CaseStatus,
+        clock: ResponseClock<'_>,
         created_at: String,
-        respond_by: String,
         timeline: Vec<TimelineEvent>,
     ) -> PublicStatus {
         let timeline = timeline
@@ -45,9 +49,9 @@ impl PublicStatus {
             .collect();
         PublicStatus {
             reference,
-            status,
+            status: clock.status,
             created_at,
-            respond_by,
+            respond_by: clock.promised_by().map(str::to_owned),
             timeline,
         }
     }
@@ -71,9 +75,12 @@ mod tests {
     fn the_shopper_sees_status_changes_and_replies_and_nothing_internal() {
         let status = PublicStatus::new(
             "RD-AAAA-BBBB-CCCC".to_owned(),
-            CaseStatus::Resolved,
+            ResponseClock {
+                status: CaseStatus::Resolved,
+                respond_by: "2026-11-24T09:00:00.000Z",
+                first_response_at: Some("2026-11-23T10:00:00.000Z"),
+            },
             "2026-11-23T09:00:00.000Z".to_owned(),
-            "2026-11-24T09:00:00.000Z".to_owned(),
             vec![
                 event(EventKind::Assigned, "Ana Agent", false),
                 event(EventKind::Note, "refund looks fraudulent", false),
@@ -90,5 +97,27 @@ mod tests {
         for secret in ["Ana", "fraudulent", "replacement", "mistake"] {
             assert!(!json.contains(secret), "{secret} leaked: {json}");
         }
+    }
+
+    /// Regression: the view kept saying "the store will answer by …" after the store
+    /// had answered or resolved the case.
+    #[test]
+    fn the_status_view_stops_promising_an_answer_once_the_store_answered() {
+        let view = |status, first_response_at| {
+            let clock = ResponseClock {
+                status,
+                respond_by: "2026-11-24T09:00:00.000Z",
+                first_response_at,
+            };
+            PublicStatus::new("RD-AAAA-BBBB-CCCC".into(), clock, String::new(), Vec::new())
+        };
+        let new = view(CaseStatus::New, None);
+        assert_eq!(new.respond_by.as_deref(), Some("2026-11-24T09:00:00.000Z"));
+        let answered = view(CaseStatus::InProgress, Some("2026-11-23T10:00:00.000Z"));
+        assert_eq!(answered.respond_by, None);
+        let json = serde_json::to_value(&answered).expect("json");
+        assert!(json.get("respond_by").is_none(), "{json}");
+        assert_eq!(view(CaseStatus::Resolved, None).respond_by, None);
+        assert_eq!(view(CaseStatus::WaitingForShopper, None).respond_by, None);
     }
 }

@@ -7,8 +7,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::api_error::{ApiError, ErrorCode};
-use crate::case::{hex, unhex};
 use crate::complaint::ComplaintSubmission;
+use crate::encoding::{hex, unhex};
 
 /// No person reads the form, types a complaint and sends it faster than this.
 pub const MIN_FILL_MS: u64 = 3_000;

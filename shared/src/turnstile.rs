@@ -85,7 +85,7 @@ pub fn retry_id(store_id: &str, idempotency_key: &str) -> String {
         .chain_update([0])
         .chain_update(idempotency_key.as_bytes())
         .finalize();
-    let hex = crate::case::hex(&digest[..16]);
+    let hex = crate::encoding::hex(&digest[..16]);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

@@ -6,7 +6,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::case::{hex, unhex};
+use crate::encoding::{hex, unhex};
 
 /// The header that carries the signature.
 pub const HEADER: &str = "Redress-Signature";

@@ -2,8 +2,15 @@
 //! resolved → closed, with reopening. Every move not listed here is refused with a
 //! stable code, so two agents (or a stale tab) cannot put a case somewhere odd.
 
+use serde::Deserialize;
+
+use crate::agent_api::CaseUpdate;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::case::CaseStatus;
 use crate::complaint::Resolution;
+use crate::deadline::{is_response, ResponseClock};
+use crate::timeline::EventKind;
+use crate::validate::{FieldError, FieldErrorCode};
 
 /// Why a status change was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,12 +50,108 @@ pub fn check_transition(
     Ok(())
 }
 
-/// Whether agents still owe the shopper something: open cases count for deadlines.
+/// Whether the case is still being worked (the inbox's "Open"): anything not yet
+/// resolved or closed.
 pub fn is_open(status: CaseStatus) -> bool {
-    matches!(
+    match status {
+        CaseStatus::New | CaseStatus::InProgress | CaseStatus::WaitingForShopper => true,
+        CaseStatus::Resolved | CaseStatus::Closed => false,
+    }
+}
+
+/// The open statuses, as the case list's `status` filter takes them.
+pub fn open_statuses() -> Vec<CaseStatus> {
+    CaseStatus::ALL
+        .into_iter()
+        .filter(|s| is_open(*s))
+        .collect()
+}
+
+impl From<WorkflowError> for ApiError {
+    fn from(error: WorkflowError) -> ApiError {
+        match error {
+            WorkflowError::IllegalTransition { from, to } => ApiError::new(
+                ErrorCode::IllegalTransition,
+                format!("A case cannot go from {} to {}.", from.code(), to.code()),
+            ),
+            WorkflowError::ResolutionRequired => ApiError::validation(vec![FieldError::new(
+                "resolution",
+                FieldErrorCode::Required,
+                "Say which resolution was taken to resolve the case.",
+            )]),
+        }
+    }
+}
+
+/// Where the agents' work on a case stands: what an update reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WorkState {
+    pub status: CaseStatus,
+    pub assignee: Option<String>,
+    pub resolution_taken: Option<Resolution>,
+    pub respond_by: String,
+    /// When the store first answered (see `deadline`).
+    pub first_response_at: Option<String>,
+    /// The id of the last write: a change applies only if it is still the same.
+    pub last_write: Option<String>,
+}
+
+impl WorkState {
+    pub fn clock(&self) -> ResponseClock<'_> {
+        ResponseClock {
+            status: self.status,
+            respond_by: &self.respond_by,
+            first_response_at: self.first_response_at.as_deref(),
+        }
+    }
+}
+
+/// What a change did, as timeline events: each kind with its value.
+pub type Events = Vec<(EventKind, Option<String>)>;
+
+/// The work state after `update` made at `at`, and the events that say what changed
+/// (none: nothing changes). Resolving answers the shopper for the deadline's sake.
+pub fn plan(
+    from: &WorkState,
+    update: &CaseUpdate,
+    at: &str,
+) -> Result<(WorkState, Events), WorkflowError> {
+    let CaseUpdate {
         status,
-        CaseStatus::New | CaseStatus::InProgress | CaseStatus::WaitingForShopper
-    )
+        assignee,
+        resolution,
+    } = update;
+    let mut to = from.clone();
+    let mut events = Vec::new();
+    if let Some(resolution) = *resolution {
+        if from.resolution_taken != Some(resolution) {
+            to.resolution_taken = Some(resolution);
+            events.push((
+                EventKind::ResolutionTaken,
+                Some(resolution.code().to_owned()),
+            ));
+        }
+    }
+    if let Some(assignee) = assignee {
+        let assignee = Some(assignee.trim().to_owned()).filter(|a| !a.is_empty());
+        if from.assignee != assignee {
+            to.assignee = assignee.clone();
+            events.push((EventKind::Assigned, assignee));
+        }
+    }
+    if let Some(status) = *status {
+        check_transition(from.status, status, to.resolution_taken)?;
+        to.status = status;
+        events.push((EventKind::StatusChanged, Some(status.code().to_owned())));
+    }
+    if to.first_response_at.is_none()
+        && events
+            .iter()
+            .any(|(kind, value)| is_response(*kind, value.as_deref()))
+    {
+        to.first_response_at = Some(at.to_owned());
+    }
+    Ok((to, events))
 }
 
 #[cfg(test)]
@@ -107,5 +210,110 @@ mod tests {
     fn only_new_in_progress_and_waiting_cases_are_open() {
         assert!(is_open(New) && is_open(InProgress) && is_open(WaitingForShopper));
         assert!(!is_open(Resolved) && !is_open(Closed));
+        assert_eq!(open_statuses(), [New, InProgress, WaitingForShopper]);
+    }
+
+    const AT: &str = "2026-11-24T08:00:00.000Z";
+
+    fn fresh() -> WorkState {
+        WorkState {
+            status: New,
+            assignee: None,
+            resolution_taken: None,
+            respond_by: "2026-11-24T10:00:00.000Z".to_owned(),
+            first_response_at: None,
+            last_write: None,
+        }
+    }
+
+    #[test]
+    fn an_update_writes_one_event_per_change_and_none_for_what_stays() {
+        let update = CaseUpdate {
+            status: Some(InProgress),
+            assignee: Some("  Ana Agent ".to_owned()),
+            resolution: None,
+        };
+        let (to, events) = plan(&fresh(), &update, AT).expect("legal");
+        assert_eq!(to.status, InProgress);
+        assert_eq!(to.assignee.as_deref(), Some("Ana Agent"));
+        assert_eq!(
+            events,
+            [
+                (EventKind::Assigned, Some("Ana Agent".to_owned())),
+                (EventKind::StatusChanged, Some("in_progress".to_owned())),
+            ]
+        );
+        let again = CaseUpdate {
+            assignee: Some("Ana Agent".to_owned()),
+            ..CaseUpdate::default()
+        };
+        let (_, events) = plan(&to, &again, AT).expect("legal");
+        assert!(events.is_empty(), "{events:?}");
+    }
+
+    #[test]
+    fn an_empty_assignee_unassigns() {
+        let assigned = WorkState {
+            assignee: Some("Ana".to_owned()),
+            ..fresh()
+        };
+        let update = CaseUpdate {
+            assignee: Some(String::new()),
+            ..CaseUpdate::default()
+        };
+        let (to, events) = plan(&assigned, &update, AT).expect("legal");
+        assert_eq!(to.assignee, None);
+        assert_eq!(events, [(EventKind::Assigned, None)]);
+    }
+
+    #[test]
+    fn resolving_with_the_resolution_in_the_same_update_is_allowed_and_answers_the_shopper() {
+        let update = CaseUpdate {
+            status: Some(Resolved),
+            resolution: Some(Resolution::PartialRefund),
+            ..CaseUpdate::default()
+        };
+        let (to, events) = plan(&fresh(), &update, AT).expect("legal");
+        assert_eq!(to.resolution_taken, Some(Resolution::PartialRefund));
+        assert_eq!(events.len(), 2);
+        assert_eq!(to.first_response_at.as_deref(), Some(AT));
+        assert!(!to.clock().is_overdue("2030-01-01T00:00:00.000Z"));
+    }
+
+    #[test]
+    fn a_first_response_is_kept_when_the_case_is_resolved_later() {
+        let answered = WorkState {
+            status: InProgress,
+            resolution_taken: Some(Resolution::Resend),
+            first_response_at: Some("2026-11-23T12:00:00.000Z".to_owned()),
+            ..fresh()
+        };
+        let update = CaseUpdate {
+            status: Some(Resolved),
+            ..CaseUpdate::default()
+        };
+        let (to, _) = plan(&answered, &update, AT).expect("legal");
+        assert_eq!(
+            to.first_response_at.as_deref(),
+            Some("2026-11-23T12:00:00.000Z")
+        );
+    }
+
+    #[test]
+    fn an_illegal_move_changes_nothing_and_maps_to_its_code() {
+        let update = CaseUpdate {
+            status: Some(Resolved),
+            assignee: Some("Ana".to_owned()),
+            ..CaseUpdate::default()
+        };
+        let refused = plan(&fresh(), &update, AT).expect_err("no resolution");
+        assert_eq!(refused, WorkflowError::ResolutionRequired);
+        assert_eq!(ApiError::from(refused).status(), 400);
+        let back = CaseUpdate {
+            status: Some(New),
+            ..CaseUpdate::default()
+        };
+        let refused = plan(&fresh(), &back, AT).expect_err("illegal");
+        assert_eq!(ApiError::from(refused).code, ErrorCode::IllegalTransition);
     }
 }

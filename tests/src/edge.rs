@@ -28,6 +28,31 @@ impl Edge {
     /// The key shoppers' status tokens are derived with in tests.
     pub const STATUS_LINK_KEY: &'static str = "e2e-status-link-key";
 
+    /// Tests count rate limits over Cloudflare's shorter period (10 s, the only other
+    /// it offers), so a test that fills a window waits seconds, not a minute.
+    pub const RATE_LIMIT_PERIOD: Duration = Duration::from_secs(10);
+
+    /// Each `[[ratelimits]]` binding's allowance per period in tests. Per client they
+    /// are as in production (over a sixth of the time, so every test that passed the
+    /// production limits passes these); uploads per client and submissions per store
+    /// are smaller, so that a test can fill them within one short period.
+    pub const RATE_LIMITS: [(&'static str, usize); 5] = [
+        ("SUBMISSIONS_PER_CLIENT", 20),
+        ("UPLOADS_PER_CLIENT", 40),
+        ("SUBMISSIONS_PER_STORE", 100),
+        ("UPLOADS_PER_STORE", 5000),
+        ("AGENT_AUTH_FAILURES_PER_CLIENT", 10),
+    ];
+
+    /// A binding's allowance per [`Edge::RATE_LIMIT_PERIOD`] in tests.
+    pub fn rate_limit(binding: &str) -> usize {
+        Edge::RATE_LIMITS
+            .iter()
+            .find(|(name, _)| *name == binding)
+            .map(|(_, limit)| *limit)
+            .unwrap_or_else(|| panic!("no rate limit {binding}"))
+    }
+
     /// Applies the migrations to fresh state and starts `wrangler dev` with the given
     /// `[vars]`. The first start also builds the worker, which can take minutes.
     pub async fn start(vars: &[(&str, &str)]) -> Edge {
@@ -74,6 +99,8 @@ impl Edge {
         let mut command = wrangler();
         command.args([
             "dev",
+            "--config",
+            test_config(),
             "--local",
             "--ip",
             "127.0.0.1",
@@ -247,6 +274,58 @@ impl Edge {
     fn persist(&self) -> &str {
         self.state.path().to_str().expect("utf-8 temp path")
     }
+}
+
+/// `wrangler.toml` with the tests' rate limits (`Edge::RATE_LIMITS`), written beside it
+/// (git ignores it) so that its relative paths hold.
+fn test_config() -> &'static str {
+    static WRITTEN: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    const NAME: &str = "wrangler.test.toml";
+    WRITTEN.get_or_init(|| {
+        let root = xtask::repo_root();
+        let production =
+            std::fs::read_to_string(root.join("wrangler.toml")).expect("wrangler.toml");
+        let config = with_rate_limits(&production, &Edge::RATE_LIMITS, Edge::RATE_LIMIT_PERIOD);
+        // Written whole, then renamed: a test binary starting meanwhile reads either.
+        let temporary = root.join(format!("{NAME}.{}", std::process::id()));
+        std::fs::write(&temporary, config).expect("write the test config");
+        std::fs::rename(&temporary, root.join(NAME)).expect("place the test config");
+    });
+    NAME
+}
+
+/// `config` with each named `[[ratelimits]]` binding's `simple = { ... }` set to its
+/// test limit and period.
+fn with_rate_limits(config: &str, limits: &[(&str, usize)], period: Duration) -> String {
+    let mut binding = None;
+    let mut replaced = 0;
+    let lines: Vec<String> = config
+        .lines()
+        .map(|line| {
+            if let Some(name) = line.strip_prefix("name = ") {
+                binding = limits
+                    .iter()
+                    .find(|(limit, _)| name.trim_matches('"') == *limit)
+                    .map(|(_, n)| *n);
+            }
+            match binding.take_if(|_| line.starts_with("simple = ")) {
+                Some(limit) => {
+                    replaced += 1;
+                    format!(
+                        "simple = {{ limit = {limit}, period = {} }}",
+                        period.as_secs()
+                    )
+                }
+                None => line.to_owned(),
+            }
+        })
+        .collect();
+    assert_eq!(
+        replaced,
+        limits.len(),
+        "every rate limit is in wrangler.toml"
+    );
+    lines.join("\n") + "\n"
 }
 
 fn wrangler() -> Command {

@@ -5,8 +5,10 @@
 //! - [`Browser`]: Debian's chromedriver and headless Chromium through fantoccini.
 //! - [`WebhookReceiver`]: a store's webhook endpoint that records what it receives.
 //! - [`TurnstileStandIn`]: Cloudflare Turnstile's script and siteverify, on loopback.
+//! - [`TestApp`]: the worker and a client, with a method per thing a test does.
 
 pub mod api;
+mod app;
 mod browser;
 mod edge;
 pub mod load;
@@ -14,6 +16,7 @@ pub mod process;
 mod turnstile;
 mod webhook;
 
+pub use app::{assert_refused, AgentClient, TestApp};
 pub use browser::{Browser, Complaint};
 pub use edge::Edge;
 pub use turnstile::{TurnstileStandIn, PASSING_TOKEN};

@@ -434,10 +434,10 @@ async fn a_filled_honeypot_in_the_widget_is_refused_and_a_person_is_not(edge: &E
 /// A client's allowance is counted by its address; the next request is refused with
 /// 429 and `Retry-After`, writes nothing, and other clients are not affected.
 async fn one_client_is_held_to_its_allowance_of_submissions(edge: &Edge) {
-    const ALLOWANCE: usize = 20;
+    let allowance = Edge::rate_limit("SUBMISSIONS_PER_CLIENT");
     let flooder = api::client();
-    with_time_left_in_the_window(Duration::from_secs(30)).await;
-    for n in 0..ALLOWANCE {
+    with_time_left_in_the_window(Duration::from_secs(5)).await;
+    for n in 0..allowance {
         let (status, body) = send_from(&flooder, edge, &format!("F-{n}")).await;
         assert_eq!(status, 201, "complaint {n}: {body}");
     }
@@ -461,7 +461,7 @@ async fn one_client_is_held_to_its_allowance_of_submissions(edge: &Edge) {
 }
 
 async fn one_client_is_held_to_its_allowance_of_uploads(edge: &Edge) {
-    const ALLOWANCE: usize = 120;
+    let allowance = Edge::rate_limit("UPLOADS_PER_CLIENT");
     let flooder = api::client();
     let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
     let upload = |http: &reqwest::Client| {
@@ -471,8 +471,8 @@ async fn one_client_is_held_to_its_allowance_of_uploads(edge: &Edge) {
             .body(png.clone())
             .send()
     };
-    with_time_left_in_the_window(Duration::from_secs(40)).await;
-    for n in 0..ALLOWANCE {
+    with_time_left_in_the_window(Duration::from_secs(6)).await;
+    for n in 0..allowance {
         let (status, body) = answer(upload(&flooder).await.expect("upload")).await;
         assert_eq!(status, 201, "upload {n}: {body}");
     }
@@ -489,10 +489,10 @@ async fn one_client_is_held_to_its_allowance_of_uploads(edge: &Edge) {
     assert_eq!(status, 201);
 }
 
-/// A thousand complaints a minute for one store, each from its own address: the next
-/// is refused whoever sends it, and other stores are not affected.
+/// A store's whole allowance of complaints, each from its own address: the next is
+/// refused whoever sends it, and other stores are not affected.
 async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge) {
-    const ALLOWANCE: usize = 1000;
+    let allowance = Edge::rate_limit("SUBMISSIONS_PER_STORE");
     let to_busy = |n: usize| {
         let mut body = complaint(
             &format!("B-{n}"),
@@ -503,19 +503,19 @@ async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge
         body["store_id"] = json!("busy-store");
         api::signed(body)
     };
-    with_time_left_in_the_window(Duration::from_secs(45)).await;
+    with_time_left_in_the_window(Duration::from_secs(7)).await;
     let http = api::client();
     let mut accepted = 0;
-    let mut sends = futures_util::stream::iter(0..ALLOWANCE)
+    let mut sends = futures_util::stream::iter(0..allowance)
         .map(|n| api::post_json(&http, edge, "/v1/complaints", to_busy(n)))
         .buffer_unordered(16);
     while let Some((status, body)) = sends.next().await {
         assert_eq!(status, 201, "{body}");
         accepted += 1;
     }
-    assert_eq!(accepted, ALLOWANCE);
+    assert_eq!(accepted, allowance);
     let before = cases(edge);
-    let (status, body) = api::post_json(&http, edge, "/v1/complaints", to_busy(ALLOWANCE)).await;
+    let (status, body) = api::post_json(&http, edge, "/v1/complaints", to_busy(allowance)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (429, Some("rate_limited"))
@@ -525,10 +525,10 @@ async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge
     assert_eq!(status, 201, "demo-store is not held back: {body}");
 }
 
-/// Refused agent tokens are counted per client: past ten a minute the guesser gets 429
+/// Refused agent tokens are counted per client: past their allowance the guesser gets 429
 /// instead of 401, while a valid token keeps working from the same address.
 async fn a_token_guesser_is_throttled_and_a_valid_token_still_works(edge: &Edge) {
-    const ALLOWANCE: usize = 10;
+    let allowance = Edge::rate_limit("AGENT_AUTH_FAILURES_PER_CLIENT");
     let agent = edge.issue_agent_token("demo-store", "Ana Agent");
     let guesser = api::client();
     let guess = |http: &reqwest::Client, token: String| {
@@ -536,8 +536,8 @@ async fn a_token_guesser_is_throttled_and_a_valid_token_still_works(edge: &Edge)
             .bearer_auth(token)
             .send()
     };
-    with_time_left_in_the_window(Duration::from_secs(20)).await;
-    for n in 0..ALLOWANCE {
+    with_time_left_in_the_window(Duration::from_secs(4)).await;
+    for n in 0..allowance {
         let (status, _) = answer(
             guess(&guesser, format!("rdat_{n:032x}"))
                 .await
@@ -597,16 +597,20 @@ fn cases(edge: &Edge) -> u64 {
     edge.count("SELECT COUNT(*) AS n FROM cases")
 }
 
-/// Rate-limit windows are whole minutes of the clock (in Cloudflare's limiter and in
+/// Rate-limit windows are whole periods of the clock (in Cloudflare's limiter and in
 /// its local simulation), so a test that fills one waits for a window with `needed`
 /// left: otherwise the count could restart half way through.
 async fn with_time_left_in_the_window(needed: Duration) {
+    let period = Edge::RATE_LIMIT_PERIOD;
+    assert!(
+        needed < period,
+        "{needed:?} cannot fit in a {period:?} window"
+    );
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970");
-    let into_window = Duration::from_millis((now.as_millis() % 60_000) as u64);
-    if into_window + needed > Duration::from_secs(60) {
-        tokio::time::sleep(Duration::from_secs(60) - into_window + Duration::from_millis(200))
-            .await;
+    let into_window = Duration::from_millis((now.as_millis() % period.as_millis()) as u64);
+    if into_window + needed > period {
+        tokio::time::sleep(period - into_window + Duration::from_millis(200)).await;
     }
 }

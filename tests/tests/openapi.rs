@@ -3,8 +3,12 @@
 
 use std::collections::BTreeSet;
 
+use redress_shared::agent_api::param;
 use redress_shared::categorize::Category;
-use redress_shared::{routes, CaseStatus, ErrorCode, FieldErrorCode, Resolution};
+use redress_shared::delivery::{ChannelKind, DeliveryState};
+use redress_shared::{
+    routes, CaseStatus, ErrorCode, FieldErrorCode, NotificationEvent, Resolution,
+};
 use serde_json::Value;
 
 fn document() -> Value {
@@ -73,5 +77,40 @@ fn documents_every_error_code_field_code_resolution_and_category() {
     assert_eq!(
         strings(&schemas["CaseStatus"]["enum"]),
         codes(&CaseStatus::ALL)
+    );
+}
+
+#[test]
+fn documents_the_case_lists_parameters_as_shared_names_them() {
+    let doc = document();
+    let documented: BTreeSet<String> = doc["paths"][routes::AGENT_CASES]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| p["name"].as_str().expect("a name").to_owned())
+        .collect();
+    let named: BTreeSet<String> = param::ALL.iter().map(|p| p.to_string()).collect();
+    assert_eq!(documented, named);
+}
+
+#[test]
+fn documents_delivery_records_with_shared_events_channels_and_states() {
+    let doc = document();
+    let record = &doc["components"]["schemas"]["DeliveryRecord"]["properties"];
+    assert_eq!(
+        strings(&record["event"]["enum"]),
+        codes(&NotificationEvent::ALL)
+    );
+    assert_eq!(
+        strings(&record["channel"]["enum"]),
+        codes(&ChannelKind::ALL)
+    );
+    assert_eq!(
+        strings(&record["state"]["enum"]),
+        codes(&[
+            DeliveryState::Delivered,
+            DeliveryState::Failing,
+            DeliveryState::Failed
+        ])
     );
 }

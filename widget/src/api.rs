@@ -27,7 +27,8 @@ pub struct Filed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseStatusView {
     pub status: String,
-    pub respond_by: String,
+    /// Only while the store still owes an answer.
+    pub respond_by: Option<String>,
     pub timeline: Vec<PublicEventView>,
 }
 
@@ -94,7 +95,7 @@ pub async fn case_status(
         .collect();
     Ok(CaseStatusView {
         status: text_field(&found, "status").ok_or_else(unexpected)?,
-        respond_by: text_field(&found, "respond_by").ok_or_else(unexpected)?,
+        respond_by: text_field(&found, "respond_by"),
         timeline,
     })
 }
@@ -116,6 +117,23 @@ pub async fn lexicon(config: &WidgetConfig) -> Result<Lexicon, Failure> {
 
 /// The submission as the JSON object `shared` defines (field names from its serde shape).
 fn to_js(s: &ComplaintSubmission) -> Object {
+    // Every field named: a new one fails to compile here until it is sent.
+    let ComplaintSubmission {
+        store_id,
+        order_number,
+        email,
+        product_id,
+        product_url,
+        description,
+        resolution,
+        evidence,
+        locale,
+        category,
+        order_value,
+        form_token,
+        website,
+        turnstile_token,
+    } = s;
     let object = Object::new();
     let set = |key: &str, value: JsValue| {
         let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
@@ -125,22 +143,22 @@ fn to_js(s: &ComplaintSubmission) -> Object {
             set(key, JsValue::from_str(value));
         }
     };
-    set("store_id", s.store_id.as_str().into());
-    set("order_number", s.order_number.as_str().into());
-    set("email", s.email.as_str().into());
-    set("description", s.description.as_str().into());
-    set("resolution", s.resolution.as_str().into());
-    let evidence: Array = s.evidence.iter().map(|t| JsValue::from_str(t)).collect();
+    set("store_id", store_id.as_str().into());
+    set("order_number", order_number.as_str().into());
+    set("email", email.as_str().into());
+    set("description", description.as_str().into());
+    set("resolution", resolution.as_str().into());
+    let evidence: Array = evidence.iter().map(|t| JsValue::from_str(t)).collect();
     set("evidence", evidence.into());
-    set_text("product_id", &s.product_id);
-    set_text("product_url", &s.product_url);
-    set_text("locale", &s.locale);
-    set_text("category", &s.category);
-    set_text("form_token", &s.form_token);
-    set_text("website", &s.website);
-    set_text("turnstile_token", &s.turnstile_token);
-    if let Some(value) = s.order_value {
-        set("order_value", JsValue::from_f64(value as f64));
+    set_text("product_id", product_id);
+    set_text("product_url", product_url);
+    set_text("locale", locale);
+    set_text("category", category);
+    set_text("form_token", form_token);
+    set_text("website", website);
+    set_text("turnstile_token", turnstile_token);
+    if let Some(value) = order_value {
+        set("order_value", JsValue::from_f64(*value as f64));
     }
     object
 }

@@ -95,8 +95,13 @@ fn draw(into: &web_sys::Element, shown: &Shown, locale: &str) {
                     status.set_id(ids::CASE_STATUS);
                 }
             }
-            let deadline = local_time(&case.respond_by, locale);
-            add(root, "p", &with("status.answer_by", &deadline));
+            if let Some(respond_by) = &case.respond_by {
+                add(
+                    root,
+                    "p",
+                    &with("status.answer_by", &local_time(respond_by, locale)),
+                );
+            }
             let Some(list) = add(root, "ol", "") else {
                 return;
             };

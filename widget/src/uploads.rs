@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Reflect, JSON};
+use redress_shared::evidence::FileRefusal;
 use redress_shared::{routes, widget_ids as ids, EvidenceLimits};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -202,28 +203,20 @@ impl Uploads {
             .take_while(|i| i.id != id)
             .filter(|i| !matches!(i.state, State::Failed(_)));
         let (kept, total) = earlier.fold((0, 0), |(n, bytes), i| (n + 1, bytes + i.size));
-        let max = if item.mime.starts_with("video/") {
-            limits.max_video_bytes
-        } else {
-            limits.max_image_or_document_bytes
-        };
-        if kept >= limits.max_files_per_complaint {
-            Some(with(
-                "upload.too_many",
-                &limits.max_files_per_complaint.to_string(),
-            ))
-        } else if item.size > max {
-            Some(with("upload.too_large", &mb(max).to_string()))
-        } else if total + item.size > limits.max_total_bytes {
-            Some(with(
-                "upload.total_too_large",
-                &mb(limits.max_total_bytes).to_string(),
-            ))
-        } else if item.size == 0 {
-            Some(t("upload.empty"))
-        } else {
-            None
-        }
+        Some(
+            match limits.refusal_for(&item.mime, item.size, kept, total)? {
+                FileRefusal::TooMany { max_files } => {
+                    with("upload.too_many", &max_files.to_string())
+                }
+                FileRefusal::TooLarge { max_bytes } => {
+                    with("upload.too_large", &mb(max_bytes).to_string())
+                }
+                FileRefusal::TotalTooLarge { max_bytes } => {
+                    with("upload.total_too_large", &mb(max_bytes).to_string())
+                }
+                FileRefusal::Empty => t("upload.empty"),
+            },
+        )
     }
 
     /// A row: thumbnail or chip, name and size, progress, message, retry and remove.

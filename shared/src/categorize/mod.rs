@@ -32,7 +32,8 @@ pub struct Classification {
 /// What only the edge knows about a complaint, and which can raise its priority.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EdgeContext {
-    /// Complaints from the same email or about the same order in the last 7 days.
+    /// Complaints from the same email or about the same order in the repeat window
+    /// (`intake::REPEAT_WINDOW_DAYS`).
     pub recent_complaints: u32,
     /// The order's value, in the currency's minor units, when the shopper or store gave it.
     pub order_value: Option<u64>,
@@ -54,8 +55,9 @@ impl Assessment {
             raise(
                 "repeat_complaint",
                 format!(
-                    "{} earlier complaint(s) in 7 days",
-                    context.recent_complaints
+                    "{} earlier complaint(s) in {} days",
+                    context.recent_complaints,
+                    crate::intake::REPEAT_WINDOW_DAYS
                 ),
             );
         }

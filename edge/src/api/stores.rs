@@ -2,46 +2,12 @@
 //! origins they allow.
 
 use redress_shared::spam_guard;
-use redress_shared::store::{StoreConfig, StoreRow, TurnstileWidget};
+use redress_shared::store::TurnstileWidget;
 use redress_shared::{validate_store_id, widget_text, ApiError, ErrorCode, Limits};
-use worker::{D1Database, D1PreparedStatement, Env, Request, Response};
+use worker::{Env, Request, Response};
 
-use crate::storage::unavailable;
+use crate::db::stores::{load, Store};
 use crate::{bindings, clock, http};
-
-/// A store's configuration and the key its webhooks are signed with.
-pub struct Store {
-    pub config: StoreConfig,
-    pub webhook_secret: Option<String>,
-}
-
-impl From<StoreRow> for Store {
-    fn from(row: StoreRow) -> Store {
-        let (config, webhook_secret) = row.into_config();
-        Store {
-            config,
-            webhook_secret,
-        }
-    }
-}
-
-/// The statement that reads a store, for callers that batch it with others.
-pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError> {
-    db.prepare(format!(
-        "SELECT {} FROM stores WHERE id = ?1",
-        StoreRow::COLUMNS
-    ))
-    .bind(&[id.into()])
-    .map_err(unavailable)
-}
-
-pub async fn load(db: &D1Database, id: &str) -> Result<Option<Store>, ApiError> {
-    let row = select(db, id)?
-        .first::<StoreRow>(None)
-        .await
-        .map_err(unavailable)?;
-    Ok(row.map(Store::from))
-}
 
 /// The store a widget request names, if it exists and the request's origin is allowed.
 pub fn admit(store: Option<Store>, req: &Request) -> Result<Store, ApiError> {
@@ -53,8 +19,7 @@ pub fn admit(store: Option<Store>, req: &Request) -> Result<Store, ApiError> {
     })?;
     // Browsers always send Origin on cross-origin POSTs; other clients are not a
     // storefront embedding the widget and are held back by rate limits instead.
-    let origin = req.headers().get("Origin").ok().flatten();
-    match origin {
+    match http::header(req, "Origin") {
         Some(origin) if !store.config.allows_origin(&origin) => Err(ApiError::new(
             ErrorCode::OriginNotAllowed,
             "This store does not accept complaints from this website.",
@@ -68,11 +33,7 @@ pub fn admit(store: Option<Store>, req: &Request) -> Result<Store, ApiError> {
 pub async fn widget_settings(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     validate_store_id(id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
     let store = admit(load(&bindings::db(env)?, id).await?, &req)?;
-    let wanted = http::query_pairs(&req)?
-        .into_iter()
-        .find(|(key, _)| key == "locale")
-        .map(|(_, value)| value)
-        .unwrap_or_default();
+    let wanted = http::query_param(&req, "locale")?.unwrap_or_default();
     let mut settings = store.config.widget_settings(&wanted);
     settings.form_token = bindings::signing_key(env)
         .map(|key| spam_guard::form_token(key.as_bytes(), id, clock::now_unix_ms()));

@@ -1,14 +1,17 @@
 //! `POST /v1/evidence`: one file per request, streamed to R2 while it is hashed.
 //!
 //! The body never sits whole in worker memory: the first bytes decide the type, then
-//! every chunk passes through SHA-256 on its way into a fixed-length stream to R2.
+//! every chunk passes through SHA-256 and the container check (`shared::evidence`:
+//! the format's structure to its end marker, declared dimensions) on its way into a
+//! fixed-length stream to R2. A file that fails the check is not kept.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures_util::TryStreamExt;
+use futures_util::StreamExt;
 use js_sys::{Reflect, Uint8Array};
-use redress_shared::evidence::sanitize_file_name;
+use redress_shared::evidence::{sanitize_file_name, ContainerCheck};
+use redress_shared::intake::StoredUpload;
 use redress_shared::photo;
 use redress_shared::{
     hex, sniff, validate_store_id, ApiError, ErrorCode, FieldError, FieldErrorCode, Limits,
@@ -20,16 +23,18 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, ReadableStreamDefaultReader};
 use worker::{ByteStream, Env, FixedLengthStream, HttpMetadata, Request, Response};
 
+use crate::api::stores;
+use crate::db::{self, uploads};
+use crate::http::header;
 use crate::rate_limits::{self, Limit};
-use crate::storage::{self, UploadRow};
-use crate::{bindings, clock, http, stores};
+use crate::{bindings, clock, http};
 
 pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     rate_limits::count(env, Limit::UploadsPerClient, rate_limits::client(&req)).await?;
     let store_id = header(&req, "X-Redress-Store").unwrap_or_default();
     validate_store_id(&store_id, &Limits::default()).map_err(|e| ApiError::validation(vec![e]))?;
     let db = bindings::db(env)?;
-    let store = stores::load(&db, &store_id).await?;
+    let store = db::stores::load(&db, &store_id).await?;
     let limits = stores::admit(store, &req)?.config.evidence;
     rate_limits::count(env, Limit::UploadsPerStore, store_id.clone()).await?;
     let declared_type = header(&req, "Content-Type").unwrap_or_default();
@@ -67,18 +72,26 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         return Err(too_large(limits.max_bytes_for(kind)));
     }
 
+    // Every chunk passes through SHA-256 and the container check on its way to R2; a
+    // file whose structure is already broken stops the stream (nothing is stored).
     let hasher = Rc::new(RefCell::new(Sha256::new()));
+    let check = Rc::new(RefCell::new(ContainerCheck::new(kind, length)));
     let received = Rc::new(RefCell::new(0u64));
     let observe = {
-        let (hasher, received) = (hasher.clone(), received.clone());
-        move |chunk: Vec<u8>| {
+        let (hasher, check, received) = (hasher.clone(), check.clone(), received.clone());
+        move |chunk: worker::Result<Vec<u8>>| {
+            let chunk = chunk?;
             hasher.borrow_mut().update(&chunk);
+            check.borrow_mut().feed(&chunk);
             *received.borrow_mut() += chunk.len() as u64;
-            chunk
+            match check.borrow().refusal() {
+                Some(refusal) => Err(worker::Error::RustError(refusal.message())),
+                None => Ok(chunk),
+            }
         }
     };
     let body = req.inner().body().ok_or_else(empty_file)?;
-    let whole = ByteStream::from(body).map_ok(observe);
+    let whole = ByteStream::from(body).map(observe);
 
     let token = UploadToken::from_random(clock::random()?);
     let r2_key = format!("evidence/{store_id}/{}", hex(&clock::random::<16>()?));
@@ -92,6 +105,14 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         })
         .execute()
         .await;
+    let refused = check.borrow().refusal().copied();
+    if let Some(refusal) = refused {
+        // Stopped mid-stream, or (with a last chunk) finished: either way nothing stays.
+        if put.is_ok() {
+            let _ = bucket.delete(&r2_key).await;
+        }
+        return Err(refusal.into());
+    }
     if let Err(e) = put {
         if *received.borrow() != length {
             return Err(ApiError::new(
@@ -105,9 +126,15 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
             "Storage is unavailable; nothing was saved. Please try again.",
         ));
     }
+    // The whole file is in: its structure must have reached its end.
+    let verdict = check.borrow().clone().finish();
+    if let Err(refusal) = verdict {
+        let _ = bucket.delete(&r2_key).await;
+        return Err(refusal.into());
+    }
     let sha256 = hex(&hasher.borrow().clone().finalize());
 
-    let row = UploadRow {
+    let row = StoredUpload {
         token: token.as_str().to_owned(),
         store_id,
         r2_key: r2_key.clone(),
@@ -119,7 +146,7 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         claimed_by: None,
         created_at: clock::now_rfc3339(),
     };
-    if let Err(e) = storage::insert_upload(&db, &row).await {
+    if let Err(e) = uploads::insert(&db, &row).await {
         // Without its row the object would be an orphan nobody can claim: remove it now.
         let _ = bucket.delete(&r2_key).await;
         return Err(e);
@@ -158,10 +185,6 @@ async fn read_head(body: &ReadableStream, length: u64) -> Vec<u8> {
     }
     let _ = reader.cancel();
     head
-}
-
-fn header(req: &Request, name: &str) -> Option<String> {
-    req.headers().get(name).ok().flatten()
 }
 
 fn declared_length(req: &Request) -> Result<u64, ApiError> {

@@ -3,20 +3,23 @@
 //! rather than an object nobody knows about).
 
 use redress_shared::evidence::{UPLOAD_CLEANUP_GRACE_HOURS, UPLOAD_TTL_HOURS};
+use redress_shared::time::{rfc3339, MS_PER_HOUR};
+use redress_shared::ApiError;
 use worker::Env;
 
-use crate::{bindings, clock, storage};
+use crate::db::uploads;
+use crate::{bindings, clock};
 
 /// At most this many uploads per run; the next run (a minute later) takes the rest.
 const BATCH: u32 = 100;
 
 /// Removes expired uploads; answers how many.
-pub async fn run(env: &Env) -> worker::Result<usize> {
-    let db = bindings::db(env).map_err(bindings::into_worker_error)?;
-    let bucket = bindings::evidence(env).map_err(bindings::into_worker_error)?;
-    let hours = f64::from(UPLOAD_TTL_HOURS + UPLOAD_CLEANUP_GRACE_HOURS);
-    let before = clock::rfc3339_minutes_ago(hours * 60.0);
-    let expired = storage::expired_uploads(&db, &before, BATCH).await?;
+pub async fn run(env: &Env) -> Result<usize, ApiError> {
+    let db = bindings::db(env)?;
+    let bucket = bindings::evidence(env)?;
+    let hours = i64::from(UPLOAD_TTL_HOURS + UPLOAD_CLEANUP_GRACE_HOURS);
+    let before = rfc3339(clock::now_ms() - hours * MS_PER_HOUR);
+    let expired = uploads::expired(&db, &before, BATCH).await?;
     let mut removed = Vec::with_capacity(expired.len());
     for upload in expired {
         match bucket.delete(&upload.r2_key).await {
@@ -24,6 +27,6 @@ pub async fn run(env: &Env) -> worker::Result<usize> {
             Err(e) => worker::console_error!("could not delete {}: {e}", upload.r2_key),
         }
     }
-    storage::delete_unclaimed_uploads(&db, &removed).await?;
+    uploads::delete_unclaimed(&db, &removed).await?;
     Ok(removed.len())
 }

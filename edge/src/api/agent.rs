@@ -1,41 +1,48 @@
 //! The agent API: a store's agents list, read and work its cases. Every handler
 //! authenticates first and passes the agent's store to every query.
 
-use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate, EventKind};
+use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate};
+use redress_shared::time::{rfc3339, MS_PER_DAY};
+use redress_shared::timeline::EventKind;
 use redress_shared::trends::{parse_trend_query, Trends};
-use redress_shared::workflow::{check_transition, WorkflowError};
-use redress_shared::{hex, ApiError, ErrorCode, FieldError, FieldErrorCode};
-use worker::{Env, Headers, Request, Response};
+use redress_shared::workflow;
+use redress_shared::{hex, ApiError, ErrorCode};
+use worker::{D1Database, Env, Headers, Request, Response};
 
-use crate::agent_auth::{authenticate, Agent};
-use crate::case_queries::{self, Change, Events, WorkState};
-use crate::{bindings, clock, http};
+use crate::api::agent_auth::open;
+use crate::db::agent_cases::{self, Change};
+use crate::db::agent_tokens::Agent;
+use crate::{bindings, clock, db, http};
+
+/// How far back trends look when the agent gives no start.
+const TRENDS_DEFAULT_DAYS: i64 = 30;
 
 /// Far above any honest note, reply or update.
 const MAX_BODY_BYTES: usize = 32 * 1024;
 
 /// `GET /v1/agent/cases`
 pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
-    let db = bindings::db(env)?;
-    let agent = authenticate(&req, env, &db).await?;
+    let (db, agent) = open(&req, env).await?;
     let pairs = http::query_pairs(&req)?;
     let query = parse_case_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
-    let page = case_queries::list(&db, &agent.store_id, &query, &clock::now_rfc3339()).await?;
+    let page = agent_cases::list(&db, &agent.store_id, &query, &clock::now_rfc3339()).await?;
     Ok(http::json(200, &page))
 }
 
 /// `GET /v1/agent/trends`: complaints per day or week by one dimension.
 pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
-    let db = bindings::db(env)?;
-    let agent = authenticate(&req, env, &db).await?;
+    let (db, agent) = open(&req, env).await?;
     let pairs = http::query_pairs(&req)?;
     let query = parse_trend_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
-    let from = query.from.unwrap_or_else(|| clock::rfc3339_days_ago(30));
-    let to = query.to.unwrap_or_else(clock::now_rfc3339);
+    let now_ms = clock::now_ms();
+    let from = query
+        .from
+        .unwrap_or_else(|| rfc3339(now_ms - TRENDS_DEFAULT_DAYS * MS_PER_DAY));
+    let to = query.to.unwrap_or_else(|| rfc3339(now_ms));
     let series =
-        case_queries::trends(&db, &agent.store_id, query.by, query.bucket, &from, &to).await?;
+        agent_cases::trends(&db, &agent.store_id, query.by, query.bucket, &from, &to).await?;
     Ok(http::json(
         200,
         &Trends {
@@ -51,35 +58,31 @@ pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
 
 /// `GET /v1/agent/cases/{id}`
 pub async fn detail(req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
-    let db = bindings::db(env)?;
-    let agent = authenticate(&req, env, &db).await?;
-    let detail = case_queries::detail(&db, &agent.store_id, case_id, &clock::now_rfc3339())
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(http::json(200, &detail))
+    let (db, agent) = open(&req, env).await?;
+    detail_response(&db, &agent, case_id).await
 }
 
 /// `PATCH /v1/agent/cases/{id}`: status, assignee and resolution, all or nothing.
 pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
-    let db = bindings::db(env)?;
-    let agent = authenticate(&req, env, &db).await?;
+    let (db, agent) = open(&req, env).await?;
     let update: CaseUpdate = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     update.check().map_err(ApiError::validation)?;
-    let from = case_queries::work_state(&db, &agent.store_id, case_id)
+    let from = agent_cases::work_state(&db, &agent.store_id, case_id)
         .await?
         .ok_or_else(not_found)?;
-    let (to, events) = plan(&from, &update)?;
+    let at = clock::now_rfc3339();
+    let (to, events) = workflow::plan(&from, &update, &at)?;
     if !events.is_empty() {
         let write_id = hex(&clock::random::<8>()?);
         let change = Change {
             store_id: &agent.store_id,
             case_id,
             actor: &agent.agent,
-            at: &clock::now_rfc3339(),
+            at: &at,
             write_id: &write_id,
             events,
         };
-        if !case_queries::apply(&db, &change, &from, &to).await? {
+        if !agent_cases::apply(&db, &change, &from, &to).await? {
             return Err(ApiError::new(
                 ErrorCode::EditConflict,
                 "Someone changed this case meanwhile; nothing was saved. Reload it and try again.",
@@ -89,48 +92,6 @@ pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Respon
     detail_response(&db, &agent, case_id).await
 }
 
-/// The work state after `update`, and the events that say what changed.
-fn plan(from: &WorkState, update: &CaseUpdate) -> Result<(WorkState, Events), ApiError> {
-    let mut to = from.clone();
-    let mut events = Vec::new();
-    if let Some(resolution) = update.resolution {
-        if from.resolution_taken != Some(resolution) {
-            to.resolution_taken = Some(resolution);
-            events.push((
-                EventKind::ResolutionTaken,
-                Some(resolution.code().to_owned()),
-            ));
-        }
-    }
-    if let Some(assignee) = &update.assignee {
-        let assignee = Some(assignee.trim().to_owned()).filter(|a| !a.is_empty());
-        if from.assignee != assignee {
-            to.assignee = assignee.clone();
-            events.push((EventKind::Assigned, assignee));
-        }
-    }
-    if let Some(status) = update.status {
-        check_transition(from.status, status, to.resolution_taken).map_err(refusal)?;
-        to.status = status;
-        events.push((EventKind::StatusChanged, Some(status.code().to_owned())));
-    }
-    Ok((to, events))
-}
-
-fn refusal(error: WorkflowError) -> ApiError {
-    match error {
-        WorkflowError::IllegalTransition { from, to } => ApiError::new(
-            ErrorCode::IllegalTransition,
-            format!("A case cannot go from {} to {}.", from.code(), to.code()),
-        ),
-        WorkflowError::ResolutionRequired => ApiError::validation(vec![FieldError::new(
-            "resolution",
-            FieldErrorCode::Required,
-            "Say which resolution was taken to resolve the case.",
-        )]),
-    }
-}
-
 /// `POST /v1/agent/cases/{id}/notes` (internal) and `.../replies` (to the shopper).
 pub async fn message(
     mut req: Request,
@@ -138,15 +99,20 @@ pub async fn message(
     case_id: &str,
     kind: EventKind,
 ) -> Result<Response, ApiError> {
-    let db = bindings::db(env)?;
-    let agent = authenticate(&req, env, &db).await?;
+    let (db, agent) = open(&req, env).await?;
     let message: CaseMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     message.check().map_err(ApiError::validation)?;
     let at = clock::now_rfc3339();
     let text = message.text.trim();
-    let added =
-        case_queries::add_message(&db, &agent.store_id, case_id, &agent.agent, &at, kind, text)
-            .await?;
+    let added = agent_cases::add_message(
+        &db,
+        &agent.store_id,
+        case_id,
+        &agent.agent,
+        &at,
+        (kind, text),
+    )
+    .await?;
     if !added {
         return Err(not_found());
     }
@@ -161,10 +127,9 @@ pub async fn evidence(
     case_id: &str,
     position: &str,
 ) -> Result<Response, ApiError> {
-    let db = bindings::db(env)?;
-    let agent = authenticate(&req, env, &db).await?;
+    let (db, agent) = open(&req, env).await?;
     let position: u32 = position.parse().map_err(|_| not_found())?;
-    let found = case_queries::evidence_object(&db, &agent.store_id, case_id, position)
+    let found = agent_cases::evidence_object(&db, &agent.store_id, case_id, position)
         .await?
         .ok_or_else(not_found)?;
     let bucket = bindings::evidence(env)?;
@@ -172,13 +137,13 @@ pub async fn evidence(
         .get(&found.r2_key)
         .execute()
         .await
-        .map_err(crate::storage::unavailable)?
+        .map_err(db::unavailable)?
         .ok_or_else(not_found)?;
     let body = object
         .body()
         .ok_or_else(not_found)?
         .response_body()
-        .map_err(crate::storage::unavailable)?;
+        .map_err(db::unavailable)?;
     let headers = Headers::new();
     let inline =
         found.content_type.starts_with("image/") || found.content_type.starts_with("video/");
@@ -220,11 +185,11 @@ fn percent_encode(name: &str) -> String {
 }
 
 async fn detail_response(
-    db: &worker::D1Database,
+    db: &D1Database,
     agent: &Agent,
     case_id: &str,
 ) -> Result<Response, ApiError> {
-    let detail = case_queries::detail(db, &agent.store_id, case_id, &clock::now_rfc3339())
+    let detail = agent_cases::detail(db, &agent.store_id, case_id, &clock::now_rfc3339())
         .await?
         .ok_or_else(not_found)?;
     Ok(http::json(200, &detail))

@@ -1,0 +1,304 @@
+//! The agent API's reads and writes of cases. Every statement is scoped to the agent's
+//! store: a case of another store is indistinguishable from one that does not exist.
+
+use redress_shared::agent_api::{
+    description_search, CaseDetail, CasePage, CaseQuery, CaseSort, CaseSummary, Cursor,
+    DeliveryRecord, DescriptionSearch,
+};
+use redress_shared::deadline;
+use redress_shared::timeline::EventKind;
+use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
+use redress_shared::workflow::{next_statuses, Events, WorkState};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{query, D1Database};
+
+use super::{cases, deliveries, events, unavailable, Result, Statement};
+
+/// A page of the store's cases, filtered and in a stable order.
+pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> Result<CasePage> {
+    let mut sql = String::from(
+        "SELECT id, reference, status, category, sub_reason, priority, lang, product_id,
+                order_number, email, substr(description, 1, 280) AS excerpt, created_at,
+                respond_by, assignee, first_response_at
+         FROM cases WHERE store_id = ?1",
+    );
+    let mut args: Vec<JsValue> = vec![store_id.into()];
+    // Appends `clause`, whose `?` stands for `value`.
+    let mut bind = |sql: &mut String, clause: &str, value: &str| {
+        args.push(value.into());
+        *sql += &clause.replace('?', &format!("?{}", args.len()));
+    };
+    if !q.statuses.is_empty() {
+        sql += &format!(
+            " AND status IN {}",
+            deadline::sql::status_list(|s| q.statuses.contains(&s))
+        );
+    }
+    if let Some(category) = q.category {
+        bind(&mut sql, " AND category = ?", category.code());
+    }
+    if let Some(priority) = q.priority {
+        bind(&mut sql, " AND priority = ?", priority.code());
+    }
+    if let Some(lang) = &q.lang {
+        bind(&mut sql, " AND lang = ?", lang);
+    }
+    if let Some(overdue) = q.overdue {
+        let rule = deadline::sql::overdue("?");
+        let clause = if overdue {
+            format!(" AND {rule}")
+        } else {
+            format!(" AND NOT {rule}")
+        };
+        bind(&mut sql, &clause, now);
+    }
+    if let Some(text) = &q.text {
+        // Words anywhere in the description; identifiers exactly.
+        match description_search(text) {
+            DescriptionSearch::Phrase(phrase) => bind(
+                &mut sql,
+                " AND (rowid IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)",
+                &phrase,
+            ),
+            DescriptionSearch::Pattern(pattern) => {
+                bind(&mut sql, " AND (description LIKE ? ESCAPE '\\'", &pattern)
+            }
+        }
+        bind(&mut sql, " OR reference = ?", text);
+        bind(&mut sql, " OR order_number = ?", text);
+        bind(&mut sql, " OR email = ?)", text);
+    }
+    if let Some(from) = &q.from {
+        bind(&mut sql, " AND created_at >= ?", from);
+    }
+    if let Some(to) = &q.to {
+        bind(&mut sql, " AND created_at < ?", to);
+    }
+    if let Some(product) = &q.product {
+        bind(&mut sql, " AND product_id = ?", product);
+    }
+    let column = q.sort.column();
+    let (after, order) = match q.sort {
+        CaseSort::Deadline => (">", "ASC"),
+        CaseSort::Newest => ("<", "DESC"),
+    };
+    if let Some(cursor) = &q.after {
+        bind(
+            &mut sql,
+            &format!(" AND ({column}, id) {after} (?"),
+            &cursor.key,
+        );
+        bind(&mut sql, ", ?)", &cursor.id);
+    }
+    sql += &format!(
+        " ORDER BY {column} {order}, id {order} LIMIT {}",
+        q.limit + 1
+    );
+
+    let mut cases: Vec<CaseSummary> = super::all(db.prepare(sql).bind(&args)).await?;
+    for case in &mut cases {
+        case.overdue = case.clock().is_overdue(now);
+    }
+    let next_cursor = if cases.len() > q.limit as usize {
+        cases.truncate(q.limit as usize);
+        cases.last().map(|last| {
+            let key = match q.sort {
+                CaseSort::Deadline => &last.respond_by,
+                CaseSort::Newest => &last.created_at,
+            };
+            Cursor {
+                key: key.clone(),
+                id: last.id.clone(),
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(CasePage { cases, next_cursor })
+}
+
+fn work_state_statement(db: &D1Database, store_id: &str, case_id: &str) -> Statement {
+    query!(
+        db,
+        "SELECT status, assignee, resolution_taken, respond_by, first_response_at, last_write
+         FROM cases WHERE id = ?1 AND store_id = ?2",
+        case_id,
+        store_id
+    )
+}
+
+pub async fn work_state(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+) -> Result<Option<WorkState>> {
+    super::first(work_state_statement(db, store_id, case_id)).await
+}
+
+/// The case with its work state, deliveries and timeline.
+pub async fn detail(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+    now: &str,
+) -> Result<Option<CaseDetail>> {
+    let results = super::batch(
+        db,
+        vec![
+            work_state_statement(db, store_id, case_id),
+            deliveries::of_case(db, case_id),
+            events::timeline_statement(db, case_id, false),
+        ],
+    )
+    .await?;
+    let Some(work) = super::rows::<WorkState>(&results, 0)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let deliveries = super::rows::<DeliveryRecord>(&results, 1)?;
+    let timeline = events::timeline_from_rows(super::rows(&results, 2)?)?;
+    let case = cases::load(db, case_id)
+        .await?
+        .ok_or_else(|| unavailable("the case vanished while being read".into()))?;
+    Ok(Some(CaseDetail {
+        case,
+        overdue: work.clock().is_overdue(now),
+        first_response_at: work.first_response_at.clone(),
+        next_statuses: next_statuses(work.status).to_vec(),
+        assignee: work.assignee,
+        resolution_taken: work.resolution_taken,
+        deliveries,
+        timeline,
+    }))
+}
+
+/// One agent change: the new work state and the events that describe it.
+pub struct Change<'a> {
+    pub store_id: &'a str,
+    pub case_id: &'a str,
+    pub actor: &'a str,
+    pub at: &'a str,
+    /// A fresh random id for this write.
+    pub write_id: &'a str,
+    pub events: Events,
+}
+
+/// Applies `to` if the case is still as `from` was read, with its events, in one
+/// transaction. `false`: someone else changed the case first; nothing was written.
+pub async fn apply(
+    db: &D1Database,
+    change: &Change<'_>,
+    from: &WorkState,
+    to: &WorkState,
+) -> Result<bool> {
+    let mut statements = vec![query!(
+        db,
+        "UPDATE cases SET status = ?3, assignee = ?4, resolution_taken = ?5, last_write = ?6,
+                          first_response_at = ?9
+         WHERE id = ?1 AND store_id = ?2 AND status = ?7 AND IFNULL(last_write, '') = ?8",
+        change.case_id,
+        change.store_id,
+        to.status,
+        to.assignee.as_deref(),
+        to.resolution_taken,
+        change.write_id,
+        from.status,
+        from.last_write.as_deref().unwrap_or(""),
+        to.first_response_at.as_deref()
+    )];
+    for (kind, value) in &change.events {
+        // Recorded only if this very write was applied.
+        statements.push(events::append_if_written(
+            db,
+            change.case_id,
+            change.write_id,
+            change.at,
+            change.actor,
+            (*kind, value.as_deref()),
+        ));
+    }
+    super::batch(db, statements).await?;
+    let now = work_state(db, change.store_id, change.case_id).await?;
+    Ok(now.and_then(|s| s.last_write).as_deref() == Some(change.write_id))
+}
+
+/// Appends a note or a reply; a reply is the store's first response if none came
+/// before. `false` if the store has no such case.
+pub async fn add_message(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+    actor: &str,
+    at: &str,
+    (kind, text): (EventKind, &str),
+) -> Result<bool> {
+    let added =
+        events::append_to_store_case(db, store_id, case_id, at, actor, (kind, text)).await?;
+    if added && deadline::is_response(kind, Some(text)) {
+        super::run(query!(
+            db,
+            "UPDATE cases SET first_response_at = ?3
+             WHERE id = ?1 AND store_id = ?2 AND first_response_at IS NULL",
+            case_id,
+            store_id,
+            at
+        ))
+        .await?;
+    }
+    Ok(added)
+}
+
+/// Where a piece of evidence is kept, and how to serve it.
+#[derive(Debug, Deserialize)]
+pub struct EvidenceObject {
+    pub r2_key: String,
+    pub content_type: String,
+    pub file_name: String,
+    pub size: u64,
+}
+
+pub async fn evidence_object(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+    position: u32,
+) -> Result<Option<EvidenceObject>> {
+    super::first(query!(
+        db,
+        "SELECT e.r2_key, e.content_type, e.file_name, e.size
+         FROM evidence e JOIN cases c ON c.id = e.case_id
+         WHERE e.case_id = ?1 AND e.position = ?2 AND c.store_id = ?3",
+        case_id,
+        position,
+        store_id
+    ))
+    .await
+}
+
+/// Complaints per period and key over `[from, to)`.
+pub async fn trends(
+    db: &D1Database,
+    store_id: &str,
+    by: TrendDimension,
+    bucket: TrendBucket,
+    from: &str,
+    to: &str,
+) -> Result<Vec<TrendPoint>> {
+    let period = match bucket {
+        TrendBucket::Day => "substr(created_at, 1, 10)",
+        // The Monday on or before the day.
+        TrendBucket::Week => "date(substr(created_at, 1, 10), '-6 days', 'weekday 1')",
+    };
+    let sql = format!(
+        "SELECT {period} AS period, {key} AS key, COUNT(*) AS count FROM cases
+         WHERE store_id = ?1 AND created_at >= ?2 AND created_at < ?3
+         GROUP BY period, key ORDER BY period, key",
+        key = by.column()
+    );
+    super::all(
+        db.prepare(sql)
+            .bind(&[store_id.into(), from.into(), to.into()]),
+    )
+    .await
+}

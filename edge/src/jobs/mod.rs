@@ -1,0 +1,5 @@
+//! What runs off the request path: the queue consumer and the cron jobs.
+
+pub mod notify;
+pub mod outbox;
+pub mod upload_cleanup;

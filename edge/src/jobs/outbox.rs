@@ -1,0 +1,83 @@
+//! The notification outbox. A case is stored `pending` before its message is enqueued
+//! and stays so until the consumer has delivered it; a scheduled sweep re-enqueues the
+//! cases whose enqueue failed or whose message was lost, so no acknowledged case goes
+//! unnotified. The escalation job re-notifies unanswered cases near their deadline.
+
+use redress_shared::deadline::ESCALATE_BEFORE_DUE_MINUTES;
+use redress_shared::time::{rfc3339, MS_PER_MINUTE};
+use redress_shared::{ApiError, Case, CaseNotification, ErrorCode};
+use worker::{D1Database, Env};
+
+use crate::db::cases;
+use crate::{bindings, clock};
+
+/// A case younger than this is left to its own message.
+const GRACE_MINUTES: i64 = 2;
+/// A message enqueued longer ago than this and still undelivered is presumed lost
+/// (the queue retries failures itself within this time).
+const REENQUEUE_AFTER_MINUTES: i64 = 10;
+/// Bounded work per run; the next run takes the rest.
+const SWEEP_LIMIT: u32 = 50;
+
+/// Puts the announcement of a new case on the queue and notes when.
+pub async fn enqueue(env: &Env, db: &D1Database, case: Case) -> Result<(), ApiError> {
+    let case_id = case.id.as_str().to_owned();
+    send(env, &CaseNotification::created(case)).await?;
+    if let Err(e) = cases::mark_enqueued(db, &case_id, &clock::now_rfc3339()).await {
+        worker::console_warn!("case {case_id} enqueued but not marked: {}", e.message);
+    }
+    Ok(())
+}
+
+/// The message is the webhook's JSON text, so what a store receives is byte for byte
+/// what was enqueued (and serde's `flatten` needs no JS-value mapping).
+async fn send(env: &Env, notification: &CaseNotification) -> Result<(), ApiError> {
+    let message = serde_json::to_string(notification)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    bindings::notifications(env)?
+        .send(message)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::StorageUnavailable, e.to_string()))
+}
+
+/// Re-notifies the store about unanswered cases whose deadline is near or past, once
+/// each (`shared::deadline::ResponseClock::should_escalate`).
+pub async fn escalate(env: &Env) -> Result<usize, ApiError> {
+    let db = bindings::db(env)?;
+    let due_before =
+        rfc3339(clock::now_ms() + i64::from(ESCALATE_BEFORE_DUE_MINUTES) * MS_PER_MINUTE);
+    let ids = cases::to_escalate(&db, &due_before, SWEEP_LIMIT).await?;
+    let mut sent = 0;
+    for id in &ids {
+        if let Some(case) = cases::load(&db, id).await? {
+            send(env, &CaseNotification::escalated(case)).await?;
+            cases::mark_escalated(&db, id, &clock::now_rfc3339()).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Re-enqueues stranded cases; returns how many.
+pub async fn sweep(env: &Env) -> Result<usize, ApiError> {
+    let db = bindings::db(env)?;
+    let now = clock::now_ms();
+    let ids = cases::stranded(
+        &db,
+        &rfc3339(now - GRACE_MINUTES * MS_PER_MINUTE),
+        &rfc3339(now - REENQUEUE_AFTER_MINUTES * MS_PER_MINUTE),
+        SWEEP_LIMIT,
+    )
+    .await?;
+    let mut sent = 0;
+    for id in &ids {
+        match cases::load(&db, id).await? {
+            Some(case) => {
+                enqueue(env, &db, case).await?;
+                sent += 1;
+            }
+            None => worker::console_warn!("stranded case {id} vanished"),
+        }
+    }
+    Ok(sent)
+}

@@ -1,0 +1,72 @@
+//! A case's timeline: who did what, when. Agents see all of it; the shopper sees the
+//! public part (`public_status`).
+
+use serde::{Deserialize, Serialize};
+
+/// Who did something, when it was not an agent (agents appear by their name).
+pub mod actor {
+    pub const SHOPPER: &str = "shopper";
+    pub const REDRESS: &str = "redress";
+}
+
+/// One thing that happened to a case: who, what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub at: String,
+    /// `shopper`, `redress`, or the agent's name.
+    pub actor: String,
+    pub kind: EventKind,
+    /// The new status, assignee or resolution code; the text of a note or reply.
+    pub value: Option<String>,
+    /// Shown on the shopper's status view.
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Created,
+    Escalated,
+    StatusChanged,
+    Assigned,
+    ResolutionTaken,
+    /// Internal: agents only.
+    Note,
+    /// To the shopper.
+    Reply,
+}
+
+impl EventKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Escalated => "escalated",
+            EventKind::StatusChanged => "status_changed",
+            EventKind::Assigned => "assigned",
+            EventKind::ResolutionTaken => "resolution_taken",
+            EventKind::Note => "note",
+            EventKind::Reply => "reply",
+        }
+    }
+
+    /// Whether the shopper sees this kind of event.
+    pub fn is_public(self) -> bool {
+        matches!(
+            self,
+            EventKind::Created | EventKind::StatusChanged | EventKind::Reply
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_stay_internal_and_replies_reach_the_shopper() {
+        assert!(!EventKind::Note.is_public());
+        assert!(!EventKind::Assigned.is_public());
+        assert!(EventKind::Reply.is_public());
+        assert!(EventKind::StatusChanged.is_public());
+    }
+}

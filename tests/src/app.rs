@@ -1,0 +1,126 @@
+//! `TestApp`: the worker and a client, with a method per thing a test does to it, so
+//! scenarios read as the behaviour they pin rather than as HTTP plumbing.
+
+use redress_shared::routes;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::api::{self, agent_get, agent_send, post_json};
+use crate::Edge;
+
+pub struct TestApp {
+    pub edge: Edge,
+    pub http: reqwest::Client,
+}
+
+impl TestApp {
+    /// The worker with the given `[vars]`, and a client.
+    pub async fn start(vars: &[(&str, &str)]) -> TestApp {
+        TestApp {
+            edge: Edge::start(vars).await,
+            http: api::client(),
+        }
+    }
+
+    /// Files a complaint (as `api::complaint` shapes it) and answers its receipt.
+    pub async fn file_complaint(&self, complaint: Value) -> Value {
+        let (status, receipt) =
+            post_json(&self.http, &self.edge, routes::COMPLAINTS, complaint).await;
+        assert_eq!(status, 201, "{receipt}");
+        receipt
+    }
+
+    /// The shopper's view of their case, opened with the receipt's status token.
+    pub async fn shopper_status(&self, receipt: &Value) -> Value {
+        let reference = receipt["reference"].as_str().expect("a reference");
+        let token = receipt["status_token"].as_str().expect("a status token");
+        let path = routes::fill(routes::CASE_STATUS, &[reference]);
+        let response = self
+            .http
+            .get(self.edge.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send");
+        let (status, body) = api::answer(response).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// The agent API as the holder of `token`.
+    pub fn agent<'a>(&'a self, token: &'a str) -> AgentClient<'a> {
+        AgentClient { app: self, token }
+    }
+}
+
+/// An agent's calls to the agent API; each asserts that the call succeeded.
+pub struct AgentClient<'a> {
+    app: &'a TestApp,
+    token: &'a str,
+}
+
+impl AgentClient<'_> {
+    pub async fn get(&self, path: &str) -> Value {
+        let (status, body) =
+            agent_get(&self.app.http, &self.app.edge, Some(self.token), path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Value) -> Value {
+        let (status, answer) = agent_send(
+            &self.app.http,
+            &self.app.edge,
+            method,
+            self.token,
+            path,
+            body,
+        )
+        .await;
+        assert_eq!(status, 200, "{path}: {answer}");
+        answer
+    }
+
+    /// The case as the agent sees it.
+    pub async fn case(&self, id: &str) -> Value {
+        self.get(&routes::fill(routes::AGENT_CASE, &[id])).await
+    }
+
+    /// Changes a case (`{"status"?, "assignee"?, "resolution"?}`).
+    pub async fn update(&self, id: &str, change: Value) -> Value {
+        self.send(
+            Method::PATCH,
+            &routes::fill(routes::AGENT_CASE, &[id]),
+            change,
+        )
+        .await
+    }
+
+    /// Replies to the shopper.
+    pub async fn reply(&self, id: &str, text: &str) -> Value {
+        let path = routes::fill(routes::AGENT_CASE_REPLIES, &[id]);
+        self.send(Method::POST, &path, serde_json::json!({ "text": text }))
+            .await
+    }
+
+    /// The ids of the cases a list query (`?overdue=true`) answers, in its order.
+    pub async fn list(&self, query: impl AsRef<str>) -> Vec<String> {
+        let path = format!("{}{}", routes::AGENT_CASES, query.as_ref());
+        self.get(&path).await["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .map(|c| c["id"].as_str().expect("id").to_owned())
+            .collect()
+    }
+}
+
+/// Asserts a refusal: its status and its stable error code.
+pub async fn assert_refused(response: reqwest::Response, status: u16, code: &str) {
+    let (got, body) = api::answer(response).await;
+    assert_eq!(
+        (got, body["error"]["code"].as_str()),
+        (status, Some(code)),
+        "{body}"
+    );
+}
