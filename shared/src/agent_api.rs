@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api_error::{FieldError, FieldErrorCode};
 use crate::case::{Case, CaseStatus};
 use crate::categorize::{Category, Priority};
 use crate::complaint::Resolution;
@@ -12,7 +13,6 @@ use crate::encoding::{hex, unhex};
 use crate::notification::NotificationEvent;
 use crate::store::is_display_name;
 use crate::timeline::TimelineEvent;
-use crate::validate::{FieldError, FieldErrorCode};
 
 /// `GET /v1/agent/cases`: every filter is optional and they combine with AND.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::api_error::{FieldError, FieldErrorCode};
 use crate::complaint::ComplaintSubmission;
 use crate::encoding::hex;
-use crate::validate::{FieldError, FieldErrorCode};
 
 /// How long a key is remembered.
 pub const KEY_TTL_HOURS: u32 = 24;

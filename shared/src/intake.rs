@@ -5,13 +5,13 @@
 
 use serde::Deserialize;
 
+use crate::api_error::{FieldError, FieldErrorCode};
 use crate::case::{Case, CaseEvidence, CaseId, CaseReference, CaseStatus};
 use crate::categorize::{Classification, EdgeContext};
 use crate::complaint::ValidComplaint;
 use crate::evidence::{EvidenceKind, EvidenceLimits, UPLOAD_TTL_HOURS};
 use crate::store::StoreConfig;
 use crate::time::{rfc3339, MS_PER_DAY, MS_PER_HOUR};
-use crate::validate::{FieldError, FieldErrorCode};
 
 /// Earlier complaints from the same email or about the same order within this many
 /// days raise a new one's priority.
@@ -162,25 +162,16 @@ pub fn new_case(
 mod tests {
     use super::*;
     use crate::categorize::{assess, Priority};
-    use crate::complaint::{ComplaintDetails, Resolution};
     use crate::evidence::UploadToken;
 
     const NOW: i64 = 1_764_000_000_000;
 
     fn complaint(tokens: &[UploadToken]) -> ValidComplaint {
+        let mut details =
+            crate::chat_message::tests::case("A-1", "The lamp arrived broken.").details;
+        details.order_value = Some(25_000);
         ValidComplaint {
-            details: ComplaintDetails {
-                store_id: "demo-store".into(),
-                order_number: "A-1".into(),
-                email: "a@example.com".into(),
-                product_id: None,
-                product_url: None,
-                description: "The lamp arrived broken.".into(),
-                resolution: Resolution::Replacement,
-                locale: "en".into(),
-                shopper_category: None,
-                order_value: Some(25_000),
-            },
+            details,
             evidence: tokens.to_vec(),
         }
     }

@@ -38,16 +38,14 @@ pub mod widget_ids;
 pub mod widget_text;
 pub mod workflow;
 
-pub use api_error::{ApiError, ErrorCode};
+pub use api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 pub use case::{Case, CaseEvidence, CaseId, CaseReceipt, CaseReference, CaseStatus};
 pub use complaint::{ComplaintDetails, ComplaintSubmission, Resolution, ValidComplaint};
 pub use evidence::{
     sanitize_file_name, sniff, EvidenceKind, EvidenceLimits, UploadReceipt, UploadToken, SNIFF_LEN,
 };
 pub use notification::{CaseNotification, NotificationEvent};
-pub use validate::{
-    validate, validate_file_count, validate_store_id, FieldError, FieldErrorCode, Limits,
-};
+pub use validate::{validate, validate_file_count, validate_store_id, Limits};
 
 /// Lowercase hex of some bytes (ids, tokens, SHA-256 digests).
 pub use encoding::hex;

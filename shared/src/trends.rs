@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agent_api::is_date_or_timestamp;
-use crate::validate::{FieldError, FieldErrorCode};
+use crate::api_error::{FieldError, FieldErrorCode};
 
 /// What to count by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,86 +3,10 @@
 //! The widget runs this before sending and the edge runs it again as the authority,
 //! so a shopper sees the same message in both places.
 
-use serde::{Deserialize, Serialize};
-
+use crate::api_error::{FieldError, FieldErrorCode};
 use crate::categorize::Category;
 use crate::complaint::{ComplaintDetails, ComplaintSubmission, Resolution, ValidComplaint};
 use crate::evidence::{is_bidi_control, UploadToken};
-
-/// Why a field was refused. The snake_case codes are stable API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldErrorCode {
-    Required,
-    TooShort,
-    TooLong,
-    InvalidFormat,
-    InvalidEmail,
-    InvalidUrl,
-    UnknownResolution,
-    UnknownCategory,
-    OutOfRange,
-    TooManyFiles,
-    DuplicateFile,
-    /// Known only to the edge: the token is unknown, expired or another store's.
-    UnknownEvidence,
-}
-
-impl FieldErrorCode {
-    pub const ALL: [FieldErrorCode; 12] = [
-        FieldErrorCode::Required,
-        FieldErrorCode::TooShort,
-        FieldErrorCode::TooLong,
-        FieldErrorCode::InvalidFormat,
-        FieldErrorCode::InvalidEmail,
-        FieldErrorCode::InvalidUrl,
-        FieldErrorCode::UnknownResolution,
-        FieldErrorCode::UnknownCategory,
-        FieldErrorCode::OutOfRange,
-        FieldErrorCode::TooManyFiles,
-        FieldErrorCode::DuplicateFile,
-        FieldErrorCode::UnknownEvidence,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FieldErrorCode::Required => "required",
-            FieldErrorCode::TooShort => "too_short",
-            FieldErrorCode::TooLong => "too_long",
-            FieldErrorCode::InvalidFormat => "invalid_format",
-            FieldErrorCode::InvalidEmail => "invalid_email",
-            FieldErrorCode::InvalidUrl => "invalid_url",
-            FieldErrorCode::UnknownResolution => "unknown_resolution",
-            FieldErrorCode::UnknownCategory => "unknown_category",
-            FieldErrorCode::OutOfRange => "out_of_range",
-            FieldErrorCode::TooManyFiles => "too_many_files",
-            FieldErrorCode::DuplicateFile => "duplicate_file",
-            FieldErrorCode::UnknownEvidence => "unknown_evidence",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<FieldErrorCode> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-}
-
-/// One refused field, with an English message a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: FieldErrorCode,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: FieldErrorCode, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.to_owned(),
-            code,
-            message: message.into(),
-        }
-    }
-}
 
 /// Ten billion in minor units: above any real order, below any float trouble in JSON.
 const MAX_ORDER_VALUE: u64 = 1_000_000_000_000;

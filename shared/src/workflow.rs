@@ -5,12 +5,11 @@
 use serde::Deserialize;
 
 use crate::agent_api::CaseUpdate;
-use crate::api_error::{ApiError, ErrorCode};
+use crate::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use crate::case::CaseStatus;
 use crate::complaint::Resolution;
 use crate::deadline::{is_response, ResponseClock};
 use crate::timeline::EventKind;
-use crate::validate::{FieldError, FieldErrorCode};
 
 /// Why a status change was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

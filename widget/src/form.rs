@@ -432,15 +432,6 @@ fn evidence_error(message: String) -> FieldError {
     FieldError::new("evidence", FieldErrorCode::InvalidFormat, message)
 }
 
-/// An RFC 3339 instant as the shopper reads it: their language, their time zone.
-pub(crate) fn local_time(rfc3339: &str, locale: &str) -> String {
-    let date = js_sys::Date::new(&rfc3339.into());
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"full".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    date.to_locale_string(locale, &options).into()
-}
-
 fn new_idempotency_key() -> String {
     // Every browser that runs WebAssembly has crypto.randomUUID on https and localhost.
     web_sys::window()

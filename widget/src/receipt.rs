@@ -8,9 +8,8 @@ use wasm_bindgen::JsCast;
 
 use crate::api::Filed;
 use crate::config::{CaseLink, WidgetConfig};
-use crate::form::local_time;
 use crate::status;
-use crate::text::{self, t};
+use crate::text::{self, local_time, t};
 
 pub fn show(outcome: &web_sys::Element, config: &WidgetConfig, filed: &Filed) {
     // The markup is ours; every text goes in as text.

@@ -14,8 +14,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, CaseStatusView};
 use crate::config::{CaseLink, WidgetConfig};
-use crate::form::local_time;
-use crate::text::{self, t, with};
+use crate::text::{self, local_time, t, with};
 
 /// Where loading the case stands.
 enum Shown {

@@ -66,3 +66,12 @@ pub fn field_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
 pub fn refusal(code: &str) -> String {
     lookup(&format!("refused.{code}")).unwrap_or_else(|| t("unexpected"))
 }
+
+/// An RFC 3339 instant as the shopper reads it: their language, their time zone.
+pub(crate) fn local_time(rfc3339: &str, locale: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"full".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(locale, &options).into()
+}

@@ -58,7 +58,7 @@ pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> 
         match description_search(text) {
             DescriptionSearch::Phrase(phrase) => bind(
                 &mut sql,
-                " AND (rowid IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)",
+                " AND (id IN (SELECT case_id FROM cases_search WHERE cases_search MATCH ?)",
                 &phrase,
             ),
             DescriptionSearch::Pattern(pattern) => {
@@ -195,7 +195,7 @@ pub async fn apply(
     let mut statements = vec![query!(
         db,
         "UPDATE cases SET status = ?3, assignee = ?4, resolution_taken = ?5, last_write = ?6,
-                          first_response_at = ?9
+                          first_response_at = COALESCE(first_response_at, ?9)
          WHERE id = ?1 AND store_id = ?2 AND status = ?7 AND IFNULL(last_write, '') = ?8",
         change.case_id,
         change.store_id,
@@ -207,6 +207,7 @@ pub async fn apply(
         from.last_write.as_deref().unwrap_or(""),
         to.first_response_at.as_deref()
     )];
+    // A reply posted meanwhile (which `last_write` does not see) keeps its first response.
     for (kind, value) in &change.events {
         // Recorded only if this very write was applied.
         statements.push(events::append_if_written(
@@ -223,8 +224,8 @@ pub async fn apply(
     Ok(now.and_then(|s| s.last_write).as_deref() == Some(change.write_id))
 }
 
-/// Appends a note or a reply; a reply is the store's first response if none came
-/// before. `false` if the store has no such case.
+/// Appends a note or a reply, and with a reply the store's first response if none came
+/// before, in one transaction. `false` if the store has no such case.
 pub async fn add_message(
     db: &D1Database,
     store_id: &str,
@@ -233,20 +234,26 @@ pub async fn add_message(
     at: &str,
     (kind, text): (EventKind, &str),
 ) -> Result<bool> {
-    let added =
-        events::append_to_store_case(db, store_id, case_id, at, actor, (kind, text)).await?;
-    if added && deadline::is_response(kind, Some(text)) {
-        super::run(query!(
+    let mut statements = vec![events::append_to_store_case(
+        db,
+        store_id,
+        case_id,
+        at,
+        actor,
+        (kind, text),
+    )];
+    if deadline::is_response(kind, Some(text)) {
+        statements.push(query!(
             db,
             "UPDATE cases SET first_response_at = ?3
              WHERE id = ?1 AND store_id = ?2 AND first_response_at IS NULL",
             case_id,
             store_id,
             at
-        ))
-        .await?;
+        ));
     }
-    Ok(added)
+    let results = super::batch(db, statements).await?;
+    Ok(!super::rows::<serde_json::Value>(&results, 0)?.is_empty())
 }
 
 /// Where a piece of evidence is kept, and how to serve it.

@@ -146,8 +146,9 @@ pub async fn insert(
     let mut args = case_values(case)
         .map_err(|e| storage(unavailable(e)))?
         .to_vec();
-    args.push(key_use.map(|k| k.key).into());
-    args.push(key_use.map(|k| k.fingerprint).into());
+    // D1 takes no `undefined`: an absent key is NULL.
+    args.push(key_use.map_or(JsValue::NULL, |k| k.key.into()));
+    args.push(key_use.map_or(JsValue::NULL, |k| k.fingerprint.into()));
     statements.push(
         db.prepare(format!(
             "INSERT INTO cases ({}, idempotency_key, idempotency_fingerprint) VALUES ({})",
@@ -289,7 +290,12 @@ pub async fn load(db: &D1Database, case_id: &str) -> Result<Option<Case>> {
     let evidence = super::rows::<serde_json::Value>(&results, 1)?;
     // The columns are the case's own field names; two are stored in SQL's own types.
     let signals = row["signals"].as_str().unwrap_or("[]").to_owned();
-    row["signals"] = serde_json::from_str(&signals).unwrap_or_default();
+    row["signals"] = serde_json::from_str(&signals).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("stored case {case_id} has unreadable signals: {e}"),
+        )
+    })?;
     row["safety"] = serde_json::Value::Bool(row["safety"].as_f64().unwrap_or(0.0) != 0.0);
     row["evidence"] = serde_json::Value::Array(evidence);
     serde_json::from_value(row).map(Some).map_err(|e| {

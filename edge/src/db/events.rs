@@ -52,16 +52,17 @@ pub fn append_if_written(
     )
 }
 
-/// Appends an event to a case of `store_id`; answers whether the store has the case.
-pub async fn append_to_store_case(
+/// A statement that appends an event to a case of `store_id`, returning its `seq`: no
+/// row when the store has no such case.
+pub fn append_to_store_case(
     db: &D1Database,
     store_id: &str,
     case_id: &str,
     at: &str,
     actor: &str,
     (kind, value): (EventKind, &str),
-) -> Result<bool> {
-    let inserted: Option<serde_json::Value> = super::first(query!(
+) -> Statement {
+    query!(
         db,
         "INSERT INTO case_events (case_id, at, actor, kind, value, public)
          SELECT id, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 AND store_id = ?2
@@ -73,9 +74,7 @@ pub async fn append_to_store_case(
         kind,
         value,
         u8::from(kind.is_public())
-    ))
-    .await?;
-    Ok(inserted.is_some())
+    )
 }
 
 /// A case's timeline, oldest first; `only_public`: what the shopper may see.

@@ -531,7 +531,8 @@ fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
 // JPEG: SOI, marker segments (one frame header, scans of entropy-coded data), EOI.
 // After EOI only what phones write there is accepted: further complete JPEG images (a
 // multi-picture file: depth maps, HDR gain maps), an appended ISO-BMFF video (a
-// "motion photo"), or padding of 0x00/0xFF bytes.
+// "motion photo"), padding of 0x00/0xFF bytes, or Samsung's trailer (its "SEF" block,
+// which also carries its motion photos' video), which ends in `SEFT`.
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum JpegAt {
@@ -554,6 +555,8 @@ enum JpegAt {
     TrailerBox([u8; 2]),
     /// Only 0x00/0xFF to the end.
     Padding,
+    /// Anything, provided the file's last four bytes are `SEFT`: the last four so far.
+    SamsungTrailer([u8; 4]),
     /// An appended ISO-BMFF file, walked to the end.
     Motion,
 }
@@ -667,7 +670,9 @@ impl Jpeg {
                 Some(video) => video.step(got, at, length),
                 None => Err(malformed("the checker lost its place")),
             },
-            JpegAt::Entropy(_) | JpegAt::Padding => Err(malformed("the checker lost its place")),
+            JpegAt::Entropy(_) | JpegAt::Padding | JpegAt::SamsungTrailer(_) => {
+                Err(malformed("the checker lost its place"))
+            }
         }
     }
 
@@ -703,11 +708,16 @@ impl Jpeg {
     }
 
     fn padding(&mut self, got: &[u8], at: u64, length: u64) -> Verdict<Want> {
-        if !got.iter().all(|&b| b == 0x00 || b == 0xFF) {
-            return Err(malformed("there are bytes after the JPEG's end of image"));
+        self.at = if got.iter().all(|&b| b == 0x00 || b == 0xFF) {
+            JpegAt::Padding
+        } else {
+            JpegAt::SamsungTrailer(last_four([0; 4], got))
+        };
+        if at == length {
+            self.finish_scan()?;
+            return Ok(Want::End);
         }
-        self.at = JpegAt::Padding;
-        Ok(if at == length { Want::End } else { Want::Scan })
+        Ok(Want::Scan)
     }
 
     fn scan(&mut self, bytes: &[u8], at: u64, length: u64) -> Verdict<(usize, Want)> {
@@ -740,11 +750,14 @@ impl Jpeg {
                 Ok((bytes.len(), Want::Scan))
             }
             JpegAt::Padding => {
-                if bytes.iter().all(|&b| b == 0x00 || b == 0xFF) {
-                    Ok((bytes.len(), Want::Scan))
-                } else {
-                    Err(malformed("there are bytes after the JPEG's end of image"))
+                if !bytes.iter().all(|&b| b == 0x00 || b == 0xFF) {
+                    self.at = JpegAt::SamsungTrailer(last_four([0; 4], bytes));
                 }
+                Ok((bytes.len(), Want::Scan))
+            }
+            JpegAt::SamsungTrailer(last) => {
+                self.at = JpegAt::SamsungTrailer(last_four(last, bytes));
+                Ok((bytes.len(), Want::Scan))
             }
             _ => Err(malformed("the checker lost its place")),
         }
@@ -753,6 +766,10 @@ impl Jpeg {
     fn finish_scan(&self) -> Verdict<()> {
         match self.at {
             JpegAt::Padding => Ok(()),
+            JpegAt::SamsungTrailer(last) if &last == b"SEFT" => Ok(()),
+            JpegAt::SamsungTrailer(_) => {
+                Err(malformed("there are bytes after the JPEG's end of image"))
+            }
             _ => Err(ContainerError::Truncated),
         }
     }
@@ -1399,6 +1416,16 @@ impl Pdf {
     }
 }
 
+/// The last four bytes of what ended in `before` and continues with `more`.
+fn last_four(before: [u8; 4], more: &[u8]) -> [u8; 4] {
+    let mut last = before;
+    for &b in more.iter().rev().take(4).rev() {
+        last.rotate_left(1);
+        last[3] = b;
+    }
+    last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2034,6 +2061,26 @@ mod tests {
         let mut cut_video = hex(SMALL_JPEG);
         cut_video.extend_from_slice(&mp4()[..100]);
         assert!(verdict(Jpeg, &cut_video).is_err());
+    }
+
+    #[test]
+    fn a_samsung_trailer_after_a_jpegs_end_is_kept_and_a_lookalike_is_not() {
+        // Samsung's SEF block (here a motion photo's video) ends in `SEFT`.
+        let mut samsung = hex(SMALL_JPEG);
+        samsung.extend_from_slice(b"MotionPhoto_Data");
+        samsung.extend(mp4());
+        samsung.extend_from_slice(b"SEFH\x6b\0\0\0\x01\0\0\0\x28\0\0\0SEFT");
+        assert_eq!(verdict(Jpeg, &samsung), Ok(()));
+        let mut almost = samsung.clone();
+        almost.push(b'!');
+        refused_as(
+            Jpeg,
+            &almost,
+            "there are bytes after the JPEG's end of image",
+        );
+        let mut padded_then_trailer = hex(SMALL_JPEG);
+        padded_then_trailer.extend_from_slice(b"\0\0\xFF\xFFSEFHxxxxSEFT");
+        assert_eq!(verdict(Jpeg, &padded_then_trailer), Ok(()));
     }
 
     #[test]

@@ -1,0 +1,99 @@
+//! A store's settings live in five parallel places: `StoreConfig`, `StoreChanges` (the
+//! `store put` flags), the upsert's SQL, `StoreRow` with its `COLUMNS`, and the row's
+//! mapping back. This test fails when one of them forgets a setting: every change is
+//! named (a new one fails to compile here), every setting is set away from its default
+//! and must come back so from a real local D1 (applied by wrangler, as operators do).
+
+use redress_shared::store::{StoreConfig, TurnstileKeys};
+use xtask::stores::{self, StoreChanges};
+use xtask::D1;
+
+#[test]
+fn every_store_setting_survives_put_and_load() {
+    let state =
+        std::env::temp_dir().join(format!("redress-store-round-trip-{}", std::process::id()));
+    let persist = state.to_str().expect("a UTF-8 temporary path").to_owned();
+    xtask::d1::run_wrangler(&[
+        "d1",
+        "migrations",
+        "apply",
+        "DB",
+        "--local",
+        "--persist-to",
+        &persist,
+    ])
+    .expect("migrations apply");
+    let d1 = D1::Local {
+        persist_to: Some(state.clone()),
+    };
+
+    let changes = StoreChanges {
+        name: Some("Round Trip Shop".to_owned()),
+        allowed_origins: Some(vec!["https://shop.example".to_owned()]),
+        default_locale: Some("pt-BR".to_owned()),
+        urgent_hours: Some(1),
+        high_hours: Some(6),
+        normal_hours: Some(48),
+        low_hours: Some(120),
+        high_value_order_minor: Some(50_000),
+        webhook_url: Some("https://shop.example/hooks/redress".to_owned()),
+        chat_webhook_url: Some("https://chat.example/hooks/T0".to_owned()),
+        email_to: Some("care@shop.example".to_owned()),
+        rotate_webhook_secret: true,
+        max_files: Some(4),
+        max_image_mb: Some(8),
+        max_video_mb: Some(40),
+        max_total_mb: Some(60),
+        original_photos_allowed: Some(true),
+        turnstile_site_key: Some("0x4AAAAAAA-site".to_owned()),
+        turnstile_secret: Some("0x4AAAAAAA-secret".to_owned()),
+    };
+    let put = stores::put(&d1, "round-trip", changes).expect("store put");
+    let row = stores::load(&d1, "round-trip")
+        .expect("store show")
+        .expect("the store is there");
+    let (read, webhook_secret) = row.into_config();
+    let _ = std::fs::remove_dir_all(&state);
+
+    assert_eq!(read, put.config, "what was put is what is read");
+    assert_eq!(webhook_secret, put.new_webhook_secret);
+    let defaults = StoreConfig::new("round-trip", "Round Trip Shop");
+    let StoreConfig {
+        id: _,
+        name: _,
+        allowed_origins,
+        default_locale,
+        policy,
+        high_value_order_minor,
+        channels,
+        evidence,
+        original_photos_allowed,
+        turnstile,
+    } = read;
+    assert_ne!(allowed_origins, defaults.allowed_origins);
+    assert_ne!(default_locale, defaults.default_locale);
+    assert_ne!(policy.urgent_hours, defaults.policy.urgent_hours);
+    assert_ne!(policy.high_hours, defaults.policy.high_hours);
+    assert_ne!(policy.normal_hours, defaults.policy.normal_hours);
+    assert_ne!(policy.low_hours, defaults.policy.low_hours);
+    assert_ne!(high_value_order_minor, defaults.high_value_order_minor);
+    assert!(channels.webhook_url.is_some());
+    assert!(channels.chat_webhook_url.is_some());
+    assert!(channels.email_to.is_some());
+    let d = defaults.evidence;
+    assert_ne!(evidence.max_files_per_complaint, d.max_files_per_complaint);
+    assert_ne!(
+        evidence.max_image_or_document_bytes,
+        d.max_image_or_document_bytes
+    );
+    assert_ne!(evidence.max_video_bytes, d.max_video_bytes);
+    assert_ne!(evidence.max_total_bytes, d.max_total_bytes);
+    assert_ne!(original_photos_allowed, defaults.original_photos_allowed);
+    assert_eq!(
+        turnstile,
+        Some(TurnstileKeys {
+            site_key: "0x4AAAAAAA-site".to_owned(),
+            secret: "0x4AAAAAAA-secret".to_owned(),
+        })
+    );
+}
