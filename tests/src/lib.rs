@@ -11,6 +11,7 @@ pub mod api;
 mod app;
 mod browser;
 mod edge;
+pub mod files;
 pub mod load;
 pub mod process;
 mod turnstile;

@@ -121,9 +121,8 @@ async fn shopper(
     photo: &[u8],
 ) -> Outcome {
     let address = api::next_address();
-    // Bytes of its own after the image's end: every shopper's evidence differs.
-    let mut bytes = photo.to_vec();
-    bytes.extend_from_slice(format!("load-{n}").as_bytes());
+    // A text chunk of its own in the image: every shopper's evidence differs.
+    let bytes = crate::files::png_with_text(photo, format!("load-{n}").as_bytes());
     let evidence_sha256 = crate::sha256_hex(&bytes);
     let mut outcome = Outcome::default();
     let give_up_at = Instant::now() + PATIENCE;

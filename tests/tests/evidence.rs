@@ -8,7 +8,7 @@ use redress_e2e::api::{self, answer, complaint, post_json, upload, upload_to, wa
 use std::time::Duration;
 
 use fantoccini::Locator;
-use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge};
+use redress_e2e::{files, fixture, sha256_hex, Browser, Complaint, Edge};
 use redress_shared::widget_ids;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
@@ -187,9 +187,8 @@ async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Clien
         },
     );
     let photo = |bytes: usize| {
-        let mut png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
-        png.resize(bytes, 0);
-        png
+        let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+        files::png_of_size(&png, bytes)
     };
     let (status, body) = upload_to(http, edge, "small-store", "image/png", photo(1_200_000)).await;
     assert_eq!(
@@ -245,8 +244,7 @@ async fn the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(edg
         "invoice.pdf",
         b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
     );
-    let mut mp4 = vec![0u8; 3_000_000];
-    mp4[..12].copy_from_slice(b"\0\0\0\x18ftypisom");
+    let mp4 = files::mp4_of_size(3_000_000);
     let video = write("unboxing.mp4", &mp4);
     let disguised = write("receipt.png", b"<html><script>alert(1)</script></html>");
 
@@ -427,8 +425,7 @@ async fn an_upload_passes_through_the_worker_without_being_held(
     http: &reqwest::Client,
 ) {
     let before = wasm_memory(http, edge).await;
-    let mut video = vec![0u8; 64 * 1024 * 1024];
-    video[..12].copy_from_slice(b"\0\0\0\x18ftypisom");
+    let video = files::mp4_of_size(64 * 1024 * 1024);
     let (status, receipt) = upload(http, edge, "video/mp4", video).await;
     assert_eq!(status, 201, "{receipt}");
     let after = wasm_memory(http, edge).await;

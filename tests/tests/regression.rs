@@ -93,7 +93,10 @@ async fn an_answered_case_is_neither_overdue_nor_escalated(
         due(app, id, "-1 hours");
     }
 
-    assert_eq!(agent.list("?overdue=true").await, std::slice::from_ref(&silent_id));
+    assert_eq!(
+        agent.list("?overdue=true").await,
+        std::slice::from_ref(&silent_id)
+    );
     assert_eq!(agent.case(&answered_id).await["overdue"], false);
     assert!(agent.list("?overdue=false").await.contains(&answered_id));
 

@@ -723,9 +723,7 @@ fn mb(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1e6)
 }
 
-/// An ISO BMFF header the edge recognises as MP4, padded to `len` bytes.
+/// An MP4 of `len` bytes that the edge takes whole.
 fn mp4_of(len: u64) -> Vec<u8> {
-    let mut bytes = vec![0u8; len as usize];
-    bytes[..12].copy_from_slice(b"\0\0\0\x18ftypisom");
-    bytes
+    redress_e2e::files::mp4_of_size(len as usize)
 }
