@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures_util::StreamExt;
+use futures_util::TryStreamExt;
 use js_sys::{Reflect, Uint8Array};
 use redress_shared::evidence::{sanitize_file_name, ContainerCheck};
 use redress_shared::intake::StoredUpload;
@@ -72,26 +72,24 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         return Err(too_large(limits.max_bytes_for(kind)));
     }
 
-    // Every chunk passes through SHA-256 and the container check on its way to R2; a
-    // file whose structure is already broken stops the stream (nothing is stored).
+    // Every chunk passes through SHA-256 and the container check on its way to R2. The
+    // put runs to its end even for a file already found broken: an aborted put leaves
+    // nothing in R2, but its local simulation keeps a partial blob; the object is
+    // deleted instead.
     let hasher = Rc::new(RefCell::new(Sha256::new()));
     let check = Rc::new(RefCell::new(ContainerCheck::new(kind, length)));
     let received = Rc::new(RefCell::new(0u64));
     let observe = {
         let (hasher, check, received) = (hasher.clone(), check.clone(), received.clone());
-        move |chunk: worker::Result<Vec<u8>>| {
-            let chunk = chunk?;
+        move |chunk: Vec<u8>| {
             hasher.borrow_mut().update(&chunk);
             check.borrow_mut().feed(&chunk);
             *received.borrow_mut() += chunk.len() as u64;
-            match check.borrow().refusal() {
-                Some(refusal) => Err(worker::Error::RustError(refusal.message())),
-                None => Ok(chunk),
-            }
+            chunk
         }
     };
     let body = req.inner().body().ok_or_else(empty_file)?;
-    let whole = ByteStream::from(body).map(observe);
+    let whole = ByteStream::from(body).map_ok(observe);
 
     let token = UploadToken::from_random(clock::random()?);
     let r2_key = format!("evidence/{store_id}/{}", hex(&clock::random::<16>()?));
@@ -105,14 +103,6 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
         })
         .execute()
         .await;
-    let refused = check.borrow().refusal().copied();
-    if let Some(refusal) = refused {
-        // Stopped mid-stream, or (with a last chunk) finished: either way nothing stays.
-        if put.is_ok() {
-            let _ = bucket.delete(&r2_key).await;
-        }
-        return Err(refusal.into());
-    }
     if let Err(e) = put {
         if *received.borrow() != length {
             return Err(ApiError::new(
