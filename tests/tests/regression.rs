@@ -247,3 +247,38 @@ fn query_value(value: &str) -> String {
         .trim_start_matches("q=")
         .to_owned()
 }
+
+/// The receipt told the shopper, in twelve languages, that "the store will reply to
+/// your email", though nothing emails them (until the conversation with the shopper
+/// does): no receipt text may promise an email.
+#[test]
+fn no_receipt_text_promises_an_email_reply() {
+    // "Email" in each catalog's languages, as their words for it begin.
+    const EMAIL: [&str; 12] = [
+        "mail",
+        "почт",
+        "メール",
+        "이메일",
+        "邮",
+        "بريد",
+        "e-posta",
+        "correo",
+        "courriel",
+        "posta",
+        "电子",
+        "endereço",
+    ];
+    for locale in redress_shared::widget_text::LOCALES {
+        let catalog: serde_json::Map<String, Value> =
+            serde_json::from_str(redress_shared::widget_text::catalog(locale)).expect("a catalog");
+        for (key, text) in catalog
+            .iter()
+            .filter(|(key, _)| key.starts_with("receipt."))
+        {
+            let text = text.as_str().expect("text").to_lowercase();
+            for word in EMAIL {
+                assert!(!text.contains(word), "{locale} {key}: {text}");
+            }
+        }
+    }
+}

@@ -16,8 +16,7 @@ pub fn show(outcome: &web_sys::Element, config: &WidgetConfig, filed: &Filed) {
     outcome.set_inner_html(&format!(
         "<div id=\"{}\" class=\"receipt\"><p class=\"thanks\"></p>\
          <p id=\"{}\" class=\"reference\"></p>\
-         <p><span class=\"before\"></span><strong id=\"{}\"></strong><span class=\"after\"></span></p>\
-         <p class=\"keep\"></p></div>",
+         <p><span class=\"before\"></span><strong id=\"{}\"></strong><span class=\"after\"></span></p></div>",
         ids::RECEIPT,
         ids::REFERENCE,
         ids::RESPOND_BY
@@ -30,7 +29,6 @@ pub fn show(outcome: &web_sys::Element, config: &WidgetConfig, filed: &Filed) {
         (".before", before),
         ("strong", local_time(&filed.respond_by, &config.text_locale)),
         (".after", after),
-        (".keep", t("receipt.keep")),
     ];
     for (selector, text) in texts {
         if let Some(element) = find(selector) {
