@@ -97,10 +97,8 @@ impl Edge {
     async fn run(&mut self) {
         let persist = self.persist().to_owned();
         let mut command = wrangler();
+        command.args(["dev", "--config", config()]);
         command.args([
-            "dev",
-            "--config",
-            test_config(),
             "--local",
             "--ip",
             "127.0.0.1",
@@ -273,6 +271,15 @@ impl Edge {
 
     fn persist(&self) -> &str {
         self.state.path().to_str().expect("utf-8 temp path")
+    }
+}
+
+/// The worker's configuration: `wrangler.toml` with the tests' rate limits, unless
+/// `REDRESS_RATE_LIMITS=production` (the bench, which measures the worker as deployed).
+fn config() -> &'static str {
+    match std::env::var("REDRESS_RATE_LIMITS").as_deref() {
+        Ok("production") => "wrangler.toml",
+        _ => test_config(),
     }
 }
 

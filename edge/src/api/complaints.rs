@@ -90,7 +90,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let filing = Filing {
         id: CaseId::from_random(clock::random()?),
         reference: CaseReference::from_random(clock::random()?),
-        at_ms: clock::now_ms(),
+        at_ms: now_ms,
     };
     let case = intake::new_case(
         complaint.clone(),

@@ -2,7 +2,9 @@
 //! through `cargo xtask bench`, which builds everything in release mode first.
 //!
 //! It reports figures and ratios measured in the same run; it asserts nothing. The
-//! table goes to stdout and the figures to `target/bench/latest.json`.
+//! table goes to stdout and the figures to `target/bench/latest.json`. Sections can be
+//! named to run only those (`weight peers categorizer worker pages latency search load
+//! uploads`).
 
 use std::path::Path;
 use std::process::Command;
@@ -23,20 +25,43 @@ async fn main() {
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir).expect("target/bench");
     let mut report = Report::default();
+    // `redress-bench search latency` runs only the sections named; no name runs all.
+    let wanted: Vec<String> = std::env::args().skip(1).collect();
+    let runs = |section: &str| wanted.is_empty() || wanted.iter().any(|w| w == section);
 
-    widget_weight(&root, &mut report);
-    peers(&root, &out_dir, &mut report);
-    categorizer(&root, &out_dir, &mut report);
-
-    worker_size(&out_dir, &mut report);
-    // Latency of the worker as deployed (wasm-opt), not the quicker dev build.
+    if runs("weight") {
+        widget_weight(&root, &mut report);
+    }
+    if runs("peers") {
+        peers(&root, &out_dir, &mut report);
+    }
+    if runs("categorizer") {
+        categorizer(&root, &out_dir, &mut report);
+    }
+    if runs("worker") {
+        worker_size(&out_dir, &mut report);
+    }
+    // Latency of the worker as deployed (wasm-opt, its rate limits), not the quicker dev
+    // build with the tests' short windows.
     std::env::set_var("REDRESS_OPTIMIZE", "1");
+    std::env::set_var("REDRESS_RATE_LIMITS", "production");
     let edge = Edge::start(&[]).await;
     edge.create_store("demo-store", "Demo Store");
-    page_fetches(&edge, &mut report).await;
-    latency(&edge, &mut report).await;
-    under_load(&edge, &mut report).await;
-    uploads(&edge, &mut report).await;
+    if runs("pages") {
+        page_fetches(&edge, &mut report).await;
+    }
+    if runs("latency") {
+        latency(&edge, &mut report).await;
+    }
+    if runs("search") {
+        search_at_scale(&edge, &mut report).await;
+    }
+    if runs("load") {
+        under_load(&edge, &mut report).await;
+    }
+    if runs("uploads") {
+        uploads(&edge, &mut report).await;
+    }
 
     report.print();
     let json = serde_json::to_string_pretty(&report.json).expect("JSON");
@@ -557,6 +582,95 @@ async fn latency(edge: &Edge, report: &mut Report) {
         json!(ratio(&with_evidence)),
     );
     report.put("latency", Value::Object(figures));
+}
+
+/// The agents' text search over a store with 100,000 cases: the trigram index (three
+/// characters or more) beside the same list unfiltered and a two-character search, which
+/// scans every description with LIKE as every search did before the index.
+async fn search_at_scale(edge: &Edge, report: &mut Report) {
+    const CASES: usize = 100_000;
+    const REQUESTS: usize = 50;
+    report.section(&format!(
+        "Agents' search, one store with {CASES} cases, {REQUESTS} requests each"
+    ));
+    let seeded = Instant::now();
+    edge.execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {CASES})
+         INSERT INTO cases (id, reference, store_id, status, order_number, email, description,
+                            resolution, locale, created_at, respond_by)
+         SELECT printf('bench%027d', i), printf('RD-BNCH-%08d', i), 'bench-search', 'new',
+                printf('S-%d', i), printf('s%d@example.com', i % 5000),
+                CASE i % 5
+                  WHEN 0 THEN 'The lamp arrived with a cracked shade and a dented base, order '
+                  WHEN 1 THEN 'Das Paket kam nie an, die Sendungsverfolgung steht still, Bestellung '
+                  WHEN 2 THEN '快递盒子破损了，里面的花瓶碎了，订单 '
+                  WHEN 3 THEN 'Le colis est arrivé ouvert et il manque un article, commande '
+                  ELSE 'I was charged twice for the same order and want a refund, order '
+                END || i,
+                'full_refund', 'en',
+                printf('2026-11-%02dT10:00:00.000Z', 1 + i % 28),
+                printf('2026-11-%02dT12:00:00.000Z', 1 + i % 28)
+         FROM n"
+    ));
+    report.row(
+        "seeding the cases and their index (wrangler d1 execute)",
+        format!("{:.1} s", seeded.elapsed().as_secs_f64()),
+        "",
+    );
+    let token = edge.issue_agent_token("bench-search", "Bench Agent").token;
+    let http = api::client();
+    let timed = |query: &'static str| {
+        let (http, token) = (http.clone(), token.as_str().to_owned());
+        async move {
+            let mut times = Vec::with_capacity(REQUESTS);
+            for _ in 0..REQUESTS {
+                let start = Instant::now();
+                let r = http
+                    .get(edge.url(&format!("/v1/agent/cases?limit=50{query}")))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .expect("search");
+                assert!(r.status().is_success(), "{query}: {}", r.status());
+                r.bytes().await.expect("body");
+                times.push(start.elapsed());
+            }
+            times.sort();
+            times[times.len() / 2]
+        }
+    };
+    let unfiltered = timed("").await;
+    let rare =
+        timed("&q=arrived%20ouvert%20et%20il%20manque%20un%20article%2C%20commande%2077773").await;
+    let common = timed("&q=charged%20twice%20for%20the%20same").await;
+    let chinese = timed("&q=%E8%8A%B1%E7%93%B6%E7%A2%8E").await;
+    let scan = timed("&q=%E8%8A%B1%E7%93%B6").await;
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    let ratio = |d: Duration| d.as_secs_f64() / unfiltered.as_secs_f64();
+    let mut figures = serde_json::Map::new();
+    for (key, label, p50) in [
+        ("unfiltered", "first page, no search (baseline)", unfiltered),
+        ("rare_phrase", "52-character phrase in 1 case (index)", rare),
+        ("common_phrase", "phrase in 20,000 cases (index)", common),
+        (
+            "chinese_substring",
+            "3 Chinese characters in 20,000 cases (index)",
+            chinese,
+        ),
+        (
+            "like_scan",
+            "2 Chinese characters (LIKE scan, as before)",
+            scan,
+        ),
+    ] {
+        report.row(
+            &format!("{label} p50"),
+            ms(p50),
+            &format!("{:.1}× baseline", ratio(p50)),
+        );
+        figures.insert(key.to_owned(), json!({ "p50_ms": p50.as_secs_f64() * 1e3 }));
+    }
+    report.put("search_100k", Value::Object(figures));
 }
 
 /// Many shoppers at once (`tests/src/load.rs`, the load test's driver, without its
