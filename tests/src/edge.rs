@@ -60,16 +60,7 @@ impl Edge {
             .prefix("redress-e2e-")
             .tempdir()
             .expect("state folder");
-        let persist = state.path().to_str().expect("utf-8 temp path").to_owned();
-        run_wrangler(&[
-            "d1",
-            "migrations",
-            "apply",
-            "DB",
-            "--local",
-            "--persist-to",
-            &persist,
-        ]);
+        xtask::d1::apply_local_migrations(state.path()).unwrap_or_else(|e| panic!("{e}"));
         let port = free_port();
         let mut edge = Edge {
             base: format!("http://127.0.0.1:{port}"),
@@ -339,10 +330,6 @@ fn wrangler() -> Command {
     let mut command = xtask::d1::wrangler();
     command.env("CI", "true");
     command
-}
-
-fn run_wrangler(args: &[&str]) -> String {
-    xtask::d1::run_wrangler(args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tail(log: &Path) -> String {

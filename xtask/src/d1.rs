@@ -1,7 +1,7 @@
 //! D1 through wrangler's CLI, with SQL literals quoted here because `d1 execute` takes
 //! no bound parameters.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::de::DeserializeOwned;
@@ -100,6 +100,23 @@ pub fn wrangler() -> Command {
         .env("PATH", path)
         .env("WRANGLER_SEND_METRICS", "false");
     command
+}
+
+/// Applies the migrations to the local database kept in `persist_to` (a fresh folder
+/// gives a fresh database, as tests want).
+pub fn apply_local_migrations(persist_to: &Path) -> Result<String, Error> {
+    let folder = persist_to
+        .to_str()
+        .ok_or_else(|| Error::Step(format!("{} is not UTF-8", persist_to.display())))?;
+    run_wrangler(&[
+        "d1",
+        "migrations",
+        "apply",
+        "DB",
+        "--local",
+        "--persist-to",
+        folder,
+    ])
 }
 
 /// Runs wrangler to completion and returns its standard output.

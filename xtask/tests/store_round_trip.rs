@@ -12,17 +12,7 @@ use xtask::D1;
 fn every_store_setting_survives_put_and_load() {
     let state =
         std::env::temp_dir().join(format!("redress-store-round-trip-{}", std::process::id()));
-    let persist = state.to_str().expect("a UTF-8 temporary path").to_owned();
-    xtask::d1::run_wrangler(&[
-        "d1",
-        "migrations",
-        "apply",
-        "DB",
-        "--local",
-        "--persist-to",
-        &persist,
-    ])
-    .expect("migrations apply");
+    xtask::d1::apply_local_migrations(&state).expect("migrations apply");
     let d1 = D1::Local {
         persist_to: Some(state.clone()),
     };
