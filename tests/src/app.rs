@@ -30,21 +30,26 @@ impl TestApp {
         receipt
     }
 
+    /// Uploads a file to the demo store and answers its receipt.
+    pub async fn upload_evidence(&self, content_type: &str, bytes: Vec<u8>) -> Value {
+        let (status, uploaded) = api::upload(&self.http, &self.edge, content_type, bytes).await;
+        assert_eq!(status, 201, "{uploaded}");
+        uploaded
+    }
+
     /// The shopper's view of their case, opened with the receipt's status token.
     pub async fn shopper_status(&self, receipt: &Value) -> Value {
         let reference = receipt["reference"].as_str().expect("a reference");
         let token = receipt["status_token"].as_str().expect("a status token");
-        let path = routes::fill(routes::CASE_STATUS, &[reference]);
-        let response = self
-            .http
-            .get(self.edge.url(&path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("send");
-        let (status, body) = api::answer(response).await;
+        let (status, body) = self.try_shopper_status(reference, Some(token)).await;
         assert_eq!(status, 200, "{body}");
         body
+    }
+
+    /// The shopper's view of case `reference` with `token` (or none), as answered.
+    pub async fn try_shopper_status(&self, reference: &str, token: Option<&str>) -> (u16, Value) {
+        let path = routes::fill(routes::CASE_STATUS, &[reference]);
+        agent_get(&self.http, &self.edge, token, &path).await
     }
 
     /// The agent API as the holder of `token`.
@@ -60,15 +65,31 @@ pub struct AgentClient<'a> {
 }
 
 impl AgentClient<'_> {
+    /// The bearer token, for what the client does not wrap (a download, a sign-in page).
+    pub fn token(&self) -> &str {
+        self.token
+    }
+
     pub async fn get(&self, path: &str) -> Value {
-        let (status, body) =
-            agent_get(&self.app.http, &self.app.edge, Some(self.token), path).await;
+        let (status, body) = self.try_get(path).await;
         assert_eq!(status, 200, "{path}: {body}");
         body
     }
 
     pub async fn send(&self, method: Method, path: &str, body: Value) -> Value {
-        let (status, answer) = agent_send(
+        let (status, answer) = self.try_send(method, path, body).await;
+        assert_eq!(status, 200, "{path}: {answer}");
+        answer
+    }
+
+    /// A GET, answered as it came (a refusal too).
+    pub async fn try_get(&self, path: &str) -> (u16, Value) {
+        agent_get(&self.app.http, &self.app.edge, Some(self.token), path).await
+    }
+
+    /// A JSON request, answered as it came (a refusal too).
+    pub async fn try_send(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
+        agent_send(
             &self.app.http,
             &self.app.edge,
             method,
@@ -76,9 +97,7 @@ impl AgentClient<'_> {
             path,
             body,
         )
-        .await;
-        assert_eq!(status, 200, "{path}: {answer}");
-        answer
+        .await
     }
 
     /// The case as the agent sees it.

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeSet;
 
-use redress_e2e::api::{self, agent_get, agent_send, complaint, file, post_json, upload};
+use redress_e2e::api::{agent_get, complaint};
 use std::time::Duration;
 
-use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge};
+use redress_e2e::{fixture, sha256_hex, AgentClient, Browser, Complaint, TestApp};
 use redress_shared::inbox_ids as ids;
 use redress_shared::widget_ids;
 use reqwest::Method;
@@ -17,26 +17,24 @@ use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_work_their_stores_cases_and_only_theirs() {
-    let edge = Edge::start(&[]).await;
-    let http = api::client();
-    edge.create_store("demo-store", "Demo Store");
-    edge.create_store("other-store", "Other Store");
-    let ana = edge.issue_agent_token("demo-store", "Ana Agent");
-    let ana = ana.token.as_str();
-    let olga = edge.issue_agent_token("other-store", "Olga Other");
-    let olga = olga.token.as_str();
+    let app = TestApp::start(&[]).await;
+    app.edge.create_store("demo-store", "Demo Store");
+    app.edge.create_store("other-store", "Other Store");
+    let ana = app.edge.issue_agent_token("demo-store", "Ana Agent");
+    let ana = app.agent(ana.token.as_str());
+    let olga = app.edge.issue_agent_token("other-store", "Olga Other");
+    let olga = app.agent(olga.token.as_str());
 
-    let cases = file_cases(&edge, &http).await;
-    only_a_live_token_opens_the_api(&edge, &http, ana).await;
-    filters_find_the_cases_they_name(&edge, &http, ana, &cases).await;
-    pages_walk_every_case_once_in_deadline_order(&edge, &http, ana).await;
-    the_detail_shows_evidence_signals_and_timeline(&edge, &http, ana, &cases.lamp).await;
-    a_case_moves_along_the_workflow_and_illegal_moves_are_refused(&edge, &http, ana, &cases.lamp)
-        .await;
-    trends_count_the_stores_complaints_by_what_they_are_about(&edge, &http, ana).await;
-    the_shopper_sees_the_reply_and_status_and_nothing_internal(&edge, &http, &cases.lamp).await;
-    an_agent_works_a_case_in_the_inbox_page(&edge, &http, ana).await;
-    another_stores_agent_sees_nothing_of_this_store(&edge, &http, olga, &cases.lamp).await;
+    let cases = file_cases(&app).await;
+    only_a_live_token_opens_the_api(&app, &ana).await;
+    filters_find_the_cases_they_name(&ana, &cases).await;
+    pages_walk_every_case_once_in_deadline_order(&app, &ana).await;
+    the_detail_shows_evidence_signals_and_timeline(&app, &ana, &cases.lamp).await;
+    a_case_moves_along_the_workflow_and_illegal_moves_are_refused(&app, &ana, &cases.lamp).await;
+    trends_count_the_stores_complaints_by_what_they_are_about(&app, &ana).await;
+    the_shopper_sees_the_reply_and_status_and_nothing_internal(&app, &cases.lamp).await;
+    an_agent_works_a_case_in_the_inbox_page(&app, &ana).await;
+    another_stores_agent_sees_nothing_of_this_store(&app, &olga, &cases.lamp).await;
 }
 
 /// The cases the scenarios work on, by what they are about.
@@ -52,10 +50,9 @@ struct Filed {
     photo_sha256: String,
 }
 
-async fn file_cases(edge: &Edge, http: &reqwest::Client) -> Cases {
+async fn file_cases(app: &TestApp) -> Cases {
     let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
-    let (status, uploaded) = upload(http, edge, "image/png", photo.clone()).await;
-    assert_eq!(status, 201, "{uploaded}");
+    let uploaded = app.upload_evidence("image/png", photo.clone()).await;
     let mut lamp = complaint(
         "L-100",
         "lamp@example.com",
@@ -64,8 +61,7 @@ async fn file_cases(edge: &Edge, http: &reqwest::Client) -> Cases {
     );
     lamp["evidence"] = json!([uploaded["token"]]);
     lamp["product_id"] = json!("aurora-desk-lamp");
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", lamp).await;
-    assert_eq!(status, 201, "{receipt}");
+    let receipt = app.file_complaint(lamp).await;
 
     for (order, text) in [
         (
@@ -82,17 +78,13 @@ async fn file_cases(edge: &Edge, http: &reqwest::Client) -> Cases {
             "The sofa cushion is the wrong colour, grey instead of green.",
         ),
     ] {
-        file(
-            http,
-            edge,
-            complaint(order, "many@example.com", text, "full_refund"),
-        )
-        .await;
+        app.file_complaint(complaint(order, "many@example.com", text, "full_refund"))
+            .await;
     }
     // Another store's case, which demo-store's agents must never see.
     let mut foreign = complaint("X-1", "x@example.com", "The kettle leaks.", "repair");
     foreign["store_id"] = json!("other-store");
-    file(http, edge, foreign).await;
+    app.file_complaint(foreign).await;
 
     Cases {
         lamp: Filed {
@@ -107,36 +99,33 @@ async fn file_cases(edge: &Edge, http: &reqwest::Client) -> Cases {
     }
 }
 
-async fn only_a_live_token_opens_the_api(edge: &Edge, http: &reqwest::Client, token: &str) {
-    let (status, body) = agent_get(http, edge, None, "/v1/agent/cases").await;
+async fn only_a_live_token_opens_the_api(app: &TestApp, agent: &AgentClient<'_>) {
+    let edge = &app.edge;
+    // No token at all.
+    let (status, body) = agent_get(&app.http, edge, None, "/v1/agent/cases").await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (401, Some("unauthorized"))
     );
     let forged = format!("rdat_{}", "0".repeat(32));
-    let (status, _) = agent_get(http, edge, Some(&forged), "/v1/agent/cases").await;
+    let (status, _) = app.agent(&forged).try_get("/v1/agent/cases").await;
     assert_eq!(status, 401);
 
     let revoked = edge.issue_agent_token("demo-store", "Leaver");
     xtask::agents::revoke(&edge.d1(), &revoked.id).expect("revoke");
-    let (status, _) = agent_get(http, edge, Some(revoked.token.as_str()), "/v1/agent/cases").await;
+    let revoked = app.agent(revoked.token.as_str());
+    let (status, _) = revoked.try_get("/v1/agent/cases").await;
     assert_eq!(status, 401, "a revoked token stops working at once");
 
-    let (status, _) = agent_get(http, edge, Some(token), "/v1/agent/cases").await;
+    let (status, _) = agent.try_get("/v1/agent/cases").await;
     assert_eq!(status, 200);
     let used = edge.query("SELECT last_used_at FROM agent_tokens WHERE agent = 'Ana Agent'");
     assert!(used[0]["last_used_at"].is_string(), "use is recorded");
 }
 
-async fn filters_find_the_cases_they_name(
-    edge: &Edge,
-    http: &reqwest::Client,
-    token: &str,
-    cases: &Cases,
-) {
+async fn filters_find_the_cases_they_name(agent: &AgentClient<'_>, cases: &Cases) {
     let list = |query: &'static str| async move {
-        let (status, page) =
-            agent_get(http, edge, Some(token), &format!("/v1/agent/cases{query}")).await;
+        let (status, page) = agent.try_get(&format!("/v1/agent/cases{query}")).await;
         assert_eq!(status, 200, "{query}: {page}");
         page["cases"]
             .as_array()
@@ -161,16 +150,10 @@ async fn filters_find_the_cases_they_name(
     assert_eq!(list("?overdue=true").await, set(&[]));
     assert_eq!(list("?from=2000-01-01&to=2000-01-02").await, set(&[]));
     let by_reference = format!("/v1/agent/cases?q={}", cases.lamp.reference);
-    let (_, page) = agent_get(http, edge, Some(token), &by_reference).await;
+    let (_, page) = agent.try_get(&by_reference).await;
     assert_eq!(page["cases"][0]["id"], cases.lamp.id.as_str());
 
-    let (status, body) = agent_get(
-        http,
-        edge,
-        Some(token),
-        "/v1/agent/cases?limit=0&colour=red",
-    )
-    .await;
+    let (status, body) = agent.try_get("/v1/agent/cases?limit=0&colour=red").await;
     assert_eq!(status, 400);
     let fields: Vec<&str> = body["error"]["fields"]
         .as_array()
@@ -181,15 +164,12 @@ async fn filters_find_the_cases_they_name(
     assert_eq!(fields, ["limit", "colour"]);
 }
 
-async fn pages_walk_every_case_once_in_deadline_order(
-    edge: &Edge,
-    http: &reqwest::Client,
-    token: &str,
-) {
+async fn pages_walk_every_case_once_in_deadline_order(app: &TestApp, agent: &AgentClient<'_>) {
+    let edge = &app.edge;
     let mut seen = Vec::new();
     let mut path = "/v1/agent/cases?limit=2".to_owned();
     loop {
-        let (status, page) = agent_get(http, edge, Some(token), &path).await;
+        let (status, page) = agent.try_get(&path).await;
         assert_eq!(status, 200, "{page}");
         let cases = page["cases"].as_array().expect("cases");
         assert!(cases.len() <= 2);
@@ -213,13 +193,13 @@ async fn pages_walk_every_case_once_in_deadline_order(
 }
 
 async fn the_detail_shows_evidence_signals_and_timeline(
-    edge: &Edge,
-    http: &reqwest::Client,
-    token: &str,
+    app: &TestApp,
+    agent: &AgentClient<'_>,
     lamp: &Filed,
 ) {
+    let (edge, http) = (&app.edge, &app.http);
     let path = format!("/v1/agent/cases/{}", lamp.id);
-    let (status, case) = agent_get(http, edge, Some(token), &path).await;
+    let (status, case) = agent.try_get(&path).await;
     assert_eq!(status, 200, "{case}");
     assert_eq!(case["reference"], lamp.reference.as_str());
     assert_eq!(case["category"], "damaged");
@@ -235,7 +215,7 @@ async fn the_detail_shows_evidence_signals_and_timeline(
     // The evidence comes back byte for byte, typed by its content, never sniffed.
     let response = http
         .get(edge.url(&format!("{path}/evidence/0")))
-        .bearer_auth(token)
+        .bearer_auth(agent.token())
         .send()
         .await
         .expect("download");
@@ -255,18 +235,18 @@ async fn the_detail_shows_evidence_signals_and_timeline(
     let bytes = response.bytes().await.expect("bytes");
     assert_eq!(sha256_hex(&bytes), lamp.photo_sha256);
 
-    let (status, _) = agent_get(http, edge, Some(token), &format!("{path}/evidence/1")).await;
+    let (status, _) = agent.try_get(&format!("{path}/evidence/1")).await;
     assert_eq!(status, 404);
 }
 
 async fn a_case_moves_along_the_workflow_and_illegal_moves_are_refused(
-    edge: &Edge,
-    http: &reqwest::Client,
-    token: &str,
+    app: &TestApp,
+    agent: &AgentClient<'_>,
     lamp: &Filed,
 ) {
+    let edge = &app.edge;
     let path = format!("/v1/agent/cases/{}", lamp.id);
-    let patch = |body: Value| agent_send(http, edge, Method::PATCH, token, &path, body);
+    let patch = |body: Value| agent.try_send(Method::PATCH, &path, body);
 
     let (status, body) = patch(json!({"status": "resolved"})).await;
     assert_eq!(status, 400, "{body}");
@@ -295,12 +275,12 @@ async fn a_case_moves_along_the_workflow_and_illegal_moves_are_refused(
     let note = format!("{path}/notes");
     let reply = format!("{path}/replies");
     let hostile = "<script>alert(1)</script> '); DROP TABLE cases; --";
-    let status = post_text(http, edge, token, &note, hostile).await;
+    let status = post_text(agent, &note, hostile).await;
     assert_eq!(status, 200);
-    let status = post_text(http, edge, token, &note, "  ").await;
+    let status = post_text(agent, &note, "  ").await;
     assert_eq!(status, 400);
     let words = "A new shade is on its way; it should reach you on Thursday.";
-    let status = post_text(http, edge, token, &reply, words).await;
+    let status = post_text(agent, &reply, words).await;
     assert_eq!(status, 200);
 
     let (status, case) = patch(json!({"status": "resolved", "resolution": "replacement"})).await;
@@ -355,12 +335,12 @@ async fn a_case_moves_along_the_workflow_and_illegal_moves_are_refused(
 }
 
 async fn another_stores_agent_sees_nothing_of_this_store(
-    edge: &Edge,
-    http: &reqwest::Client,
-    token: &str,
+    app: &TestApp,
+    agent: &AgentClient<'_>,
     lamp: &Filed,
 ) {
-    let (status, page) = agent_get(http, edge, Some(token), "/v1/agent/cases").await;
+    let edge = &app.edge;
+    let (status, page) = agent.try_get("/v1/agent/cases").await;
     assert_eq!(status, 200);
     let orders: Vec<&str> = page["cases"]
         .as_array()
@@ -372,7 +352,7 @@ async fn another_stores_agent_sees_nothing_of_this_store(
 
     let path = format!("/v1/agent/cases/{}", lamp.id);
     for path in [path.clone(), format!("{path}/evidence/0")] {
-        let (status, body) = agent_get(http, edge, Some(token), &path).await;
+        let (status, body) = agent.try_get(&path).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (404, Some("not_found")),
@@ -380,27 +360,21 @@ async fn another_stores_agent_sees_nothing_of_this_store(
         );
     }
     let before = edge.count("SELECT COUNT(*) AS n FROM case_events");
-    let (status, _) = agent_send(
-        http,
-        edge,
-        Method::PATCH,
-        token,
-        &path,
-        json!({"status": "in_progress"}),
-    )
-    .await;
+    let (status, _) = agent
+        .try_send(Method::PATCH, &path, json!({"status": "in_progress"}))
+        .await;
     assert_eq!(status, 404);
-    let status = post_text(http, edge, token, &format!("{path}/notes"), "hi").await;
+    let status = post_text(agent, &format!("{path}/notes"), "hi").await;
     assert_eq!(status, 404);
     assert_eq!(edge.count("SELECT COUNT(*) AS n FROM case_events"), before);
 }
 
 async fn trends_count_the_stores_complaints_by_what_they_are_about(
-    edge: &Edge,
-    http: &reqwest::Client,
-    token: &str,
+    app: &TestApp,
+    agent: &AgentClient<'_>,
 ) {
-    let (status, trends) = agent_get(http, edge, Some(token), "/v1/agent/trends").await;
+    let edge = &app.edge;
+    let (status, trends) = agent.try_get("/v1/agent/trends").await;
     assert_eq!(status, 200, "{trends}");
     let totals: Vec<(String, u64)> = trends["totals"]
         .as_array()
@@ -435,13 +409,9 @@ async fn trends_count_the_stores_complaints_by_what_they_are_about(
         .iter()
         .all(|p| p["period"] == today));
 
-    let (status, weekly) = agent_get(
-        http,
-        edge,
-        Some(token),
-        "/v1/agent/trends?by=product&bucket=week",
-    )
-    .await;
+    let (status, weekly) = agent
+        .try_get("/v1/agent/trends?by=product&bucket=week")
+        .await;
     assert_eq!(status, 200, "{weekly}");
     let products: Vec<(Value, u64)> = weekly["totals"]
         .as_array()
@@ -451,28 +421,21 @@ async fn trends_count_the_stores_complaints_by_what_they_are_about(
         .collect();
     assert_eq!(products, [(Value::Null, 4), (json!("aurora-desk-lamp"), 1)]);
 
-    let (status, none) = agent_get(
-        http,
-        edge,
-        Some(token),
-        "/v1/agent/trends?from=2000-01-01&to=2000-02-01",
-    )
-    .await;
+    let (status, none) = agent
+        .try_get("/v1/agent/trends?from=2000-01-01&to=2000-02-01")
+        .await;
     assert_eq!(
         (status, none["series"].as_array().map(Vec::len)),
         (200, Some(0))
     );
-    let (status, _) = agent_get(http, edge, Some(token), "/v1/agent/trends?by=colour").await;
+    let (status, _) = agent.try_get("/v1/agent/trends?by=colour").await;
     assert_eq!(status, 400);
 }
 
-async fn the_shopper_sees_the_reply_and_status_and_nothing_internal(
-    edge: &Edge,
-    http: &reqwest::Client,
-    lamp: &Filed,
-) {
-    let path = format!("/v1/status/{}", lamp.reference);
-    let (status, view) = agent_get(http, edge, Some(&lamp.status_token), &path).await;
+async fn the_shopper_sees_the_reply_and_status_and_nothing_internal(app: &TestApp, lamp: &Filed) {
+    let (status, view) = app
+        .try_shopper_status(&lamp.reference, Some(&lamp.status_token))
+        .await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["status"], "closed");
     assert_eq!(view["reference"], lamp.reference.as_str());
@@ -511,7 +474,7 @@ async fn the_shopper_sees_the_reply_and_status_and_nothing_internal(
     // Without the right token the case does not exist.
     let other_token = format!("st_{}", "0".repeat(32));
     for token in [None, Some(other_token.as_str())] {
-        let (status, body) = agent_get(http, edge, token, &path).await;
+        let (status, body) = app.try_shopper_status(&lamp.reference, token).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (404, Some("not_found"))
@@ -522,7 +485,8 @@ async fn the_shopper_sees_the_reply_and_status_and_nothing_internal(
 /// The whole loop in Chromium: a shopper files a case in the widget; an agent signs in
 /// to the inbox, finds it, reads the shopper's words as text, replies, notes, resolves;
 /// the shopper's status link then shows the reply and the new status, and no note.
-async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Client, token: &str) {
+async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentClient<'_>) {
+    let edge = &app.edge;
     let hostile = "<img src=x onerror=\"document.title='owned'\"> The mirror arrived shattered.";
     let photo = fixture("cracked-shade.png");
     let browser = Browser::start().await;
@@ -555,7 +519,10 @@ async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Cl
 
     browser.goto(&edge.url("/agent/")).await;
     let input = browser.page(&format!("#{}", ids::TOKEN_INPUT)).await;
-    input.send_keys(token).await.expect("type the token");
+    input
+        .send_keys(agent.token())
+        .await
+        .expect("type the token");
     click(&browser, &format!("#{}", ids::SIGN_IN)).await;
     click(&browser, &format!("[data-reference='{reference}']")).await;
 
@@ -628,8 +595,9 @@ async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Cl
     );
     browser.close().await;
 
-    let path = format!("/v1/status/{reference}");
-    let (status, view) = agent_get(http, edge, Some(&status_token), &path).await;
+    let (status, view) = app
+        .try_shopper_status(&reference, Some(&status_token))
+        .await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["status"], "resolved");
     let text = view.to_string();
@@ -638,23 +606,11 @@ async fn an_agent_works_a_case_in_the_inbox_page(edge: &Edge, http: &reqwest::Cl
 }
 
 /// POSTs `{"text"}` (a note or a reply) and answers the status.
-async fn post_text(
-    http: &reqwest::Client,
-    edge: &Edge,
-    token: &str,
-    path: &str,
-    text: &str,
-) -> u16 {
-    agent_send(
-        http,
-        edge,
-        Method::POST,
-        token,
-        path,
-        json!({ "text": text }),
-    )
-    .await
-    .0
+async fn post_text(agent: &AgentClient<'_>, path: &str, text: &str) -> u16 {
+    agent
+        .try_send(Method::POST, path, json!({ "text": text }))
+        .await
+        .0
 }
 
 async fn click(browser: &Browser, selector: &str) {
