@@ -7,9 +7,15 @@ use sha2::{Digest, Sha256};
 use crate::api_error::{FieldError, FieldErrorCode};
 use crate::complaint::ComplaintSubmission;
 use crate::encoding::hex;
+use crate::time::{rfc3339, MS_PER_HOUR};
 
 /// How long a key is remembered.
 pub const KEY_TTL_HOURS: u32 = 24;
+
+/// Where a key's memory starts for a request at `now_ms`: earlier uses are forgotten.
+pub fn remembered_since(now_ms: i64) -> String {
+    rfc3339(now_ms - i64::from(KEY_TTL_HOURS) * MS_PER_HOUR)
+}
 
 /// The longest key accepted.
 pub const MAX_KEY_CHARS: usize = 255;
@@ -141,6 +147,12 @@ mod tests {
         assert_eq!(check_key(Some(longest.clone())), Ok(Some(longest)));
         assert!(check_key(Some(String::new())).is_err());
         assert!(check_key(Some("k".repeat(MAX_KEY_CHARS + 1))).is_err());
+    }
+
+    #[test]
+    fn a_key_is_remembered_for_24_hours() {
+        let now = 1_764_000_000_000;
+        assert_eq!(remembered_since(now), rfc3339(now - 24 * MS_PER_HOUR));
     }
 
     #[test]

@@ -133,13 +133,3 @@ impl AgentClient<'_> {
             .collect()
     }
 }
-
-/// Asserts a refusal: its status and its stable error code.
-pub async fn assert_refused(response: reqwest::Response, status: u16, code: &str) {
-    let (got, body) = api::answer(response).await;
-    assert_eq!(
-        (got, body["error"]["code"].as_str()),
-        (status, Some(code)),
-        "{body}"
-    );
-}

@@ -7,7 +7,6 @@ use redress_shared::idempotency;
 use redress_shared::intake::{self, Filing, StoredUpload};
 use redress_shared::spam_guard;
 use redress_shared::store;
-use redress_shared::time::{rfc3339, MS_PER_HOUR};
 use redress_shared::{
     validate, validate_file_count, ApiError, CaseId, CaseReceipt, CaseReference,
     ComplaintSubmission, ErrorCode, Limits, ValidComplaint,
@@ -31,7 +30,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let submission: ComplaintSubmission = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     let fingerprint = idempotency::fingerprint(&submission);
     let now_ms = clock::now_ms();
-    let keys_since = rfc3339(now_ms - i64::from(idempotency::KEY_TTL_HOURS) * MS_PER_HOUR);
+    let keys_since = idempotency::remembered_since(now_ms);
     // Every field at once; the file count against the store's own limit once it is known.
     let any_store = Limits {
         max_files: store::MAX_FILES,

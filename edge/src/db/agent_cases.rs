@@ -183,12 +183,17 @@ pub async fn detail(
     case_id: &str,
     now: &str,
 ) -> Result<Option<CaseDetail>> {
+    // One round trip: the work state (scoping the case to the store), deliveries,
+    // timeline and the case itself.
+    let [case, evidence] = cases::select(db, case_id);
     let results = super::batch(
         db,
         vec![
             work_state_statement(db, store_id, case_id),
             deliveries::of_case(db, case_id),
             events::timeline_statement(db, case_id, false),
+            case,
+            evidence,
         ],
     )
     .await?;
@@ -197,8 +202,7 @@ pub async fn detail(
     };
     let deliveries = super::rows::<DeliveryRecord>(&results, 1)?;
     let timeline = events::timeline_from_rows(super::rows(&results, 2)?)?;
-    let case = cases::load(db, case_id)
-        .await?
+    let case = cases::from_rows(case_id, &results, 3)?
         .ok_or_else(|| unavailable("the case vanished while being read".into()))?;
     Ok(Some(CaseDetail {
         case,

@@ -10,7 +10,7 @@ use redress_shared::{ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseSta
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::d1::serde_wasm_bindgen;
-use worker::{query, D1Database};
+use worker::{query, D1Database, D1Result};
 
 use super::stores::{self, Store};
 use super::{events, parameters, unavailable, Result, Statement};
@@ -130,7 +130,6 @@ pub async fn insert(
     uploads: &[StoredUpload],
     key_use: Option<&KeyUse<'_>>,
 ) -> std::result::Result<(), InsertError> {
-    let storage = |e: ApiError| InsertError::Storage(e);
     let mut statements: Vec<Statement> = Vec::with_capacity(uploads.len() + 3);
     if let Some(used) = key_use {
         // A key older than its 24 hours is free again: its first case lets go of it.
@@ -144,7 +143,7 @@ pub async fn insert(
         ));
     }
     let mut args = case_values(case)
-        .map_err(|e| storage(unavailable(e)))?
+        .map_err(|e| InsertError::Storage(unavailable(e)))?
         .to_vec();
     // D1 takes no `undefined`: an absent key is NULL.
     args.push(key_use.map_or(JsValue::NULL, |k| k.key.into()));
@@ -184,11 +183,11 @@ pub async fn insert(
     let statements = statements
         .into_iter()
         .collect::<worker::Result<Vec<_>>>()
-        .map_err(|e| storage(unavailable(e)))?;
+        .map_err(|e| InsertError::Storage(unavailable(e)))?;
     match db.batch(statements).await {
         Ok(_) => Ok(()),
         Err(e) if e.to_string().contains("UNIQUE constraint failed") => Err(InsertError::Conflict),
-        Err(e) => Err(storage(unavailable(e))),
+        Err(e) => Err(InsertError::Storage(unavailable(e))),
     }
 }
 
@@ -264,30 +263,37 @@ fn case_values(case: &Case) -> worker::Result<[JsValue; Case::COLUMNS.len()]> {
 
 /// A stored case with its evidence, as notifications carry it.
 pub async fn load(db: &D1Database, case_id: &str) -> Result<Option<Case>> {
-    let results = super::batch(
-        db,
-        vec![
-            db.prepare(format!(
-                "SELECT {} FROM cases WHERE id = ?1",
-                Case::COLUMNS.join(", ")
-            ))
-            .bind(&[case_id.into()]),
-            query!(
-                db,
-                "SELECT kind, content_type, size, sha256, file_name FROM evidence
-                 WHERE case_id = ?1 ORDER BY position",
-                case_id
-            ),
-        ],
-    )
-    .await?;
-    let Some(mut row) = super::rows::<serde_json::Value>(&results, 0)?
+    let results = super::batch(db, select(db, case_id).into()).await?;
+    from_rows(case_id, &results, 0)
+}
+
+/// The two statements that read a case and its evidence, for callers that batch them
+/// with others; [`from_rows`] reads their results.
+pub fn select(db: &D1Database, case_id: &str) -> [Statement; 2] {
+    [
+        db.prepare(format!(
+            "SELECT {} FROM cases WHERE id = ?1",
+            Case::COLUMNS.join(", ")
+        ))
+        .bind(&[case_id.into()]),
+        query!(
+            db,
+            "SELECT kind, content_type, size, sha256, file_name FROM evidence
+             WHERE case_id = ?1 ORDER BY position",
+            case_id
+        ),
+    ]
+}
+
+/// The case whose [`select`] results start at `first` in a batch's results.
+pub fn from_rows(case_id: &str, results: &[D1Result], first: usize) -> Result<Option<Case>> {
+    let Some(mut row) = super::rows::<serde_json::Value>(results, first)?
         .into_iter()
         .next()
     else {
         return Ok(None);
     };
-    let evidence = super::rows::<serde_json::Value>(&results, 1)?;
+    let evidence = super::rows::<serde_json::Value>(results, first + 1)?;
     // The columns are the case's own field names; two are stored in SQL's own types.
     let signals = row["signals"].as_str().unwrap_or("[]").to_owned();
     row["signals"] = serde_json::from_str(&signals).map_err(|e| {

@@ -148,8 +148,7 @@ impl ContainerCheck {
         }
     }
 
-    /// The refusal already certain before the last byte, if any: the edge may stop
-    /// streaming there.
+    /// The refusal already certain before the last byte, if any.
     pub fn refusal(&self) -> Option<&ContainerError> {
         self.error.as_ref()
     }
