@@ -24,17 +24,50 @@ impl TestApp {
 
     /// Files a complaint (as `api::complaint` shapes it) and answers its receipt.
     pub async fn file_complaint(&self, complaint: Value) -> Value {
-        let (status, receipt) =
-            post_json(&self.http, &self.edge, routes::COMPLAINTS, complaint).await;
+        let (status, receipt) = self.try_file_complaint(complaint).await;
         assert_eq!(status, 201, "{receipt}");
         receipt
     }
 
+    /// Files a complaint and answers its case reference.
+    pub async fn file(&self, complaint: Value) -> String {
+        let receipt = self.file_complaint(complaint).await;
+        receipt["reference"]
+            .as_str()
+            .expect("a reference")
+            .to_owned()
+    }
+
+    /// Files a complaint from a new shopper address, answered as it came (a refusal too).
+    pub async fn try_file_complaint(&self, complaint: Value) -> (u16, Value) {
+        post_json(&self.http, &self.edge, routes::COMPLAINTS, complaint).await
+    }
+
     /// Uploads a file to the demo store and answers its receipt.
     pub async fn upload_evidence(&self, content_type: &str, bytes: Vec<u8>) -> Value {
-        let (status, uploaded) = api::upload(&self.http, &self.edge, content_type, bytes).await;
+        let (status, uploaded) = self.try_upload_to("demo-store", content_type, bytes).await;
         assert_eq!(status, 201, "{uploaded}");
         uploaded
+    }
+
+    /// Uploads a file to the demo store, answered as it came (a refusal too).
+    pub async fn try_upload(&self, content_type: &str, bytes: Vec<u8>) -> (u16, Value) {
+        self.try_upload_to("demo-store", content_type, bytes).await
+    }
+
+    /// Uploads a file to `store`, answered as it came (a refusal too).
+    pub async fn try_upload_to(
+        &self,
+        store: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        api::upload_to(&self.http, &self.edge, store, content_type, bytes).await
+    }
+
+    /// The worker isolate's WebAssembly memory, as `GET /v1/health` reports it.
+    pub async fn wasm_memory(&self) -> u64 {
+        api::wasm_memory(&self.http, &self.edge).await
     }
 
     /// The shopper's view of their case, opened with the receipt's status token.
@@ -52,10 +85,49 @@ impl TestApp {
         agent_get(&self.http, &self.edge, token, &path).await
     }
 
+    /// A store's widget settings as the widget asks for them, in `locale`'s language.
+    pub async fn widget_settings(&self, store: &str, locale: &str) -> Value {
+        let path = routes::fill(routes::STORE_WIDGET, &[store]);
+        let (status, body) = agent_get(
+            &self.http,
+            &self.edge,
+            None,
+            &format!("{path}?locale={locale}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     /// The agent API as the holder of `token`.
     pub fn agent<'a>(&'a self, token: &'a str) -> AgentClient<'a> {
         AgentClient { app: self, token }
     }
+}
+
+/// Asserts that an answer is the refusal `status` with error `code`, and hands the body
+/// on for what else the test checks.
+#[track_caller]
+pub fn assert_refused((got, body): (u16, Value), status: u16, code: &str) -> Value {
+    assert_eq!(
+        (got, body["error"]["code"].as_str()),
+        (status, Some(code)),
+        "{body}"
+    );
+    body
+}
+
+/// The codes of a validation refusal's fields, in order.
+pub fn field_codes(body: &Value) -> Vec<String> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// An agent's calls to the agent API; each asserts that the call succeeded.

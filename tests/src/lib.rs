@@ -17,7 +17,7 @@ pub mod process;
 mod turnstile;
 mod webhook;
 
-pub use app::{AgentClient, TestApp};
+pub use app::{assert_refused, field_codes, AgentClient, TestApp};
 pub use browser::{Browser, Complaint};
 pub use edge::Edge;
 pub use turnstile::{TurnstileStandIn, PASSING_TOKEN};

@@ -7,7 +7,9 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use redress_e2e::api::{self, answer, complaint, form_token};
-use redress_e2e::{fixture, Browser, Complaint, Edge, TurnstileStandIn, PASSING_TOKEN};
+use redress_e2e::{
+    assert_refused, fixture, Browser, Complaint, Edge, TestApp, TurnstileStandIn, PASSING_TOKEN,
+};
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
@@ -15,22 +17,23 @@ use xtask::stores::StoreChanges;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_edge_holds_against_floods_guessers_and_scripts() {
     let turnstile = TurnstileStandIn::start("0x4AAAAAAA-stand-in-secret", "127.0.0.1");
-    let edge = Edge::start(&[
+    let app = TestApp::start(&[
         ("TURNSTILE_VERIFY_URL", &turnstile.verify_url()),
         ("TURNSTILE_SCRIPT_URL", &turnstile.script_url()),
     ])
     .await;
+    let edge = &app.edge;
     edge.create_store("demo-store", "Demo Store");
     edge.create_store("busy-store", "Busy Store");
 
-    every_bad_request_in_the_corpus_gets_its_code_and_changes_nothing(&edge).await;
-    scripts_that_skip_the_form_are_refused_and_write_nothing(&edge).await;
-    a_filled_honeypot_in_the_widget_is_refused_and_a_person_is_not(&edge).await;
-    one_client_is_held_to_its_allowance_of_submissions(&edge).await;
-    one_client_is_held_to_its_allowance_of_uploads(&edge).await;
-    a_store_is_held_to_its_allowance_from_any_number_of_clients(&edge).await;
-    a_token_guesser_is_throttled_and_a_valid_token_still_works(&edge).await;
-    a_store_with_turnstile_takes_only_complaints_that_passed_it(&edge, &turnstile).await;
+    every_bad_request_in_the_corpus_gets_its_code_and_changes_nothing(&app).await;
+    scripts_that_skip_the_form_are_refused_and_write_nothing(&app).await;
+    a_filled_honeypot_in_the_widget_is_refused_and_a_person_is_not(edge).await;
+    one_client_is_held_to_its_allowance_of_submissions(edge).await;
+    one_client_is_held_to_its_allowance_of_uploads(edge).await;
+    a_store_is_held_to_its_allowance_from_any_number_of_clients(&app).await;
+    a_token_guesser_is_throttled_and_a_valid_token_still_works(edge).await;
+    a_store_with_turnstile_takes_only_complaints_that_passed_it(edge, &turnstile).await;
 }
 
 /// The store turns Turnstile on: the widget draws the challenge (Cloudflare's script,
@@ -164,21 +167,16 @@ async fn a_store_with_turnstile_takes_only_complaints_that_passed_it(
 /// `tests/fixtures/bad-requests.json`: malformed, hostile and unauthorized requests to
 /// every endpoint, each with the status and code the API documents. Afterwards every
 /// table and the bucket are as they were.
-async fn every_bad_request_in_the_corpus_gets_its_code_and_changes_nothing(edge: &Edge) {
-    let http = reqwest::Client::new();
-    let (status, receipt) = api::post_json(
-        &http,
-        edge,
-        "/v1/complaints",
-        complaint(
+async fn every_bad_request_in_the_corpus_gets_its_code_and_changes_nothing(app: &TestApp) {
+    let (edge, http) = (&app.edge, &app.http);
+    let receipt = app
+        .file_complaint(complaint(
             "C-1",
             "c@example.com",
             "The lamp arrived broken.",
             "replacement",
-        ),
-    )
-    .await;
-    assert_eq!(status, 201, "{receipt}");
+        ))
+        .await;
     let agent = edge.issue_agent_token("demo-store", "Corpus Agent");
     // The case's notification settles first, so that nothing moves but what we send.
     redress_e2e::eventually(Duration::from_secs(30), || async {
@@ -291,8 +289,8 @@ fn unhex(hex: &str) -> Vec<u8> {
 
 /// No form token, a forged or another store's token, a form sent the moment it was
 /// opened, a day-old form and a filled honeypot: each refused with its own code.
-async fn scripts_that_skip_the_form_are_refused_and_write_nothing(edge: &Edge) {
-    let http = api::client();
+async fn scripts_that_skip_the_form_are_refused_and_write_nothing(app: &TestApp) {
+    let edge = &app.edge;
     let cases_before = cases(edge);
     let with = |form_token: Value, website: Option<&str>| {
         let mut body = complaint("S-1", "bot@example.com", "The parcel never came.", "resend");
@@ -332,7 +330,7 @@ async fn scripts_that_skip_the_form_are_refused_and_write_nothing(edge: &Edge) {
         ),
     ];
     for (body, status, code) in refusals {
-        let (got, answer) = api::post_json(&http, edge, "/v1/complaints", body.clone()).await;
+        let (got, answer) = app.try_file_complaint(body.clone()).await;
         assert_eq!(
             (got, answer["error"]["code"].as_str()),
             (status, Some(code)),
@@ -343,28 +341,20 @@ async fn scripts_that_skip_the_form_are_refused_and_write_nothing(edge: &Edge) {
 
     // The token the edge hands out with the widget's settings is one it accepts, once a
     // person could have filled the form in.
-    let settings: Value = http
-        .get(edge.url("/v1/stores/demo-store/widget"))
-        .send()
-        .await
-        .expect("settings")
-        .json()
-        .await
-        .expect("json");
+    let settings = app.widget_settings("demo-store", "en").await;
     let handed_out = settings["form_token"]
         .as_str()
         .expect("a form token")
         .to_owned();
     let mut body = with(json!(handed_out), Some(""));
-    let (status, early) = api::post_json(&http, edge, "/v1/complaints", body.clone()).await;
-    assert_eq!(
-        (status, early["error"]["code"].as_str()),
-        (422, Some("submitted_too_soon"))
+    assert_refused(
+        app.try_file_complaint(body.clone()).await,
+        422,
+        "submitted_too_soon",
     );
     tokio::time::sleep(Duration::from_secs(3)).await;
     body["order_number"] = json!("S-2");
-    let (status, receipt) = api::post_json(&http, edge, "/v1/complaints", body).await;
-    assert_eq!(status, 201, "{receipt}");
+    app.file_complaint(body).await;
 }
 
 /// The widget's honeypot is invisible to people (off screen, out of the tab order and
@@ -491,7 +481,8 @@ async fn one_client_is_held_to_its_allowance_of_uploads(edge: &Edge) {
 
 /// A store's whole allowance of complaints, each from its own address: the next is
 /// refused whoever sends it, and other stores are not affected.
-async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge) {
+async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(app: &TestApp) {
+    let edge = &app.edge;
     let allowance = Edge::rate_limit("SUBMISSIONS_PER_STORE");
     let to_busy = |n: usize| {
         let mut body = complaint(
@@ -501,13 +492,12 @@ async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge
             "resend",
         );
         body["store_id"] = json!("busy-store");
-        api::signed(body)
+        body
     };
     with_time_left_in_the_window(Duration::from_secs(7)).await;
-    let http = api::client();
     let mut accepted = 0;
     let mut sends = futures_util::stream::iter(0..allowance)
-        .map(|n| api::post_json(&http, edge, "/v1/complaints", to_busy(n)))
+        .map(|n| app.try_file_complaint(to_busy(n)))
         .buffer_unordered(16);
     while let Some((status, body)) = sends.next().await {
         assert_eq!(status, 201, "{body}");
@@ -515,13 +505,13 @@ async fn a_store_is_held_to_its_allowance_from_any_number_of_clients(edge: &Edge
     }
     assert_eq!(accepted, allowance);
     let before = cases(edge);
-    let (status, body) = api::post_json(&http, edge, "/v1/complaints", to_busy(allowance)).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (429, Some("rate_limited"))
+    assert_refused(
+        app.try_file_complaint(to_busy(allowance)).await,
+        429,
+        "rate_limited",
     );
     assert_eq!(cases(edge), before);
-    let (status, body) = send_from(&http, edge, "B-elsewhere").await;
+    let (status, body) = send_from(&app.http, edge, "B-elsewhere").await;
     assert_eq!(status, 201, "demo-store is not held back: {body}");
 }
 

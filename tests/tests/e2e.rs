@@ -7,8 +7,10 @@
 
 use std::time::Duration;
 
-use redress_e2e::api::{self, answer, complaint, file, post_json, signed, upload};
-use redress_e2e::{fixture, sha256_hex, Browser, Complaint, Edge, WebhookReceiver};
+use redress_e2e::api::{answer, complaint, signed};
+use redress_e2e::{
+    assert_refused, fixture, sha256_hex, Browser, Complaint, Edge, TestApp, WebhookReceiver,
+};
 use redress_shared::webhook_signature;
 use redress_shared::widget_ids as ids;
 use serde_json::{json, Value};
@@ -18,35 +20,35 @@ use xtask::stores::StoreChanges;
 async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     let webhook = WebhookReceiver::start();
     let email_api = webhook.email_api_url();
-    let edge = Edge::start(&[
+    let app = TestApp::start(&[
         ("EMAIL_API_URL", &email_api),
         ("EMAIL_API_KEY", EMAIL_API_KEY),
         ("EMAIL_FROM", "cases@redress.test"),
     ])
     .await;
-    let http = api::client();
+    let edge = &app.edge;
 
-    let webhook_secret = the_operator_command_sets_up_a_store_and_its_agents(&edge, &webhook);
+    let webhook_secret = the_operator_command_sets_up_a_store_and_its_agents(edge, &webhook);
     a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notified_once(
-        &edge,
+        edge,
         &webhook,
         &webhook_secret,
     )
     .await;
-    an_idempotent_retry_returns_the_first_case_and_notifies_once(&edge, &webhook, &http).await;
-    the_widget_shows_each_error_next_to_its_field(&edge).await;
-    a_webhook_that_is_down_gets_the_case_once_it_is_back(&edge, &webhook, &http).await;
-    a_second_complaint_about_the_same_order_is_raised_to_high(&edge, &http).await;
-    a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(&edge, &webhook).await;
-    a_case_nearing_its_deadline_is_escalated_once(&edge, &webhook, &http).await;
-    the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(&edge, &webhook, &http).await;
-    a_webhook_that_never_recovers_leaves_the_case_marked_failed(&edge, &webhook, &http).await;
-    bad_requests_get_stable_codes_and_write_nothing(&edge, &http).await;
-    sql_and_script_in_a_complaint_are_kept_as_text(&edge, &http).await;
-    a_store_with_its_own_policy_gets_its_own_deadlines(&edge, &http).await;
-    unknown_stores_and_foreign_origins_are_refused_and_write_nothing(&edge, &http).await;
-    the_widget_works_under_a_strict_csp_through_the_page_api(&edge).await;
-    every_documented_route_is_served(&edge, &http).await;
+    an_idempotent_retry_returns_the_first_case_and_notifies_once(&app, &webhook).await;
+    the_widget_shows_each_error_next_to_its_field(edge).await;
+    a_webhook_that_is_down_gets_the_case_once_it_is_back(&app, &webhook).await;
+    a_second_complaint_about_the_same_order_is_raised_to_high(&app).await;
+    a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(edge, &webhook).await;
+    a_case_nearing_its_deadline_is_escalated_once(&app, &webhook).await;
+    the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(&app, &webhook).await;
+    a_webhook_that_never_recovers_leaves_the_case_marked_failed(&app, &webhook).await;
+    bad_requests_get_stable_codes_and_write_nothing(&app).await;
+    sql_and_script_in_a_complaint_are_kept_as_text(&app).await;
+    a_store_with_its_own_policy_gets_its_own_deadlines(&app).await;
+    unknown_stores_and_foreign_origins_are_refused_and_write_nothing(&app).await;
+    the_widget_works_under_a_strict_csp_through_the_page_api(edge).await;
+    every_documented_route_is_served(&app).await;
 }
 
 /// A storefront with a strict CSP (nonces, no inline handlers, no eval) opens the
@@ -192,7 +194,8 @@ fn the_operator_command_sets_up_a_store_and_its_agents(
     secret
 }
 
-async fn a_store_with_its_own_policy_gets_its_own_deadlines(edge: &Edge, http: &reqwest::Client) {
+async fn a_store_with_its_own_policy_gets_its_own_deadlines(app: &TestApp) {
+    let edge = &app.edge;
     // A marketplace seller must answer disputes within five days; it has no channels yet.
     edge.put_store(
         "slow-store",
@@ -209,7 +212,7 @@ async fn a_store_with_its_own_policy_gets_its_own_deadlines(edge: &Edge, http: &
         "replacement",
     );
     body["store_id"] = json!("slow-store");
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", body).await;
+    let (status, receipt) = app.try_file_complaint(body).await;
     assert_eq!(status, 201, "{receipt}");
     let reference = receipt["reference"].as_str().expect("reference").to_owned();
     let hours = hours_to_answer(edge, &reference);
@@ -231,10 +234,8 @@ async fn a_store_with_its_own_policy_gets_its_own_deadlines(edge: &Edge, http: &
     );
 }
 
-async fn unknown_stores_and_foreign_origins_are_refused_and_write_nothing(
-    edge: &Edge,
-    http: &reqwest::Client,
-) {
+async fn unknown_stores_and_foreign_origins_are_refused_and_write_nothing(app: &TestApp) {
+    let (edge, http) = (&app.edge, &app.http);
     edge.put_store(
         "walled-store",
         StoreChanges {
@@ -544,10 +545,10 @@ async fn the_widget_shows_each_error_next_to_its_field(edge: &Edge) {
 /// Stripe's rule: the same key and body replay the first answer, a different body is
 /// refused, and a key is forgotten after 24 hours.
 async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
-    edge: &Edge,
+    app: &TestApp,
     webhook: &WebhookReceiver,
-    http: &reqwest::Client,
 ) {
+    let (edge, http) = (&app.edge, &app.http);
     let submission = signed(json!({
         "store_id": "demo-store", "order_number": "B-7", "email": "retry@example.com",
         "description": "Parcel marked delivered but never arrived.", "resolution": "resend",
@@ -612,22 +613,19 @@ async fn an_idempotent_retry_returns_the_first_case_and_notifies_once(
 }
 
 async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
-    edge: &Edge,
+    app: &TestApp,
     webhook: &WebhookReceiver,
-    http: &reqwest::Client,
 ) {
+    let edge = &app.edge;
     webhook.refuse_next(2);
-    let reference = file(
-        http,
-        edge,
-        complaint(
+    let reference = app
+        .file(complaint(
             "C-3",
             "outage@example.com",
             "The kettle leaks from the base after one use.",
             "full_refund",
-        ),
-    )
-    .await;
+        ))
+        .await;
 
     let delivered = webhook
         .settle_for(&reference, Duration::from_secs(60))
@@ -649,10 +647,8 @@ async fn a_webhook_that_is_down_gets_the_case_once_it_is_back(
     assert_eq!(rows[0]["notify_state"], "delivered");
 }
 
-async fn a_second_complaint_about_the_same_order_is_raised_to_high(
-    edge: &Edge,
-    http: &reqwest::Client,
-) {
+async fn a_second_complaint_about_the_same_order_is_raised_to_high(app: &TestApp) {
+    let edge = &app.edge;
     let cushion = |email| {
         complaint(
             "D-44",
@@ -661,8 +657,8 @@ async fn a_second_complaint_about_the_same_order_is_raised_to_high(
             "replacement",
         )
     };
-    let first = file(http, edge, cushion("first@example.com")).await;
-    let second = file(http, edge, cushion("second@example.com")).await;
+    let first = app.file(cushion("first@example.com")).await;
+    let second = app.file(cushion("second@example.com")).await;
     let priority = |reference: &str| {
         let rows = edge.query(&format!(
             "SELECT priority, signals FROM cases WHERE reference = '{reference}'"
@@ -708,22 +704,16 @@ async fn a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(
     assert_eq!(again.len(), 1, "a delivered case is not swept again");
 }
 
-async fn a_case_nearing_its_deadline_is_escalated_once(
-    edge: &Edge,
-    webhook: &WebhookReceiver,
-    http: &reqwest::Client,
-) {
-    let reference = file(
-        http,
-        edge,
-        complaint(
+async fn a_case_nearing_its_deadline_is_escalated_once(app: &TestApp, webhook: &WebhookReceiver) {
+    let edge = &app.edge;
+    let reference = app
+        .file(complaint(
             "G-12",
             "late@example.com",
             "The blender jar arrived cracked.",
             "replacement",
-        ),
-    )
-    .await;
+        ))
+        .await;
     webhook
         .settle_for(&reference, Duration::from_secs(30))
         .await;
@@ -751,17 +741,14 @@ async fn a_case_nearing_its_deadline_is_escalated_once(
 }
 
 async fn the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(
-    edge: &Edge,
+    app: &TestApp,
     webhook: &WebhookReceiver,
-    http: &reqwest::Client,
 ) {
+    let edge = &app.edge;
     let hostile = "<!channel> my lamp arrived broken, see <https://evil.example|this> *now*";
-    let reference = file(
-        http,
-        edge,
-        complaint("H-1", "chat@example.com", hostile, "replacement"),
-    )
-    .await;
+    let reference = app
+        .file(complaint("H-1", "chat@example.com", hostile, "replacement"))
+        .await;
     let messages = redress_e2e::eventually(Duration::from_secs(30), || async {
         let found = webhook.chat_messages_mentioning(&reference);
         (!found.is_empty()).then_some(found)
@@ -780,23 +767,20 @@ async fn the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(
 }
 
 async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
-    edge: &Edge,
+    app: &TestApp,
     webhook: &WebhookReceiver,
-    http: &reqwest::Client,
 ) {
+    let edge = &app.edge;
     let refused_before = webhook.refused();
     webhook.refuse_next(usize::MAX);
-    let reference = file(
-        http,
-        edge,
-        complaint(
+    let reference = app
+        .file(complaint(
             "F-9",
             "down@example.com",
             "The drawer handle came off on the first day.",
             "repair",
-        ),
-    )
-    .await;
+        ))
+        .await;
     let failed = redress_e2e::eventually(Duration::from_secs(90), || {
         let rows = webhook_delivery(edge, &reference);
         async move { rows.first().filter(|r| r["state"] == "failed").cloned() }
@@ -810,21 +794,17 @@ async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(
     assert!(webhook.notifications_for(&reference).is_empty());
 }
 
-async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &reqwest::Client) {
+async fn bad_requests_get_stable_codes_and_write_nothing(app: &TestApp) {
+    let (edge, http) = (&app.edge, &app.http);
     let before = stored_rows(edge);
     let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
 
-    let refusal = |status: u16, code: &'static str| {
-        move |response: (u16, Value)| {
-            assert_eq!(response.0, status, "{}", response.1);
-            assert_eq!(response.1["error"]["code"], code, "{}", response.1);
-            response.1
-        }
-    };
-
     // Every missing field is reported at once, each with its own code.
-    let body =
-        refusal(400, "validation_failed")(post_json(http, edge, "/v1/complaints", json!({})).await);
+    let body = assert_refused(
+        app.try_file_complaint(json!({})).await,
+        400,
+        "validation_failed",
+    );
     let fields: Vec<(&str, &str)> = body["error"]["fields"]
         .as_array()
         .expect("fields")
@@ -852,8 +832,11 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         "description": "Broken on arrival, glass everywhere.", "resolution": "free_money",
         "evidence": ["up_00000000000000000000000000000000"],
     });
-    let body =
-        refusal(400, "validation_failed")(post_json(http, edge, "/v1/complaints", wrong).await);
+    let body = assert_refused(
+        app.try_file_complaint(wrong).await,
+        400,
+        "validation_failed",
+    );
     let codes: Vec<&str> = body["error"]["fields"]
         .as_array()
         .expect("fields")
@@ -868,8 +851,10 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         "description": "Broken on arrival, glass everywhere.", "resolution": "replacement",
         "evidence": ["up_00000000000000000000000000000000"],
     });
-    let body = refusal(400, "validation_failed")(
-        post_json(http, edge, "/v1/complaints", unknown_file).await,
+    let body = assert_refused(
+        app.try_file_complaint(unknown_file).await,
+        400,
+        "validation_failed",
     );
     assert_eq!(body["error"]["fields"][0]["field"], "evidence[0]");
     assert_eq!(body["error"]["fields"][0]["code"], "unknown_evidence");
@@ -881,7 +866,7 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         .send()
         .await
         .expect("send");
-    refusal(400, "malformed_json")(answer(malformed).await);
+    assert_refused(answer(malformed).await, 400, "malformed_json");
 
     // Hostile bodies: invalid UTF-8, nesting far past any complaint, not an object, and
     // a body over the limit (refused from its declared length, before it is read).
@@ -894,14 +879,26 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
     let mut invalid_utf8 = br#"{"store_id": "demo-store", "order_number": ""#.to_vec();
     invalid_utf8.extend_from_slice(&[0xC3, 0x28, 0xFF]);
     invalid_utf8.extend_from_slice(br#""}"#);
-    refusal(400, "malformed_json")(answer(raw(invalid_utf8).await.expect("send")).await);
-    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
-    refusal(400, "malformed_json")(answer(raw(deep.into_bytes()).await.expect("send")).await);
-    refusal(400, "malformed_json")(
-        answer(raw(b"\"a string\"".to_vec()).await.expect("send")).await,
+    assert_refused(
+        answer(raw(invalid_utf8).await.expect("send")).await,
+        400,
+        "malformed_json",
     );
-    refusal(413, "payload_too_large")(
+    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    assert_refused(
+        answer(raw(deep.into_bytes()).await.expect("send")).await,
+        400,
+        "malformed_json",
+    );
+    assert_refused(
+        answer(raw(b"\"a string\"".to_vec()).await.expect("send")).await,
+        400,
+        "malformed_json",
+    );
+    assert_refused(
         answer(raw(vec![b' '; 70 * 1024]).await.expect("send")).await,
+        413,
+        "payload_too_large",
     );
 
     // Hostile text: a bidi override in the order number (it would reorder what agents
@@ -929,8 +926,10 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         ),
         ("description", long.as_str(), "too_long"),
     ] {
-        let body = refusal(400, "validation_failed")(
-            post_json(http, edge, "/v1/complaints", hostile(field, value)).await,
+        let body = assert_refused(
+            app.try_file_complaint(hostile(field, value)).await,
+            400,
+            "validation_failed",
         );
         assert_eq!(body["error"]["fields"][0]["field"], field, "{body}");
         assert_eq!(body["error"]["fields"][0]["code"], code, "{body}");
@@ -942,32 +941,40 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         .send()
         .await
         .expect("send");
-    refusal(400, "validation_failed")(answer(long_key).await);
+    assert_refused(answer(long_key).await, 400, "validation_failed");
 
     // Files are judged by their bytes.
-    refusal(415, "file_type_not_allowed")(
-        upload(
-            http,
-            edge,
+    assert_refused(
+        app.try_upload(
             "text/html",
             b"<html><script>alert(1)</script></html>".to_vec(),
         )
         .await,
+        415,
+        "file_type_not_allowed",
     );
-    refusal(415, "file_type_not_allowed")(
-        upload(
-            http,
-            edge,
+    assert_refused(
+        app.try_upload(
             "image/svg+xml",
             b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
         )
         .await,
+        415,
+        "file_type_not_allowed",
     );
-    refusal(415, "file_type_mismatch")(upload(http, edge, "image/jpeg", png.clone()).await);
+    assert_refused(
+        app.try_upload("image/jpeg", png.clone()).await,
+        415,
+        "file_type_mismatch",
+    );
 
     let mut oversized = png.clone();
     oversized.resize(21 * 1024 * 1024, 0);
-    refusal(413, "payload_too_large")(upload(http, edge, "image/png", oversized).await);
+    assert_refused(
+        app.try_upload("image/png", oversized).await,
+        413,
+        "payload_too_large",
+    );
 
     let no_store = http
         .post(edge.url("/v1/evidence"))
@@ -976,7 +983,7 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         .send()
         .await
         .expect("send");
-    let body = refusal(400, "validation_failed")(answer(no_store).await);
+    let body = assert_refused(answer(no_store).await, 400, "validation_failed");
     assert_eq!(body["error"]["fields"][0]["field"], "store_id");
 
     let unknown_path = http
@@ -984,13 +991,13 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
         .send()
         .await
         .expect("send");
-    refusal(404, "route_not_found")(answer(unknown_path).await);
+    assert_refused(answer(unknown_path).await, 404, "route_not_found");
     let wrong_method = http
         .get(edge.url("/v1/complaints"))
         .send()
         .await
         .expect("send");
-    refusal(405, "method_not_allowed")(answer(wrong_method).await);
+    assert_refused(answer(wrong_method).await, 405, "method_not_allowed");
 
     assert_eq!(
         stored_rows(edge),
@@ -1001,14 +1008,12 @@ async fn bad_requests_get_stable_codes_and_write_nothing(edge: &Edge, http: &req
 
 /// Text that looks like SQL or markup is the shopper's words: stored byte for byte,
 /// never run (every statement binds its values).
-async fn sql_and_script_in_a_complaint_are_kept_as_text(edge: &Edge, http: &reqwest::Client) {
+async fn sql_and_script_in_a_complaint_are_kept_as_text(app: &TestApp) {
+    let edge = &app.edge;
     let words = "Robert'); DROP TABLE cases;-- <script>alert(1)</script> \"quoted\" \\ done";
-    let reference = file(
-        http,
-        edge,
-        complaint("Q-1'; --", "bobby@example.com", words, "other"),
-    )
-    .await;
+    let reference = app
+        .file(complaint("Q-1'; --", "bobby@example.com", words, "other"))
+        .await;
     let stored = edge.query(&format!(
         "SELECT order_number, description FROM cases WHERE reference = '{reference}'"
     ));
@@ -1016,7 +1021,8 @@ async fn sql_and_script_in_a_complaint_are_kept_as_text(edge: &Edge, http: &reqw
     assert_eq!(stored[0]["order_number"], "Q-1'; --");
 }
 
-async fn every_documented_route_is_served(edge: &Edge, http: &reqwest::Client) {
+async fn every_documented_route_is_served(app: &TestApp) {
+    let (edge, http) = (&app.edge, &app.http);
     let doc: Value = serde_json::from_str(
         &std::fs::read_to_string(redress_e2e::repo_root().join("openapi.json"))
             .expect("openapi.json"),

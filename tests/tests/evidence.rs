@@ -4,34 +4,33 @@
 //!
 //! One worker serves every scenario, in order, inside one test.
 
-use redress_e2e::api::{self, answer, complaint, post_json, upload, upload_to, wasm_memory};
+use redress_e2e::api::complaint;
 use std::time::Duration;
 
 use fantoccini::Locator;
-use redress_e2e::{files, fixture, sha256_hex, Browser, Complaint, Edge};
+use redress_e2e::{
+    assert_refused, field_codes, files, fixture, sha256_hex, Browser, Complaint, Edge, TestApp,
+};
 use redress_shared::widget_ids;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn evidence_is_judged_by_its_bytes_kept_once_and_expires_unclaimed() {
-    let edge = Edge::start(&[]).await;
-    edge.create_store("demo-store", "Demo Store");
-    let http = api::client();
+    let app = TestApp::start(&[]).await;
+    app.edge.create_store("demo-store", "Demo Store");
 
-    every_bad_file_is_refused_with_its_code_and_nothing_is_stored(&edge, &http).await;
-    the_same_file_twice_is_one_piece_of_evidence(&edge, &http).await;
-    an_upload_nobody_claimed_expires_and_is_cleaned_up(&edge, &http).await;
-    a_store_sets_its_own_evidence_limits(&edge, &http).await;
-    the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(&edge).await;
-    the_widget_downscales_photos_and_follows_the_store_settings(&edge).await;
-    an_upload_passes_through_the_worker_without_being_held(&edge, &http).await;
+    every_bad_file_is_refused_with_its_code_and_nothing_is_stored(&app).await;
+    the_same_file_twice_is_one_piece_of_evidence(&app).await;
+    an_upload_nobody_claimed_expires_and_is_cleaned_up(&app).await;
+    a_store_sets_its_own_evidence_limits(&app).await;
+    the_widget_uploads_each_file_as_it_is_added_with_progress_and_retry(&app.edge).await;
+    the_widget_downscales_photos_and_follows_the_store_settings(&app.edge).await;
+    an_upload_passes_through_the_worker_without_being_held(&app).await;
 }
 
-async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
-    edge: &Edge,
-    http: &reqwest::Client,
-) {
+async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(app: &TestApp) {
+    let edge = &app.edge;
     let uploads_before = edge.count("SELECT COUNT(*) AS n FROM uploads");
     let blobs_before = edge.r2_blob_count();
     let corpus = [
@@ -59,7 +58,7 @@ async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
     ];
     for (name, declared, status, code) in corpus {
         let bytes = std::fs::read(fixture(&format!("bad/{name}"))).expect("corpus file");
-        let (got, body) = upload(http, edge, declared, bytes).await;
+        let (got, body) = app.try_upload(declared, bytes).await;
         assert_eq!(
             (got, body["error"]["code"].as_str()),
             (status, Some(code)),
@@ -70,10 +69,10 @@ async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
     // Over the limit for its type: a 21 MB "photo" (20 MB allowed).
     let mut oversized = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
     oversized.resize(21 * 1024 * 1024, 0);
-    let (got, body) = upload(http, edge, "image/png", oversized).await;
-    assert_eq!(
-        (got, body["error"]["code"].as_str()),
-        (413, Some("payload_too_large"))
+    assert_refused(
+        app.try_upload("image/png", oversized).await,
+        413,
+        "payload_too_large",
     );
 
     // Eleven files on one complaint (ten allowed): refused before any is looked up.
@@ -84,8 +83,11 @@ async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
         "repair",
     );
     eleven["evidence"] = json!((0..11).map(|i| format!("up_{i:032x}")).collect::<Vec<_>>());
-    let (got, body) = post_json(http, edge, "/v1/complaints", eleven).await;
-    assert_eq!(got, 400, "{body}");
+    let body = assert_refused(
+        app.try_file_complaint(eleven).await,
+        400,
+        "validation_failed",
+    );
     assert!(
         field_codes(&body).contains(&"too_many_files".to_owned()),
         "{body}"
@@ -103,12 +105,11 @@ async fn every_bad_file_is_refused_with_its_code_and_nothing_is_stored(
     );
 }
 
-async fn the_same_file_twice_is_one_piece_of_evidence(edge: &Edge, http: &reqwest::Client) {
+async fn the_same_file_twice_is_one_piece_of_evidence(app: &TestApp) {
     let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
     let mut tokens = Vec::new();
     for _ in 0..2 {
-        let (status, uploaded) = upload(http, edge, "image/png", photo.clone()).await;
-        assert_eq!(status, 201, "{uploaded}");
+        let uploaded = app.upload_evidence("image/png", photo.clone()).await;
         tokens.push(uploaded["token"].clone());
     }
     assert_ne!(tokens[0], tokens[1]);
@@ -119,19 +120,18 @@ async fn the_same_file_twice_is_one_piece_of_evidence(edge: &Edge, http: &reqwes
         "replacement",
     );
     twice["evidence"] = json!(tokens);
-    let (status, receipt) = post_json(http, edge, "/v1/complaints", twice).await;
-    assert_eq!(status, 201, "{receipt}");
-    let rows = edge.count(&format!(
+    let receipt = app.file_complaint(twice).await;
+    let rows = app.edge.count(&format!(
         "SELECT COUNT(*) AS n FROM evidence WHERE case_id = '{}'",
         receipt["id"].as_str().expect("id")
     ));
     assert_eq!(rows, 1, "the same bytes are kept once");
 }
 
-async fn an_upload_nobody_claimed_expires_and_is_cleaned_up(edge: &Edge, http: &reqwest::Client) {
+async fn an_upload_nobody_claimed_expires_and_is_cleaned_up(app: &TestApp) {
+    let edge = &app.edge;
     let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
-    let (status, uploaded) = upload(http, edge, "image/png", photo).await;
-    assert_eq!(status, 201, "{uploaded}");
+    let uploaded = app.upload_evidence("image/png", photo).await;
     let token = uploaded["token"].as_str().expect("token").to_owned();
     let key = edge.query(&format!(
         "SELECT r2_key FROM uploads WHERE token = '{token}'"
@@ -154,14 +154,7 @@ async fn an_upload_nobody_claimed_expires_and_is_cleaned_up(edge: &Edge, http: &
         "repair",
     );
     late["evidence"] = json!([token]);
-    let response = http
-        .post(edge.url("/v1/complaints"))
-        .json(&api::signed(late))
-        .send()
-        .await
-        .expect("submit");
-    let (status, body) = answer(response).await;
-    assert_eq!(status, 400, "{body}");
+    let body = assert_refused(app.try_file_complaint(late).await, 400, "validation_failed");
     assert_eq!(field_codes(&body), ["unknown_evidence"]);
     assert_eq!(edge.count("SELECT COUNT(*) AS n FROM cases"), cases_before);
 
@@ -175,7 +168,8 @@ async fn an_upload_nobody_claimed_expires_and_is_cleaned_up(edge: &Edge, http: &
     assert_eq!(edge.count("SELECT COUNT(*) AS n FROM evidence"), 1);
 }
 
-async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Client) {
+async fn a_store_sets_its_own_evidence_limits(app: &TestApp) {
+    let edge = &app.edge;
     edge.put_store(
         "small-store",
         StoreChanges {
@@ -190,16 +184,18 @@ async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Clien
         let png = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
         files::png_of_size(&png, bytes)
     };
-    let (status, body) = upload_to(http, edge, "small-store", "image/png", photo(1_200_000)).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (413, Some("payload_too_large"))
+    assert_refused(
+        app.try_upload_to("small-store", "image/png", photo(1_200_000))
+            .await,
+        413,
+        "payload_too_large",
     );
 
     let mut tokens = Vec::new();
     for size in [600_000, 600_001] {
-        let (status, uploaded) =
-            upload_to(http, edge, "small-store", "image/png", photo(size)).await;
+        let (status, uploaded) = app
+            .try_upload_to("small-store", "image/png", photo(size))
+            .await;
         assert_eq!(status, 201, "{uploaded}");
         tokens.push(uploaded["token"].clone());
     }
@@ -211,11 +207,11 @@ async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Clien
     };
     let cases_before = edge.count("SELECT COUNT(*) AS n FROM cases");
     let three = json!([tokens[0], tokens[1], format!("up_{:032x}", 7)]);
-    let (status, body) = post_json(http, edge, "/v1/complaints", to_small(three)).await;
-    assert_eq!(status, 400, "{body}");
+    let refused = app.try_file_complaint(to_small(three)).await;
+    let body = assert_refused(refused, 400, "validation_failed");
     assert_eq!(field_codes(&body), ["too_many_files"]);
-    let (status, body) = post_json(http, edge, "/v1/complaints", to_small(json!(tokens))).await;
-    assert_eq!(status, 400, "{body}");
+    let refused = app.try_file_complaint(to_small(json!(tokens))).await;
+    let body = assert_refused(refused, 400, "validation_failed");
     assert_eq!(
         field_codes(&body),
         ["out_of_range"],
@@ -223,9 +219,7 @@ async fn a_store_sets_its_own_evidence_limits(edge: &Edge, http: &reqwest::Clien
     );
     assert_eq!(edge.count("SELECT COUNT(*) AS n FROM cases"), cases_before);
 
-    let (status, body) =
-        post_json(http, edge, "/v1/complaints", to_small(json!([tokens[0]]))).await;
-    assert_eq!(status, 201, "{body}");
+    app.file_complaint(to_small(json!([tokens[0]]))).await;
 }
 
 /// In Chromium: files upload as they are added, each with its progress; a refused file
@@ -420,15 +414,11 @@ async fn the_widget_downscales_photos_and_follows_the_store_settings(edge: &Edge
 
 /// The worker's WebAssembly memory never shrinks: after a 64 MB upload it would have
 /// grown by at least that much had the body been read whole. It has not.
-async fn an_upload_passes_through_the_worker_without_being_held(
-    edge: &Edge,
-    http: &reqwest::Client,
-) {
-    let before = wasm_memory(http, edge).await;
+async fn an_upload_passes_through_the_worker_without_being_held(app: &TestApp) {
+    let before = app.wasm_memory().await;
     let video = files::mp4_of_size(64 * 1024 * 1024);
-    let (status, receipt) = upload(http, edge, "video/mp4", video).await;
-    assert_eq!(status, 201, "{receipt}");
-    let after = wasm_memory(http, edge).await;
+    app.upload_evidence("video/mp4", video).await;
+    let after = app.wasm_memory().await;
     assert!(
         after < before + 16 * 1024 * 1024,
         "wasm memory went from {before} to {after} bytes for a 64 MB upload"
@@ -531,16 +521,4 @@ async fn row_where(
 
 fn path(file: &std::path::Path) -> &str {
     file.to_str().expect("utf-8 path")
-}
-
-fn field_codes(body: &Value) -> Vec<String> {
-    body["error"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .filter_map(|f| f["code"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }

@@ -4,30 +4,21 @@
 
 use std::time::Duration;
 
-use redress_e2e::{api, Browser, Complaint, Edge};
+use redress_e2e::{Browser, Complaint, Edge, TestApp};
 use redress_shared::widget_ids as ids;
-use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_speaks_the_shoppers_language() {
-    let edge = Edge::start(&[]).await;
-    edge.create_store("demo-store", "Demo Store");
-    let http = api::client();
+    let app = TestApp::start(&[]).await;
+    app.edge.create_store("demo-store", "Demo Store");
 
-    the_edge_picks_the_first_language_it_speaks(&edge, &http).await;
-    an_arabic_shopper_files_a_complaint_right_to_left(&edge).await;
-    a_french_shopper_reads_refusals_in_french(&edge).await;
+    the_edge_picks_the_first_language_it_speaks(&app).await;
+    an_arabic_shopper_files_a_complaint_right_to_left(&app.edge).await;
+    a_french_shopper_reads_refusals_in_french(&app.edge).await;
 }
 
-async fn the_edge_picks_the_first_language_it_speaks(edge: &Edge, http: &reqwest::Client) {
-    let settings = |locale: &'static str| {
-        let url = edge.url(&format!("/v1/stores/demo-store/widget?locale={locale}"));
-        async move {
-            let response = http.get(url).send().await.expect("settings");
-            assert_eq!(response.status(), 200);
-            response.json::<Value>().await.expect("json")
-        }
-    };
+async fn the_edge_picks_the_first_language_it_speaks(app: &TestApp) {
+    let settings = |locale| app.widget_settings("demo-store", locale);
     let portuguese = settings("pt-PT,en;q=0.5").await;
     assert_eq!(portuguese["locale"], "pt-BR");
     assert_eq!(portuguese["dir"], "ltr");
