@@ -83,7 +83,7 @@ fn health() -> Response {
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     match outbox::sweep(&env).await {
         Ok(0) => {}
-        Ok(n) => worker::console_log!("outbox: re-enqueued {n} stranded case(s)"),
+        Ok(n) => worker::console_log!("outbox: re-enqueued {n} stranded case(s) and entries"),
         Err(e) => worker::console_error!("outbox sweep failed: {}", e.message),
     }
     match outbox::escalate(&env).await {

@@ -339,6 +339,9 @@ pub struct CaseDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRecord {
     pub event: NotificationEvent,
+    /// The timeline entry the event announced (0 for `case.created` and `case.escalated`).
+    #[serde(default)]
+    pub seq: u64,
     pub channel: ChannelKind,
     pub state: DeliveryState,
     pub attempts: u32,

@@ -7,8 +7,7 @@
 
 use serde::Serialize;
 
-use crate::case::Case;
-use crate::notification::NotificationEvent;
+use crate::notification::CaseNotification;
 
 /// Slack refuses a section whose text is longer than this (it counts what JavaScript
 /// counts: UTF-16 code units, so an emoji is two).
@@ -38,10 +37,11 @@ pub struct TextObject {
 }
 
 impl ChatMessage {
-    /// The message for `event` about `case`.
-    pub fn for_case(event: NotificationEvent, case: &Case) -> ChatMessage {
+    /// The message announcing `notification`.
+    pub fn for_case(notification: &CaseNotification) -> ChatMessage {
+        let case = &notification.case;
         let verdict = &case.classification.assessment;
-        let headline = event.headline();
+        let headline = notification.headline();
         let text = escape(&format!(
             "{headline}: {} · {} · {} priority · answer by {}",
             case.reference.as_str(),
@@ -52,7 +52,9 @@ impl ChatMessage {
         let shopper = fit_utf16(
             &format!(
                 "Order {} · {}\n{}",
-                case.details.order_number, case.details.email, case.details.description,
+                case.details.order_number,
+                case.details.email,
+                notification.quoted_text(),
             ),
             MAX_SECTION_TEXT,
         );
@@ -115,9 +117,20 @@ pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
 #[cfg(all(test, feature = "embedded-lexicon"))]
 pub(crate) mod tests {
     use super::*;
-    use crate::case::{CaseId, CaseReference, CaseStatus};
+    use crate::case::{Case, CaseId, CaseReference, CaseStatus};
     use crate::categorize::{assess, Classification};
     use crate::complaint::{ComplaintDetails, Resolution};
+    use crate::notification::NotificationEvent;
+
+    /// `event` about `case`, announcing no timeline entry.
+    pub(crate) fn about(event: NotificationEvent, case: Case) -> CaseNotification {
+        CaseNotification {
+            event,
+            activity: None,
+            resolution_taken: None,
+            case,
+        }
+    }
 
     pub(crate) fn case(order_number: &str, description: &str) -> Case {
         Case {
@@ -149,8 +162,10 @@ pub(crate) mod tests {
     #[test]
     fn shopper_text_only_appears_in_plain_text() {
         let hostile = "<!channel> <https://evil.example|click> *bold* @here & co";
-        let message =
-            ChatMessage::for_case(NotificationEvent::CaseCreated, &case("<@U123>", hostile));
+        let message = ChatMessage::for_case(&about(
+            NotificationEvent::CaseCreated,
+            case("<@U123>", hostile),
+        ));
         assert!(!message.text.contains("channel"));
         assert!(!message.text.contains("evil"));
         assert!(!message.text.contains("U123"));
@@ -162,10 +177,10 @@ pub(crate) mod tests {
     #[test]
     fn our_own_text_is_escaped_and_links_do_not_unfurl() {
         assert_eq!(escape("a<b>&c"), "a&lt;b&gt;&amp;c");
-        let message = ChatMessage::for_case(
+        let message = ChatMessage::for_case(&about(
             NotificationEvent::CaseEscalated,
-            &case("A-1", "It arrived broken."),
-        );
+            case("A-1", "It arrived broken."),
+        ));
         assert!(message.text.starts_with("Deadline near"));
         assert!(!message.unfurl_links && !message.unfurl_media);
     }
@@ -173,7 +188,8 @@ pub(crate) mod tests {
     #[test]
     fn long_descriptions_are_cut_to_fit_a_block() {
         let long = "x".repeat(5000);
-        let message = ChatMessage::for_case(NotificationEvent::CaseCreated, &case("A-1", &long));
+        let message =
+            ChatMessage::for_case(&about(NotificationEvent::CaseCreated, case("A-1", &long)));
         assert!(message.blocks[1].text.text.chars().count() <= 3000);
     }
 
@@ -192,7 +208,7 @@ pub(crate) mod tests {
             "d".repeat(50)
         );
         for event in NotificationEvent::ALL {
-            let message = ChatMessage::for_case(event, &longest);
+            let message = ChatMessage::for_case(&about(event, longest.clone()));
             for block in &message.blocks {
                 let units = block.text.text.encode_utf16().count();
                 assert!(units <= MAX_SECTION_TEXT, "{units} UTF-16 units");

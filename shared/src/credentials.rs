@@ -77,11 +77,6 @@ fn status_mac(key: &[u8], case_id: &str) -> Hmac<Sha256> {
     mac
 }
 
-/// A store's key for webhook signatures: `whsec_` and 48 hex digits.
-pub fn webhook_secret_from_random(bytes: [u8; 24]) -> String {
-    format!("whsec_{}", hex(&bytes))
-}
-
 /// Lowercase hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -148,11 +143,5 @@ mod tests {
             status_token(b"key-1", "case-a"),
             "the same every time"
         );
-    }
-
-    #[test]
-    fn webhook_secrets_carry_their_prefix_and_the_random_bytes() {
-        let secret = webhook_secret_from_random([0xff; 24]);
-        assert_eq!(secret, format!("whsec_{}", "ff".repeat(24)));
     }
 }

@@ -73,7 +73,9 @@ pub fn is_response(kind: EventKind, value: Option<&str>) -> bool {
         | EventKind::Escalated
         | EventKind::Assigned
         | EventKind::ResolutionTaken
-        | EventKind::Note => false,
+        | EventKind::Note
+        | EventKind::ShopperMessage
+        | EventKind::EvidenceAdded => false,
     }
 }
 

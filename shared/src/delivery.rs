@@ -46,12 +46,18 @@ impl ChannelKind {
 /// One place a store's notifications go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Channel {
-    /// The event's JSON, signed with `Redress-Signature` when a secret is set.
+    /// Every event's JSON, signed by Standard Webhooks when a secret is set.
     Webhook { url: String, secret: Option<String> },
-    /// A Slack-compatible incoming webhook.
-    Chat { url: String },
-    /// A plain-text email through the operator's provider.
-    Email { to: String },
+    /// A Slack-compatible incoming webhook, for the events the store chose.
+    Chat {
+        url: String,
+        events: Vec<NotificationEvent>,
+    },
+    /// A plain-text email through the operator's provider, for the events the store chose.
+    Email {
+        to: String,
+        events: Vec<NotificationEvent>,
+    },
 }
 
 impl Channel {
@@ -60,6 +66,14 @@ impl Channel {
             Channel::Webhook { .. } => ChannelKind::Webhook,
             Channel::Chat { .. } => ChannelKind::Chat,
             Channel::Email { .. } => ChannelKind::Email,
+        }
+    }
+
+    /// Whether this channel gets `event`.
+    pub fn takes(&self, event: NotificationEvent) -> bool {
+        match self {
+            Channel::Webhook { .. } => true,
+            Channel::Chat { events, .. } | Channel::Email { events, .. } => events.contains(&event),
         }
     }
 
@@ -73,18 +87,24 @@ impl Channel {
             webhook_url,
             chat_webhook_url,
             email_to,
+            chat_events,
+            email_events,
         } = channels;
         let webhook = webhook_url.as_ref().map(|url| Channel::Webhook {
             url: url.clone(),
             secret: webhook_secret.map(str::to_owned),
         });
-        let chat = chat_webhook_url
-            .as_ref()
-            .map(|url| Channel::Chat { url: url.clone() });
+        let chat = chat_webhook_url.as_ref().map(|url| Channel::Chat {
+            url: url.clone(),
+            events: chat_events.clone(),
+        });
         let email = email_to
             .as_ref()
             .filter(|_| email_provider)
-            .map(|to| Channel::Email { to: to.clone() });
+            .map(|to| Channel::Email {
+                to: to.clone(),
+                events: email_events.clone(),
+            });
         [webhook, chat, email].into_iter().flatten().collect()
     }
 }
@@ -110,7 +130,8 @@ impl DeliveryState {
     }
 }
 
-/// A new case's place in the outbox (`cases.notify_state`).
+/// An event's place in the outbox: a new case's (`cases.notify_state`), a timeline
+/// entry's (`case_events.notify_state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotifyState {
@@ -275,6 +296,7 @@ mod tests {
             webhook_url: Some("https://shop.example/hook".into()),
             chat_webhook_url: Some("https://chat.example/hook".into()),
             email_to: Some("care@shop.example".into()),
+            ..Channels::default()
         };
         let kinds = |provider| -> Vec<ChannelKind> {
             Channel::all_of(&all, Some("s3cret"), provider)
@@ -292,6 +314,38 @@ mod tests {
             }
         );
         assert!(Channel::all_of(&Channels::default(), None, true).is_empty());
+    }
+
+    #[test]
+    fn the_webhook_gets_every_event_and_the_chat_and_email_what_the_store_chose() {
+        let channels = Channels {
+            webhook_url: Some("https://shop.example/hook".into()),
+            chat_webhook_url: Some("https://chat.example/hook".into()),
+            email_to: Some("care@shop.example".into()),
+            chat_events: vec![CaseShopperReplied],
+            email_events: Vec::new(),
+        };
+        let [webhook, chat, email] =
+            <[Channel; 3]>::try_from(Channel::all_of(&channels, None, true))
+                .expect("three channels");
+        for event in NotificationEvent::ALL {
+            assert!(webhook.takes(event), "{event:?}");
+            assert_eq!(chat.takes(event), event == CaseShopperReplied, "{event:?}");
+            assert!(!email.takes(event), "{event:?}");
+        }
+        let defaults = Channel::all_of(
+            &Channels {
+                chat_webhook_url: Some("https://chat.example/hook".into()),
+                ..Channels::default()
+            },
+            None,
+            false,
+        );
+        assert!(defaults[0].takes(CaseCreated) && defaults[0].takes(CaseEscalated));
+        assert!(
+            !defaults[0].takes(CaseStatusChanged),
+            "not every step in chat"
+        );
     }
 
     #[test]

@@ -7,9 +7,9 @@
 
 use serde::Serialize;
 
-use crate::case::Case;
 use crate::chat_message::truncate;
-use crate::notification::NotificationEvent;
+use crate::notification::CaseNotification;
+use crate::timeline::EventKind;
 
 /// Descriptions are at most 5,000 characters; this only guards the email's size.
 const MAX_DESCRIPTION: usize = 10_000;
@@ -23,11 +23,12 @@ pub struct EmailMessage {
 }
 
 impl EmailMessage {
-    pub fn for_case(event: NotificationEvent, case: &Case, from: &str, to: &str) -> EmailMessage {
+    pub fn for_case(notification: &CaseNotification, from: &str, to: &str) -> EmailMessage {
+        let case = &notification.case;
         let verdict = &case.classification.assessment;
         let subject = format!(
             "{}: {} ({} priority, {})",
-            event.headline(),
+            notification.headline(),
             case.reference.as_str(),
             verdict.priority.code(),
             verdict.category.code(),
@@ -35,13 +36,17 @@ impl EmailMessage {
         let d = &case.details;
         let text = format!(
             "{subject}\n\nAnswer by: {}\nOrder: {}\nShopper: {}\nWants: {}\nEvidence files: {}\n\n\
-             The shopper wrote:\n\n{}\n",
+             {}\n\n{}\n",
             case.respond_by,
             plain(&d.order_number),
             plain(&d.email),
             d.resolution.code(),
             case.evidence.len(),
-            plain(&truncate(&d.description, MAX_DESCRIPTION)),
+            match notification.activity.as_ref().map(|a| a.entry.kind) {
+                Some(EventKind::Reply) => "The store replied:",
+                _ => "The shopper wrote:",
+            },
+            plain(&truncate(notification.quoted_text(), MAX_DESCRIPTION)),
         );
         EmailMessage {
             from: from.to_owned(),
@@ -67,14 +72,17 @@ fn plain(text: &str) -> String {
 #[cfg(all(test, feature = "embedded-lexicon"))]
 mod tests {
     use super::*;
-    use crate::chat_message::tests::case;
+    use crate::chat_message::tests::{about, case};
+    use crate::notification::NotificationEvent;
 
     #[test]
     fn the_subject_holds_only_our_own_words() {
         let hostile = "Broken\r\nBcc: everyone@example.com";
         let email = EmailMessage::for_case(
-            NotificationEvent::CaseCreated,
-            &case("A-1\r\nBcc: x@y", hostile),
+            &about(
+                NotificationEvent::CaseCreated,
+                case("A-1\r\nBcc: x@y", hostile),
+            ),
             "cases@redress.example",
             "care@shop.example",
         );
@@ -88,8 +96,7 @@ mod tests {
     fn the_body_keeps_the_shoppers_words_as_plain_text_without_control_characters() {
         let words = "<b>Broken</b> lamp\u{202e}gnp.exe\u{0007}\nsecond line";
         let email = EmailMessage::for_case(
-            NotificationEvent::CaseEscalated,
-            &case("A-1", words),
+            &about(NotificationEvent::CaseEscalated, case("A-1", words)),
             "f@x.io",
             "t@x.io",
         );

@@ -1,8 +1,11 @@
-//! The message the edge puts on the notification queue, and posts to a store's webhook.
+//! What a store's channels hear about a case: the message the edge puts on the
+//! notification queue, which is also the body a store's webhook receives.
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::Case;
+use crate::case::{Case, CaseStatus};
+use crate::complaint::Resolution;
+use crate::timeline::{EventKind, TimelineEvent};
 
 /// What happened to a case that a store's channels hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -10,47 +13,126 @@ pub enum NotificationEvent {
     /// A case was filed.
     #[serde(rename = "case.created")]
     CaseCreated,
+    /// An agent moved the case to a status other than `resolved`.
+    #[serde(rename = "case.status_changed")]
+    CaseStatusChanged,
+    /// An agent replied to the shopper.
+    #[serde(rename = "case.agent_replied")]
+    CaseAgentReplied,
+    /// The shopper wrote to the store (on the case page or by email).
+    #[serde(rename = "case.shopper_replied")]
+    CaseShopperReplied,
+    /// The shopper added evidence to the case.
+    #[serde(rename = "case.evidence_added")]
+    CaseEvidenceAdded,
+    /// An agent resolved the case (the case carries its resolution).
+    #[serde(rename = "case.resolved")]
+    CaseResolved,
     /// Its deadline is near or past and the store has not answered yet.
     #[serde(rename = "case.escalated")]
     CaseEscalated,
 }
 
 impl NotificationEvent {
-    pub const ALL: [NotificationEvent; 2] = [
+    pub const ALL: [NotificationEvent; 7] = [
         NotificationEvent::CaseCreated,
+        NotificationEvent::CaseStatusChanged,
+        NotificationEvent::CaseAgentReplied,
+        NotificationEvent::CaseShopperReplied,
+        NotificationEvent::CaseEvidenceAdded,
+        NotificationEvent::CaseResolved,
         NotificationEvent::CaseEscalated,
     ];
 
-    /// As webhooks, `deliveries.event` and `Redress-Event-Id` spell it.
+    /// As webhooks, `deliveries.event` and the store's settings spell it.
     pub fn code(self) -> &'static str {
         match self {
             NotificationEvent::CaseCreated => "case.created",
+            NotificationEvent::CaseStatusChanged => "case.status_changed",
+            NotificationEvent::CaseAgentReplied => "case.agent_replied",
+            NotificationEvent::CaseShopperReplied => "case.shopper_replied",
+            NotificationEvent::CaseEvidenceAdded => "case.evidence_added",
+            NotificationEvent::CaseResolved => "case.resolved",
             NotificationEvent::CaseEscalated => "case.escalated",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<NotificationEvent> {
+        NotificationEvent::ALL
+            .into_iter()
+            .find(|event| event.code() == code)
     }
 
     /// How people-facing channels (chat, email) title it.
     pub fn headline(self) -> &'static str {
         match self {
             NotificationEvent::CaseCreated => "New case",
+            NotificationEvent::CaseStatusChanged => "Status changed",
+            NotificationEvent::CaseAgentReplied => "Reply sent to the shopper",
+            NotificationEvent::CaseShopperReplied => "The shopper replied",
+            NotificationEvent::CaseEvidenceAdded => "The shopper added evidence",
+            NotificationEvent::CaseResolved => "Case resolved",
             NotificationEvent::CaseEscalated => "Deadline near, no answer yet",
         }
     }
 
-    /// Whether delivering this event settles the case's outbox (`notify_state`): only
-    /// the announcement of a new case is kept in the outbox until delivered.
+    /// Whether the event waits in an outbox until every channel is done with it, so that
+    /// a lost queue message is sent again: a new case (`cases.notify_state`) and every
+    /// timeline entry announced (`case_events.notify_state`). An escalation is not: the
+    /// escalation job records it only after enqueueing.
     pub fn is_outboxed(self) -> bool {
-        match self {
-            NotificationEvent::CaseCreated => true,
-            NotificationEvent::CaseEscalated => false,
+        !matches!(self, NotificationEvent::CaseEscalated)
+    }
+
+    /// The event that announces a timeline entry, if the store hears of it. Filing and
+    /// escalation are announced by their own jobs; notes, assignments and the resolution
+    /// code stay inside the store (the resolution travels with `case.resolved`).
+    pub fn announcing(kind: EventKind, value: Option<&str>) -> Option<NotificationEvent> {
+        match kind {
+            EventKind::StatusChanged if value == Some(CaseStatus::Resolved.code()) => {
+                Some(NotificationEvent::CaseResolved)
+            }
+            EventKind::StatusChanged => Some(NotificationEvent::CaseStatusChanged),
+            EventKind::Reply => Some(NotificationEvent::CaseAgentReplied),
+            EventKind::ShopperMessage => Some(NotificationEvent::CaseShopperReplied),
+            EventKind::EvidenceAdded => Some(NotificationEvent::CaseEvidenceAdded),
+            EventKind::Created
+            | EventKind::Escalated
+            | EventKind::Assigned
+            | EventKind::ResolutionTaken
+            | EventKind::Note => None,
         }
     }
+
+    /// The events a chat or the store's email gets until the store chooses: what needs
+    /// someone's attention, not every step the team itself took.
+    pub const ATTENTION: [NotificationEvent; 3] = [
+        NotificationEvent::CaseCreated,
+        NotificationEvent::CaseShopperReplied,
+        NotificationEvent::CaseEscalated,
+    ];
+}
+
+/// The timeline entry an event announces, with its place in the case's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    /// The entry's sequence number: with the case id, it names the entry for good.
+    pub seq: u64,
+    #[serde(flatten)]
+    pub entry: TimelineEvent,
 }
 
 /// What a store's channels receive about a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseNotification {
     pub event: NotificationEvent,
+    /// What happened, for events that announce a timeline entry (absent for
+    /// `case.created` and `case.escalated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
+    /// What the store did, with `case.resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution_taken: Option<Resolution>,
     pub case: Case,
 }
 
@@ -58,6 +140,8 @@ impl CaseNotification {
     pub fn created(case: Case) -> CaseNotification {
         CaseNotification {
             event: NotificationEvent::CaseCreated,
+            activity: None,
+            resolution_taken: None,
             case,
         }
     }
@@ -65,14 +149,70 @@ impl CaseNotification {
     pub fn escalated(case: Case) -> CaseNotification {
         CaseNotification {
             event: NotificationEvent::CaseEscalated,
+            activity: None,
+            resolution_taken: None,
             case,
         }
     }
 
-    /// `Redress-Event-Id`: the same on every redelivery of this event, so a store's
-    /// endpoint can drop a copy.
-    pub fn event_id(&self) -> String {
-        format!("{}.{}", self.case.id.as_str(), self.event.code())
+    /// The announcement of timeline entry `seq` of `case`, if the store hears of it;
+    /// `resolution_taken` is the case's, carried when the entry resolves it.
+    pub fn of_activity(
+        case: Case,
+        seq: u64,
+        entry: TimelineEvent,
+        resolution_taken: Option<Resolution>,
+    ) -> Option<CaseNotification> {
+        let event = NotificationEvent::announcing(entry.kind, entry.value.as_deref())?;
+        Some(CaseNotification {
+            event,
+            activity: Some(Activity { seq, entry }),
+            resolution_taken: resolution_taken.filter(|_| event == NotificationEvent::CaseResolved),
+            case,
+        })
+    }
+
+    /// What people-facing channels title it: the event, and the new status of a
+    /// status change.
+    pub fn headline(&self) -> String {
+        match (&self.event, &self.activity) {
+            (NotificationEvent::CaseStatusChanged, Some(activity)) => format!(
+                "{}: {}",
+                self.event.headline(),
+                activity.entry.value.as_deref().unwrap_or_default()
+            ),
+            _ => self.event.headline().to_owned(),
+        }
+    }
+
+    /// The words people-facing channels quote: the message for a reply either way,
+    /// otherwise the shopper's complaint. Someone's text: only ever shown as plain text.
+    pub fn quoted_text(&self) -> &str {
+        match &self.activity {
+            Some(Activity { entry, .. })
+                if matches!(entry.kind, EventKind::Reply | EventKind::ShopperMessage) =>
+            {
+                entry.value.as_deref().unwrap_or_default()
+            }
+            _ => &self.case.details.description,
+        }
+    }
+
+    /// The entry's sequence number, or 0 for the events that announce none
+    /// (`deliveries.seq`).
+    pub fn seq(&self) -> u64 {
+        self.activity.as_ref().map_or(0, |a| a.seq)
+    }
+
+    /// `webhook-id`: the same on every redelivery of this event and unique among all of
+    /// them, so a store's endpoint can drop a copy. Only our own ids, letters, digits and
+    /// `_` (Standard Webhooks signs `id.timestamp.body`: no `.` in the id).
+    pub fn webhook_id(&self) -> String {
+        let name = self.event.code().trim_start_matches("case.");
+        match &self.activity {
+            Some(activity) => format!("msg_{}_{name}_{}", self.case.id.as_str(), activity.seq),
+            None => format!("msg_{}_{name}", self.case.id.as_str()),
+        }
     }
 }
 
@@ -89,12 +229,89 @@ mod tests {
                 serde_json::from_str::<NotificationEvent>(&json).expect("reads"),
                 event
             );
+            assert_eq!(NotificationEvent::from_code(event.code()), Some(event));
+        }
+        assert_eq!(NotificationEvent::from_code("case.deleted"), None);
+    }
+
+    #[test]
+    fn only_an_escalation_skips_the_outbox() {
+        for event in NotificationEvent::ALL {
+            assert_eq!(
+                event.is_outboxed(),
+                event != NotificationEvent::CaseEscalated,
+                "{event:?}"
+            );
         }
     }
 
     #[test]
-    fn only_a_new_case_waits_in_the_outbox() {
-        assert!(NotificationEvent::CaseCreated.is_outboxed());
-        assert!(!NotificationEvent::CaseEscalated.is_outboxed());
+    fn resolving_is_its_own_event_and_internal_entries_announce_nothing() {
+        use NotificationEvent::*;
+        let announced = |kind, value: Option<&str>| NotificationEvent::announcing(kind, value);
+        assert_eq!(
+            announced(EventKind::StatusChanged, Some("resolved")),
+            Some(CaseResolved)
+        );
+        assert_eq!(
+            announced(EventKind::StatusChanged, Some("waiting_for_shopper")),
+            Some(CaseStatusChanged)
+        );
+        assert_eq!(
+            announced(EventKind::Reply, Some("Hello")),
+            Some(CaseAgentReplied)
+        );
+        assert_eq!(
+            announced(EventKind::ShopperMessage, Some("Here it is")),
+            Some(CaseShopperReplied)
+        );
+        assert_eq!(
+            announced(EventKind::EvidenceAdded, None),
+            Some(CaseEvidenceAdded)
+        );
+        for internal in [
+            EventKind::Note,
+            EventKind::Assigned,
+            EventKind::ResolutionTaken,
+            EventKind::Created,
+            EventKind::Escalated,
+        ] {
+            assert_eq!(announced(internal, Some("x")), None, "{internal:?}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "embedded-lexicon")]
+    fn webhook_ids_name_one_event_and_contain_no_dot() {
+        let case = crate::chat_message::tests::case("A-1", "The lamp arrived broken.");
+        let id = case.id.as_str().to_owned();
+        let reply = TimelineEvent {
+            at: "2026-12-02T10:00:00.000Z".into(),
+            actor: "Ana".into(),
+            kind: EventKind::Reply,
+            value: Some("We are on it.".into()),
+            public: true,
+        };
+        let replied =
+            CaseNotification::of_activity(case.clone(), 42, reply, Some(Resolution::Repair))
+                .expect("announced");
+        assert_eq!(
+            replied.resolution_taken, None,
+            "only case.resolved carries it"
+        );
+        assert_eq!(replied.event, NotificationEvent::CaseAgentReplied);
+        assert_eq!(replied.webhook_id(), format!("msg_{id}_agent_replied_42"));
+        assert_eq!(replied.seq(), 42);
+        let created = CaseNotification::created(case);
+        assert_eq!(created.webhook_id(), format!("msg_{id}_created"));
+        assert_eq!(created.seq(), 0);
+        for notification in [&replied, &created] {
+            assert!(!notification.webhook_id().contains('.'));
+        }
+        let json = serde_json::to_value(&replied).expect("json");
+        assert_eq!(json["activity"]["seq"], 42);
+        assert_eq!(json["activity"]["kind"], "reply");
+        assert_eq!(json["activity"]["value"], "We are on it.");
+        assert!(serde_json::to_value(&created).expect("json")["activity"].is_null());
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deadline::ResponsePolicy;
 use crate::evidence::EvidenceLimits;
+use crate::notification::NotificationEvent;
 use crate::validate::{validate_store_id, Limits};
 use crate::widget_text;
 
@@ -73,7 +74,7 @@ pub struct WidgetSettings {
 }
 
 /// Where a store's notifications go; any of them may be unset.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channels {
     /// Receives every case event as signed JSON.
     pub webhook_url: Option<String>,
@@ -81,6 +82,22 @@ pub struct Channels {
     pub chat_webhook_url: Option<String>,
     /// An inbox that gets each case as a plain-text email.
     pub email_to: Option<String>,
+    /// The events the chat gets (the webhook gets every one).
+    pub chat_events: Vec<NotificationEvent>,
+    /// The events the email inbox gets.
+    pub email_events: Vec<NotificationEvent>,
+}
+
+impl Default for Channels {
+    fn default() -> Channels {
+        Channels {
+            webhook_url: None,
+            chat_webhook_url: None,
+            email_to: None,
+            chat_events: NotificationEvent::ATTENTION.to_vec(),
+            email_events: NotificationEvent::ATTENTION.to_vec(),
+        }
+    }
 }
 
 /// A `stores` row as D1 (and `wrangler d1 execute --json`) returns it.
@@ -100,6 +117,9 @@ pub struct StoreRow {
     pub webhook_secret: Option<String>,
     pub chat_webhook_url: Option<String>,
     pub email_to: Option<String>,
+    /// JSON arrays of event codes; NULL: [`NotificationEvent::ATTENTION`].
+    pub chat_events: Option<String>,
+    pub email_events: Option<String>,
     pub max_files: Option<usize>,
     pub max_image_bytes: Option<u64>,
     pub max_video_bytes: Option<u64>,
@@ -115,7 +135,7 @@ impl StoreRow {
     pub const COLUMNS: &'static str = "id, name, allowed_origins, default_locale, urgent_hours, \
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
         chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
-        original_photos, turnstile_site_key, turnstile_secret";
+        original_photos, turnstile_site_key, turnstile_secret, chat_events, email_events";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -150,10 +170,29 @@ impl StoreRow {
                 webhook_url: self.webhook_url,
                 chat_webhook_url: self.chat_webhook_url,
                 email_to: self.email_to,
+                chat_events: parse_events(self.chat_events.as_deref()),
+                email_events: parse_events(self.email_events.as_deref()),
             },
         };
         (config, self.webhook_secret)
     }
+}
+
+/// A stored event choice; codes this version does not know are left out.
+fn parse_events(json: Option<&str>) -> Vec<NotificationEvent> {
+    match json {
+        None => NotificationEvent::ATTENTION.to_vec(),
+        Some(json) => parse_origins(json)
+            .iter()
+            .filter_map(|code| NotificationEvent::from_code(code))
+            .collect(),
+    }
+}
+
+/// The stored form of an event choice.
+pub fn events_json(events: &[NotificationEvent]) -> String {
+    let codes: Vec<String> = events.iter().map(|e| e.code().to_owned()).collect();
+    origins_json(&codes)
 }
 
 /// The stored origin list; a corrupt one allows nothing rather than everything.

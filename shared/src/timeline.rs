@@ -34,6 +34,10 @@ pub enum EventKind {
     Note,
     /// To the shopper.
     Reply,
+    /// From the shopper: on the case page or by email.
+    ShopperMessage,
+    /// The shopper added evidence (the value is the file's name).
+    EvidenceAdded,
 }
 
 impl EventKind {
@@ -46,15 +50,24 @@ impl EventKind {
             EventKind::ResolutionTaken => "resolution_taken",
             EventKind::Note => "note",
             EventKind::Reply => "reply",
+            EventKind::ShopperMessage => "shopper_message",
+            EventKind::EvidenceAdded => "evidence_added",
         }
     }
 
     /// Whether the shopper sees this kind of event.
     pub fn is_public(self) -> bool {
-        matches!(
-            self,
-            EventKind::Created | EventKind::StatusChanged | EventKind::Reply
-        )
+        match self {
+            EventKind::Created
+            | EventKind::StatusChanged
+            | EventKind::Reply
+            | EventKind::ShopperMessage
+            | EventKind::EvidenceAdded => true,
+            EventKind::Escalated
+            | EventKind::Assigned
+            | EventKind::ResolutionTaken
+            | EventKind::Note => false,
+        }
     }
 }
 

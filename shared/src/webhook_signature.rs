@@ -1,137 +1,144 @@
-//! Signed webhooks, in the manner of Stripe's: every delivery carries
-//! `Redress-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed with
-//! the store's webhook secret. A receiver recomputes the HMAC over the raw body, compares
-//! in constant time, and refuses timestamps outside its replay window.
+//! Signed webhooks by the Standard Webhooks specification (standardwebhooks.com), so a
+//! store verifies with an off-the-shelf library in its own language:
+//!
+//! - `webhook-id`: the event's id, the same on every redelivery;
+//! - `webhook-timestamp`: unix seconds of this attempt;
+//! - `webhook-signature`: `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed
+//!   with the store's secret `whsec_<base64 key>`.
+//!
+//! Stores set up before Standard Webhooks also get `Redress-Signature` (Stripe's
+//! recipe, keyed with the secret's text) until they have moved to a library; their
+//! secret did not change: `whsec_` and 48 hex digits is valid base64 too.
 
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::encoding::{hex, unhex};
+use crate::encoding::hex;
 
-/// The header that carries the signature.
-pub const HEADER: &str = "Redress-Signature";
-/// How old (or how far in the future) a signature may be: five minutes, as Stripe's.
-pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+pub const ID_HEADER: &str = "webhook-id";
+pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
+pub const SIGNATURE_HEADER: &str = "webhook-signature";
+/// The header the first stores verified by hand; sent beside the standard ones.
+pub const LEGACY_HEADER: &str = "Redress-Signature";
 
-/// Why a signature was refused.
+/// The prefix Standard Webhooks puts before a secret's base64 key.
+pub const SECRET_PREFIX: &str = "whsec_";
+
+/// A secret Standard Webhooks libraries cannot read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureError {
-    /// The header is missing a `t=` or `v1=` part, or they are not well formed.
-    Malformed,
-    /// The timestamp is outside the replay window.
-    Stale,
-    /// No `v1` signature matches the body.
-    Mismatch,
+pub struct MalformedSecret;
+
+/// A new store's secret from 24 random bytes: a whole number of base64 groups, so no
+/// padding (which some libraries require and others mishandle).
+pub fn secret_from_random(bytes: [u8; 24]) -> String {
+    format!("{SECRET_PREFIX}{}", STANDARD.encode(bytes))
 }
 
-/// The header value for `body` sent at `timestamp` (unix seconds).
-pub fn sign(secret: &[u8], timestamp: u64, body: &[u8]) -> String {
-    let digest = mac(secret, timestamp, body).finalize().into_bytes();
-    format!("t={timestamp},v1={}", hex(&digest))
-}
-
-/// Checks a received header against the raw body, at `now` (unix seconds).
-pub fn verify(
-    secret: &[u8],
-    header: &str,
+/// The `webhook-signature` value for `body` sent as event `id` at `timestamp`.
+pub fn sign(
+    secret: &str,
+    id: &str,
+    timestamp: u64,
     body: &[u8],
-    now: u64,
-    tolerance_secs: u64,
-) -> Result<(), SignatureError> {
-    let mut timestamp = None;
-    let mut signatures = Vec::new();
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", t)) => timestamp = t.parse::<u64>().ok(),
-            Some(("v1", v)) => signatures.push(v),
-            _ => {}
-        }
-    }
-    let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
-    if signatures.is_empty() {
-        return Err(SignatureError::Malformed);
-    }
-    if now.abs_diff(timestamp) > tolerance_secs {
-        return Err(SignatureError::Stale);
-    }
-    let expected = mac(secret, timestamp, body);
-    let matches = signatures.iter().any(|candidate| {
-        unhex(candidate).is_some_and(|bytes| expected.clone().verify_slice(&bytes).is_ok())
-    });
-    if matches {
-        Ok(())
-    } else {
-        Err(SignatureError::Mismatch)
-    }
+) -> Result<String, MalformedSecret> {
+    let mut mac = hmac_with(&key(secret)?);
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    Ok(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
-/// HMAC-SHA256 over `"<timestamp>.<body>"`.
-fn mac(secret: &[u8], timestamp: u64, body: &[u8]) -> Hmac<Sha256> {
-    // `Mac::new_from_slice` cannot fail for HMAC, which takes keys of any length.
-    let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(secret)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
+/// The `Redress-Signature` value: `t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
+/// keyed with the secret's text.
+pub fn sign_legacy(secret: &str, timestamp: u64, body: &[u8]) -> String {
+    let mut mac = hmac_with(secret.as_bytes());
+    mac.update(format!("{timestamp}.").as_bytes());
     mac.update(body);
-    mac
+    format!("t={timestamp},v1={}", hex(&mac.finalize().into_bytes()))
+}
+
+/// The HMAC key in a `whsec_` secret, as the specification's libraries decode it.
+fn key(secret: &str) -> Result<Vec<u8>, MalformedSecret> {
+    let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
+    let key = STANDARD
+        .decode(encoded)
+        .or_else(|_| STANDARD_NO_PAD.decode(encoded))
+        .map_err(|_| MalformedSecret)?;
+    if key.is_empty() {
+        return Err(MalformedSecret);
+    }
+    Ok(key)
+}
+
+fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length.
+    <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SECRET: &[u8] = b"whsec_test";
-    const BODY: &[u8] = br#"{"event":"case.created"}"#;
-
     #[test]
-    fn a_signature_verifies_against_its_own_body_and_time() {
-        let header = sign(SECRET, 1_700_000_000, BODY);
-        assert!(header.starts_with("t=1700000000,v1="));
+    fn matches_the_specifications_test_vector() {
+        // From the Standard Webhooks libraries' shared tests (also checked with the
+        // npm and PyPI `standardwebhooks` packages).
+        let signature = sign(
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk",
+            1_649_367_553,
+            br#"{"email":"test@example.com","username":"test_user"}"#,
+        );
         assert_eq!(
-            verify(SECRET, &header, BODY, 1_700_000_100, DEFAULT_TOLERANCE_SECS),
-            Ok(())
+            signature.as_deref(),
+            Ok("v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=")
         );
     }
 
     #[test]
-    fn a_changed_body_or_wrong_secret_is_a_mismatch() {
-        let header = sign(SECRET, 1_700_000_000, BODY);
-        let now = 1_700_000_000;
-        assert_eq!(
-            verify(SECRET, &header, b"{}", now, DEFAULT_TOLERANCE_SECS),
-            Err(SignatureError::Mismatch)
-        );
-        assert_eq!(
-            verify(b"other", &header, BODY, now, DEFAULT_TOLERANCE_SECS),
-            Err(SignatureError::Mismatch)
-        );
+    fn the_id_timestamp_and_body_are_all_signed() {
+        let secret = secret_from_random([7; 24]);
+        let sign = |id, at, body: &[u8]| sign(&secret, id, at, body).expect("signs");
+        let base = sign("msg_1", 1, b"{}");
+        assert_ne!(base, sign("msg_2", 1, b"{}"));
+        assert_ne!(base, sign("msg_1", 2, b"{}"));
+        assert_ne!(base, sign("msg_1", 1, b"{ }"));
     }
 
     #[test]
-    fn an_old_signature_is_refused_as_a_replay() {
-        let header = sign(SECRET, 1_700_000_000, BODY);
+    fn new_secrets_are_unpadded_base64_of_24_bytes() {
+        let secret = secret_from_random([0xff; 24]);
+        assert_eq!(secret, format!("whsec_{}", "/".repeat(32)));
+        assert_eq!(key(&secret), Ok(vec![0xff; 24]));
+    }
+
+    #[test]
+    fn a_secret_issued_before_standard_webhooks_still_signs() {
+        // `whsec_` and 48 hex digits: base64 of 36 bytes to every library.
+        let old = format!("whsec_{}", "ab".repeat(24));
+        assert_eq!(key(&old).map(|k| k.len()), Ok(36));
+        assert!(sign(&old, "msg_1", 1, b"{}").is_ok());
+    }
+
+    #[test]
+    fn a_secret_that_is_not_base64_is_refused() {
         assert_eq!(
-            verify(SECRET, &header, BODY, 1_700_000_301, DEFAULT_TOLERANCE_SECS),
-            Err(SignatureError::Stale)
+            sign("whsec_not base64!", "msg_1", 1, b"{}"),
+            Err(MalformedSecret)
         );
+        assert_eq!(sign("whsec_", "msg_1", 1, b"{}"), Err(MalformedSecret));
     }
 
     #[test]
-    fn a_header_without_its_parts_is_malformed() {
-        for header in ["", "t=1", "v1=abcd", "t=x,v1=ab"] {
-            assert_eq!(
-                verify(SECRET, header, BODY, 1, DEFAULT_TOLERANCE_SECS),
-                Err(SignatureError::Malformed),
-                "{header}"
-            );
-        }
-    }
-
-    #[test]
-    fn matches_an_independent_hmac_sha256() {
+    fn the_legacy_signature_matches_an_independent_hmac_sha256() {
         // HMAC-SHA256(key="key", "1.{}"), computed with Python's hmac module.
         assert_eq!(
-            sign(b"key", 1, b"{}"),
+            sign_legacy("key", 1, b"{}"),
             "t=1,v1=1ba6b8171186efc613e8bcc0cbdab2748f24984d7c5a84faa2637afa0e40d224"
         );
     }

@@ -194,6 +194,13 @@ impl AgentClient<'_> {
             .await
     }
 
+    /// Adds an internal note.
+    pub async fn note(&self, id: &str, text: &str) -> Value {
+        let path = routes::fill(routes::AGENT_CASE_NOTES, &[id]);
+        self.send(Method::POST, &path, serde_json::json!({ "text": text }))
+            .await
+    }
+
     /// The ids of the cases a list query (`?overdue=true`) answers, in its order.
     pub async fn list(&self, query: impl AsRef<str>) -> Vec<String> {
         let path = format!("{}{}", routes::AGENT_CASES, query.as_ref());

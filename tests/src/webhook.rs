@@ -21,11 +21,18 @@ pub struct Delivery {
     pub path: String,
     pub json: Value,
     pub body: String,
-    pub signature: Option<String>,
-    pub authorization: Option<String>,
-    /// `Redress-Event-Id`, on webhook deliveries.
-    pub event_id: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: HashMap<String, String>,
     pub at: Instant,
+}
+
+impl Delivery {
+    /// A header's value (`name` in any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
 }
 
 pub struct WebhookReceiver {
@@ -72,24 +79,20 @@ impl WebhookReceiver {
                         continue;
                     }
                     if let Ok(json) = serde_json::from_str::<Value>(&body) {
-                        let header = |name: &'static str| {
-                            request
-                                .headers()
-                                .iter()
-                                .find(|h| h.field.equiv(name))
-                                .map(|h| h.value.as_str().to_owned())
-                        };
-                        let signature = header(redress_shared::webhook_signature::HEADER);
-                        let authorization = header("Authorization");
-                        let event_id = header("Redress-Event-Id");
+                        let headers = request
+                            .headers()
+                            .iter()
+                            .map(|h| {
+                                let name = h.field.as_str().as_str().to_ascii_lowercase();
+                                (name, h.value.as_str().to_owned())
+                            })
+                            .collect();
                         let path = request.url().to_owned();
                         received.lock().expect("receiver lock").push(Delivery {
                             path,
                             json,
                             body,
-                            signature,
-                            authorization,
-                            event_id,
+                            headers,
                             at: Instant::now(),
                         });
                     }

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use redress_e2e::api::{answer, complaint, signed};
 use redress_e2e::{
-    assert_refused, fixture, sha256_hex, Browser, Complaint, Edge, TestApp, WebhookReceiver,
+    assert_refused, fixture, sha256_hex, standard_webhooks, Browser, Complaint, Edge, TestApp,
+    WebhookReceiver,
 };
 use redress_shared::webhook_signature;
 use redress_shared::widget_ids as ids;
@@ -42,6 +43,7 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     a_case_whose_message_was_lost_is_sent_by_the_outbox_sweep_once(edge, &webhook).await;
     a_case_nearing_its_deadline_is_escalated_once(&app, &webhook).await;
     the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(&app, &webhook).await;
+    the_store_hears_the_whole_life_of_a_case(&app, &webhook, &webhook_secret).await;
     a_webhook_that_never_recovers_leaves_the_case_marked_failed(&app, &webhook).await;
     bad_requests_get_stable_codes_and_write_nothing(&app).await;
     sql_and_script_in_a_complaint_are_kept_as_text(&app).await;
@@ -429,25 +431,50 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     );
     assert_eq!(notifications[0]["event"], "case.created");
     assert_eq!(notifications[0]["case"]["category"], "damaged");
-    // Signed like Stripe's webhooks: the store can check the body came from us, just now.
+    // Signed by Standard Webhooks: the store verifies with the published library.
     let delivery = &webhook.deliveries_for(&reference)[0];
-    let signature = delivery
-        .signature
-        .as_deref()
-        .expect("a Redress-Signature header");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
+    let case_id = notifications[0]["case"]["id"].as_str().expect("case id");
     assert_eq!(
-        webhook_signature::verify(
-            webhook_secret.as_bytes(),
-            signature,
-            delivery.body.as_bytes(),
-            now,
-            webhook_signature::DEFAULT_TOLERANCE_SECS,
-        ),
-        Ok(())
+        delivery.header("webhook-id"),
+        Some(format!("msg_{case_id}_created").as_str())
+    );
+    assert_eq!(
+        standard_webhooks::verify(webhook_secret, &[delivery]),
+        [Ok(())]
+    );
+    // A tampered body, a wrong secret and a replay ten minutes late are refused.
+    let made_up = |body: &str, timestamp_shift: i64| {
+        let mut headers = delivery.headers.clone();
+        let at: i64 = headers["webhook-timestamp"].parse().expect("unix seconds");
+        headers.insert(
+            "webhook-timestamp".into(),
+            (at + timestamp_shift).to_string(),
+        );
+        json!({ "body": body, "headers": headers })
+    };
+    let tampered = delivery.body.replace("damaged", "other");
+    let verdicts = standard_webhooks::verify_raw(
+        webhook_secret,
+        &[made_up(&tampered, 0), made_up(&delivery.body, -600)],
+    );
+    assert!(
+        matches!(&verdicts[..], [Err(a), Err(b)] if a.contains("No matching signature") && b.contains("too old")),
+        "{verdicts:?}"
+    );
+    let other_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    assert!(standard_webhooks::verify(other_secret, &[delivery])[0].is_err());
+    // Stores set up before keep their header until they move to a library.
+    let timestamp: u64 = delivery
+        .header("webhook-timestamp")
+        .expect("timestamp")
+        .parse()
+        .expect("secs");
+    assert_eq!(
+        delivery.header("Redress-Signature"),
+        Some(
+            webhook_signature::sign_legacy(webhook_secret, timestamp, delivery.body.as_bytes())
+                .as_str()
+        )
     );
     assert_eq!(
         notifications[0]["case"]["evidence"][0]["sha256"],
@@ -464,7 +491,7 @@ async fn a_complaint_filed_in_the_widget_is_stored_with_its_evidence_and_notifie
     assert_eq!(emails.len(), 1);
     let email = &emails[0];
     assert_eq!(
-        email.authorization.as_deref(),
+        email.header("Authorization"),
         Some(format!("Bearer {EMAIL_API_KEY}").as_str())
     );
     assert_eq!(email.json["to"], json!(["care@demo-store.test"]));
@@ -764,6 +791,118 @@ async fn the_team_chat_gets_the_case_with_the_shoppers_words_as_plain_text(
         .unwrap_or("")
         .contains(hostile));
     assert_eq!(message["unfurl_links"], false);
+}
+
+/// An agent replies, asks the shopper for something and resolves: the store's webhook
+/// hears each step once, in order, signed (checked by the published library), even
+/// while it is down for a moment; its chat hears none of them (by default only what needs
+/// someone's attention); an entry whose queue message was lost is sent by the sweep.
+async fn the_store_hears_the_whole_life_of_a_case(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    webhook_secret: &str,
+) {
+    let edge = &app.edge;
+    let receipt = app
+        .file_complaint(complaint(
+            "L-1",
+            "life@example.com",
+            "The desk lamp flickers and then goes dark after ten minutes.",
+            "replacement",
+        ))
+        .await;
+    let (id, reference) = (
+        receipt["id"].as_str().expect("id"),
+        receipt["reference"].as_str().expect("reference"),
+    );
+    webhook.settle_for(reference, Duration::from_secs(30)).await;
+    let issued = edge.issue_agent_token("demo-store", "Ana Agent");
+    let agent = app.agent(issued.token.as_str());
+
+    webhook.refuse_next(1);
+    agent
+        .reply(id, "Sorry about that: could you send a short video of it?")
+        .await;
+    agent
+        .update(id, json!({ "status": "waiting_for_shopper" }))
+        .await;
+    agent.note(id, "Supplier batch 42 again?").await;
+    agent.update(id, json!({ "status": "in_progress" })).await;
+    agent
+        .update(
+            id,
+            json!({ "status": "resolved", "resolution": "replacement" }),
+        )
+        .await;
+
+    // Webhooks promise each event once, not an order (a retried one arrives later): the
+    // activity's `seq` is the timeline's order.
+    let in_order = |mut notifications: Vec<Value>| {
+        notifications.sort_by_key(|n| n["activity"]["seq"].as_u64().unwrap_or(0));
+        notifications
+    };
+    let arrived = in_order(
+        webhook
+            .settle_for_at_least(reference, 5, Duration::from_secs(60))
+            .await,
+    );
+    let events: Vec<&str> = arrived
+        .iter()
+        .map(|n| n["event"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "case.created",
+            "case.agent_replied",
+            "case.status_changed",
+            "case.status_changed",
+            "case.resolved"
+        ],
+        "each step once, the note not at all"
+    );
+    assert_eq!(arrived[1]["activity"]["kind"], "reply");
+    assert_eq!(arrived[1]["activity"]["actor"], "Ana Agent");
+    assert!(arrived[1]["activity"]["value"]
+        .as_str()
+        .is_some_and(|text| text.contains("short video")));
+    assert_eq!(arrived[2]["activity"]["value"], "waiting_for_shopper");
+    assert_eq!(arrived[4]["resolution_taken"], "replacement");
+    let deliveries = webhook.deliveries_for(reference);
+    let ids: std::collections::BTreeSet<&str> = deliveries
+        .iter()
+        .filter_map(|d| d.header("webhook-id"))
+        .collect();
+    assert_eq!(ids.len(), 5, "each event has an id of its own");
+    let verdicts =
+        standard_webhooks::verify(webhook_secret, &deliveries.iter().collect::<Vec<_>>());
+    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+    assert!(
+        webhook.chat_messages_mentioning(reference).len() == 1,
+        "the chat heard of the new case only"
+    );
+    let pending = edge.count(&format!(
+        "SELECT COUNT(*) AS n FROM case_events WHERE case_id = '{id}' AND notify_state = 'pending'"
+    ));
+    assert_eq!(pending, 0, "every entry left the outbox");
+
+    // An entry whose message never reached the queue (a restart at the wrong moment).
+    edge.execute(&format!(
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
+         VALUES ('{id}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour'), 'Ana Agent',
+                 'reply', 'Your replacement ships today.', 1, 'pending')"
+    ));
+    edge.run_scheduled().await;
+    let swept = in_order(
+        webhook
+            .settle_for_at_least(reference, 6, Duration::from_secs(30))
+            .await,
+    );
+    assert_eq!(swept.len(), 6, "the sweep sent the stranded reply once");
+    assert_eq!(
+        swept[5]["activity"]["value"],
+        "Your replacement ships today."
+    );
 }
 
 async fn a_webhook_that_never_recovers_leaves_the_case_marked_failed(

@@ -222,14 +222,14 @@ async fn each_case_reaches_each_channel_once(
                 assert_eq!(arrived.len(), 1, "{} at {path}", filed.reference);
             }
             if path == "/hooks/redress" {
-                let expected = format!("{}.case.created", ids[filed.reference.as_str()]);
+                let expected = format!("msg_{}_created", ids[filed.reference.as_str()]);
                 for delivery in arrived {
-                    assert_eq!(delivery.event_id.as_deref(), Some(expected.as_str()));
+                    assert_eq!(delivery.header("webhook-id"), Some(expected.as_str()));
                 }
             }
         }
     }
-    println!("{copies} event(s) sent twice across the restart (same Redress-Event-Id)");
+    println!("{copies} event(s) sent twice across the restart (same webhook-id)");
     assert!(receiver.refused() > 0, "the webhook's outage was felt");
     let pending: Vec<Value> =
         edge.query("SELECT reference FROM cases WHERE notify_state = 'pending'");

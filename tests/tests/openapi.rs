@@ -114,3 +114,19 @@ fn documents_delivery_records_with_shared_events_channels_and_states() {
         ])
     );
 }
+
+#[test]
+fn documents_a_webhook_for_every_event_and_the_body_they_share() {
+    let doc = document();
+    let documented: BTreeSet<String> = doc["webhooks"]
+        .as_object()
+        .expect("a webhooks section")
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(documented, codes(&NotificationEvent::ALL));
+    assert_eq!(
+        strings(&doc["components"]["schemas"]["WebhookEvent"]["properties"]["event"]["enum"]),
+        codes(&NotificationEvent::ALL)
+    );
+}

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use redress_shared::NotificationEvent;
 use xtask::stores::StoreChanges;
 use xtask::{agents, stores, D1};
 
@@ -91,6 +92,13 @@ struct PutStore {
     /// An address that gets each case by email; '' removes it.
     #[arg(long, value_name = "ADDRESS")]
     email_to: Option<String>,
+    /// The events the team chat gets, by code, commas between (default
+    /// case.created,case.shopper_replied,case.escalated); '' for none.
+    #[arg(long, value_name = "EVENTS", value_parser = parse_events)]
+    chat_events: Option<Events>,
+    /// The events the email inbox gets (as --chat-events).
+    #[arg(long, value_name = "EVENTS", value_parser = parse_events)]
+    email_events: Option<Events>,
     /// Issue a new webhook signing secret (the old one stops working).
     #[arg(long)]
     rotate_webhook_secret: bool,
@@ -220,6 +228,8 @@ impl PutStore {
             webhook_url: self.webhook_url,
             chat_webhook_url: self.chat_webhook_url,
             email_to: self.email_to,
+            chat_events: self.chat_events.map(|e| e.0),
+            email_events: self.email_events.map(|e| e.0),
             rotate_webhook_secret: self.rotate_webhook_secret,
             max_files: self.max_files,
             max_image_mb: self.max_image_mb,
@@ -230,4 +240,23 @@ impl PutStore {
             turnstile_secret: self.turnstile_secret,
         }
     }
+}
+
+/// A list of event codes as the operator types it.
+#[derive(Debug, Clone)]
+struct Events(Vec<NotificationEvent>);
+
+fn parse_events(codes: &str) -> Result<Events, String> {
+    codes
+        .split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(|code| {
+            NotificationEvent::from_code(code).ok_or_else(|| {
+                let known: Vec<&str> = NotificationEvent::ALL.iter().map(|e| e.code()).collect();
+                format!("{code:?} is not an event; use any of {}", known.join(", "))
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(Events)
 }

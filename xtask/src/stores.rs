@@ -1,8 +1,8 @@
 //! `cargo xtask store ...`: create, update and read stores.
 
-use redress_shared::credentials::webhook_secret_from_random;
-use redress_shared::store::{origins_json, StoreConfig, StoreRow, TurnstileKeys};
-use redress_shared::EvidenceLimits;
+use redress_shared::store::{events_json, origins_json, StoreConfig, StoreRow, TurnstileKeys};
+use redress_shared::webhook_signature;
+use redress_shared::{EvidenceLimits, NotificationEvent};
 
 use crate::d1::{nullable_text, text};
 use crate::{Error, D1};
@@ -24,6 +24,9 @@ pub struct StoreChanges {
     pub webhook_url: Option<String>,
     pub chat_webhook_url: Option<String>,
     pub email_to: Option<String>,
+    /// Replaces the events the chat (and the email inbox) gets.
+    pub chat_events: Option<Vec<NotificationEvent>>,
+    pub email_events: Option<Vec<NotificationEvent>>,
     /// Issue a new webhook signing secret even if the store has one.
     pub rotate_webhook_secret: bool,
     /// Evidence limits: files per complaint, and MB (2^20 bytes) per image or PDF, per
@@ -67,7 +70,7 @@ pub fn put(d1: &D1, id: &str, changes: StoreChanges) -> Result<Put, Error> {
 
     let needs_secret = config.channels.webhook_url.is_some() && secret.is_none();
     let new_webhook_secret = (needs_secret || changes.rotate_webhook_secret)
-        .then(|| webhook_secret_from_random(crate::random()));
+        .then(|| webhook_signature::secret_from_random(crate::random()));
     let secret_column = new_webhook_secret.as_deref().or(secret.as_deref());
     d1.execute(&upsert_sql(&config, secret_column))?;
     Ok(Put {
@@ -150,6 +153,12 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     set_channel(&mut channels.webhook_url, changes.webhook_url);
     set_channel(&mut channels.chat_webhook_url, changes.chat_webhook_url);
     set_channel(&mut channels.email_to, changes.email_to);
+    if let Some(events) = changes.chat_events {
+        channels.chat_events = events;
+    }
+    if let Some(events) = changes.email_events {
+        channels.email_events = events;
+    }
 }
 
 fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
@@ -162,11 +171,12 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
                              normal_hours, low_hours, high_value_order_minor, webhook_url,
                              webhook_secret, chat_webhook_url, email_to, max_files,
                              max_image_bytes, max_video_bytes, max_total_bytes, original_photos,
-                             turnstile_site_key, turnstile_secret, updated_at)
+                             turnstile_site_key, turnstile_secret, chat_events, email_events,
+                             updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
                  {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
-                 {originals}, {turnstile_site_key}, {turnstile_secret},
-                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {originals}, {turnstile_site_key}, {turnstile_secret}, {chat_events},
+                 {email_events}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -178,7 +188,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            max_video_bytes = excluded.max_video_bytes, max_total_bytes = excluded.max_total_bytes,
            original_photos = excluded.original_photos,
            turnstile_site_key = excluded.turnstile_site_key,
-           turnstile_secret = excluded.turnstile_secret, updated_at = excluded.updated_at",
+           turnstile_secret = excluded.turnstile_secret, chat_events = excluded.chat_events,
+           email_events = excluded.email_events, updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
         origins = text(&origins_json(&config.allowed_origins)),
@@ -204,7 +215,18 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         originals = u8::from(config.original_photos_allowed),
         turnstile_site_key = nullable_text(config.turnstile.as_ref().map(|t| t.site_key.as_str())),
         turnstile_secret = nullable_text(config.turnstile.as_ref().map(|t| t.secret.as_str())),
+        chat_events = unless_attention(&c.chat_events),
+        email_events = unless_attention(&c.email_events),
     )
+}
+
+/// A store's own choice of events, or NULL where it keeps the default.
+fn unless_attention(events: &[NotificationEvent]) -> String {
+    if events == NotificationEvent::ATTENTION {
+        "NULL".to_owned()
+    } else {
+        text(&events_json(events))
+    }
 }
 
 /// A store's own limit, or NULL where it keeps the default (so it follows the default).

@@ -4,7 +4,8 @@
 //! named (a new one fails to compile here), every setting is set away from its default
 //! and must come back so from a real local D1 (applied by wrangler, as operators do).
 
-use redress_shared::store::{StoreConfig, TurnstileKeys};
+use redress_shared::store::{Channels, StoreConfig, TurnstileKeys};
+use redress_shared::NotificationEvent;
 use xtask::stores::{self, StoreChanges};
 use xtask::D1;
 
@@ -29,6 +30,8 @@ fn every_store_setting_survives_put_and_load() {
         webhook_url: Some("https://shop.example/hooks/redress".to_owned()),
         chat_webhook_url: Some("https://chat.example/hooks/T0".to_owned()),
         email_to: Some("care@shop.example".to_owned()),
+        chat_events: Some(vec![NotificationEvent::CaseShopperReplied]),
+        email_events: Some(vec![]),
         rotate_webhook_secret: true,
         max_files: Some(4),
         max_image_mb: Some(8),
@@ -67,9 +70,18 @@ fn every_store_setting_survives_put_and_load() {
     assert_ne!(policy.normal_hours, defaults.policy.normal_hours);
     assert_ne!(policy.low_hours, defaults.policy.low_hours);
     assert_ne!(high_value_order_minor, defaults.high_value_order_minor);
-    assert!(channels.webhook_url.is_some());
-    assert!(channels.chat_webhook_url.is_some());
-    assert!(channels.email_to.is_some());
+    let Channels {
+        webhook_url,
+        chat_webhook_url,
+        email_to,
+        chat_events,
+        email_events,
+    } = channels;
+    assert!(webhook_url.is_some());
+    assert!(chat_webhook_url.is_some());
+    assert!(email_to.is_some());
+    assert_ne!(chat_events, defaults.channels.chat_events);
+    assert_ne!(email_events, defaults.channels.email_events);
     let d = defaults.evidence;
     assert_ne!(evidence.max_files_per_complaint, d.max_files_per_complaint);
     assert_ne!(

@@ -12,6 +12,7 @@ use worker::{D1Database, Env, Headers, Request, Response};
 use crate::api::agent_auth::open;
 use crate::db::agent_cases::{self, Change};
 use crate::db::agent_tokens::Agent;
+use crate::jobs::outbox;
 use crate::{bindings, clock, db, http};
 
 /// How far back trends look when the agent gives no start.
@@ -88,6 +89,7 @@ pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Respon
                 "Someone changed this case meanwhile; nothing was saved. Reload it and try again.",
             ));
         }
+        outbox::announce(env, &db, case_id).await;
     }
     detail_response(&db, &agent, case_id).await
 }
@@ -116,6 +118,7 @@ pub async fn message(
     if !added {
         return Err(not_found());
     }
+    outbox::announce(env, &db, case_id).await;
     detail_response(&db, &agent, case_id).await
 }
 

@@ -15,17 +15,22 @@ pub struct Recorded {
     pub attempts: u32,
 }
 
+/// One event of a case: its kind and the timeline entry it announces (0 for none).
+pub type EventOf = (NotificationEvent, u64);
+
 pub async fn recorded(
     db: &D1Database,
     case_id: &str,
-    event: NotificationEvent,
+    (event, seq): EventOf,
     channel: ChannelKind,
 ) -> Result<Option<Recorded>> {
     super::first(query!(
         db,
-        "SELECT state, attempts FROM deliveries WHERE case_id = ?1 AND event = ?2 AND channel = ?3",
+        "SELECT state, attempts FROM deliveries
+         WHERE case_id = ?1 AND event = ?2 AND seq = ?3 AND channel = ?4",
         case_id,
         event,
+        seq,
         channel
     ))
     .await
@@ -36,16 +41,17 @@ pub async fn recorded(
 pub async fn record(
     db: &D1Database,
     case_id: &str,
-    event: NotificationEvent,
+    (event, seq): EventOf,
     channel: ChannelKind,
     attempt: &Attempt,
     at: &str,
 ) -> Result<()> {
     super::run(query!(
         db,
-        "INSERT INTO deliveries (case_id, event, channel, state, attempts, last_error, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
-         ON CONFLICT (case_id, event, channel) DO UPDATE
+        "INSERT INTO deliveries (case_id, event, seq, channel, state, attempts, last_error,
+                                 updated_at)
+         VALUES (?1, ?2, ?7, ?3, ?4, 1, ?5, ?6)
+         ON CONFLICT (case_id, event, seq, channel) DO UPDATE
            SET state = excluded.state, attempts = deliveries.attempts + 1,
                last_error = excluded.last_error, updated_at = excluded.updated_at",
         case_id,
@@ -53,7 +59,8 @@ pub async fn record(
         channel,
         attempt.state(),
         attempt.error(),
-        at
+        at,
+        seq
     ))
     .await
 }
@@ -62,7 +69,7 @@ pub async fn record(
 pub fn of_case(db: &D1Database, case_id: &str) -> Statement {
     query!(
         db,
-        "SELECT event, channel, state, attempts, last_error, updated_at FROM deliveries
+        "SELECT event, seq, channel, state, attempts, last_error, updated_at FROM deliveries
          WHERE case_id = ?1 ORDER BY updated_at",
         case_id
     )

@@ -1,10 +1,18 @@
 //! `case_events`: each case's timeline.
 
+use redress_shared::delivery::NotifyState;
 use redress_shared::timeline::{EventKind, TimelineEvent};
-use redress_shared::{ApiError, ErrorCode};
+use redress_shared::{ApiError, ErrorCode, NotificationEvent};
+use serde::Deserialize;
 use worker::{query, D1Database};
 
 use super::{Result, Statement};
+
+/// `pending` for an entry the store's channels hear about (the outbox holds it until
+/// they have), none for the rest.
+fn outbox_state(kind: EventKind, value: Option<&str>) -> Option<NotifyState> {
+    NotificationEvent::announcing(kind, value).map(|_| NotifyState::Pending)
+}
 
 /// A statement that appends an event to a case's timeline.
 pub fn append(
@@ -17,14 +25,15 @@ pub fn append(
 ) -> Statement {
     query!(
         db,
-        "INSERT INTO case_events (case_id, at, actor, kind, value, public)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         case_id,
         at,
         actor,
         kind,
         value,
-        u8::from(kind.is_public())
+        u8::from(kind.is_public()),
+        outbox_state(kind, value)
     )
 }
 
@@ -40,15 +49,16 @@ pub fn append_if_written(
 ) -> Statement {
     query!(
         db,
-        "INSERT INTO case_events (case_id, at, actor, kind, value, public)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6 FROM cases WHERE id = ?1 AND last_write = ?7",
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?8 FROM cases WHERE id = ?1 AND last_write = ?7",
         case_id,
         at,
         actor,
         kind,
         value,
         u8::from(kind.is_public()),
-        write_id
+        write_id,
+        outbox_state(kind, value)
     )
 }
 
@@ -64,8 +74,8 @@ pub fn append_to_store_case(
 ) -> Statement {
     query!(
         db,
-        "INSERT INTO case_events (case_id, at, actor, kind, value, public)
-         SELECT id, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 AND store_id = ?2
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
+         SELECT id, ?3, ?4, ?5, ?6, ?7, ?8 FROM cases WHERE id = ?1 AND store_id = ?2
          RETURNING seq",
         case_id,
         store_id,
@@ -73,7 +83,8 @@ pub fn append_to_store_case(
         actor,
         kind,
         value,
-        u8::from(kind.is_public())
+        u8::from(kind.is_public()),
+        outbox_state(kind, Some(value))
     )
 }
 
@@ -106,4 +117,85 @@ pub fn timeline_from_rows(rows: Vec<serde_json::Value>) -> Result<Vec<TimelineEv
         })
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// A timeline entry waiting in the outbox.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PendingEntry {
+    pub case_id: String,
+    pub seq: u64,
+}
+
+/// A case's entries waiting in the outbox that were never put on the queue: those the
+/// request that wrote them announces.
+pub async fn unsent_of_case(db: &D1Database, case_id: &str) -> Result<Vec<PendingEntry>> {
+    super::all(query!(
+        db,
+        "SELECT case_id, seq FROM case_events
+         WHERE case_id = ?1 AND notify_state = ?2 AND enqueued_at IS NULL ORDER BY seq",
+        case_id,
+        NotifyState::Pending
+    ))
+    .await
+}
+
+/// Entries still waiting for delivery, written before `written_before` and not enqueued
+/// since `enqueued_before`: their message never made it or was lost.
+pub async fn stranded(
+    db: &D1Database,
+    written_before: &str,
+    enqueued_before: &str,
+    limit: u32,
+) -> Result<Vec<PendingEntry>> {
+    super::all(query!(
+        db,
+        "SELECT case_id, seq FROM case_events
+         WHERE notify_state = ?4 AND at < ?1 AND (enqueued_at IS NULL OR enqueued_at < ?2)
+         ORDER BY seq LIMIT ?3",
+        written_before,
+        enqueued_before,
+        limit,
+        NotifyState::Pending
+    ))
+    .await
+}
+
+/// One entry of a case's timeline.
+pub async fn entry(db: &D1Database, case_id: &str, seq: u64) -> Result<Option<TimelineEvent>> {
+    let rows = super::all(query!(
+        db,
+        "SELECT at, actor, kind, value, public FROM case_events WHERE case_id = ?1 AND seq = ?2",
+        case_id,
+        seq
+    ))
+    .await?;
+    Ok(timeline_from_rows(rows)?.pop())
+}
+
+pub async fn mark_enqueued(db: &D1Database, case_id: &str, seq: u64, at: &str) -> Result<()> {
+    super::run(query!(
+        db,
+        "UPDATE case_events SET enqueued_at = ?3 WHERE case_id = ?1 AND seq = ?2",
+        case_id,
+        seq,
+        at
+    ))
+    .await
+}
+
+/// Moves an entry out of the outbox once its channels are done with it.
+pub async fn set_notify_state(
+    db: &D1Database,
+    case_id: &str,
+    seq: u64,
+    state: NotifyState,
+) -> Result<()> {
+    super::run(query!(
+        db,
+        "UPDATE case_events SET notify_state = ?3 WHERE case_id = ?1 AND seq = ?2",
+        case_id,
+        seq,
+        state
+    ))
+    .await
 }

@@ -1,8 +1,9 @@
 //! The queue consumer: forwards each case event to the store's channels, once each.
 //!
-//! Channels, per store (`stores` in D1): a generic webhook (the event's JSON, signed),
-//! a chat webhook (Slack-compatible, shopper text never parsed as markup) and email
-//! through the operator's provider (plain text). Queues deliver at least
+//! Channels, per store (`stores` in D1): a generic webhook (every event's JSON, signed by
+//! Standard Webhooks), a chat webhook (Slack-compatible, shopper text never parsed as
+//! markup) and email through the operator's provider (plain text), these two for the
+//! events the store chose. Queues deliver at least
 //! once; the `deliveries` table (per case, event and channel) makes it once in effect.
 //! A failed channel is retried with backoff by the queue while the others are left
 //! alone; attempts are kept in D1 because the `worker` crate does not expose the
@@ -22,10 +23,10 @@ use worker::{
 
 use crate::bindings::{self, EmailProvider};
 use crate::clock;
-use crate::db::{cases, deliveries, stores};
+use crate::db::{cases, deliveries, events, stores};
 
-/// Names a webhook event for its receiver: `<case id>.<event>`.
-const EVENT_ID_HEADER: &str = "Redress-Event-Id";
+/// The event's id under the name the first stores deduplicate on (now `webhook-id`).
+const LEGACY_EVENT_ID_HEADER: &str = "Redress-Event-Id";
 
 /// What the consumer needs from outside for one batch.
 struct Outlets {
@@ -94,7 +95,7 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
         }
     };
     let mut states = Vec::with_capacity(channels.len());
-    for channel in &channels {
+    for channel in channels.iter().filter(|c| c.takes(notification.event)) {
         let state = deliver(
             &outlets.db,
             outlets.email.as_ref(),
@@ -110,7 +111,13 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
     let settlement = delivery::settle(notification.event, &states);
     if let Some(state) = settlement.notify_state {
         let case_id = notification.case.id.as_str();
-        if let Err(e) = cases::set_notify_state(&outlets.db, case_id, state).await {
+        let settled = match &notification.activity {
+            Some(activity) => {
+                events::set_notify_state(&outlets.db, case_id, activity.seq, state).await
+            }
+            None => cases::set_notify_state(&outlets.db, case_id, state).await,
+        };
+        if let Err(e) = settled {
             // It stays in the outbox; the sweep sends it again and finds it delivered.
             worker::console_error!(
                 "could not close the outbox for case {case_id}: {}",
@@ -155,26 +162,23 @@ async fn deliver(
     json: &str,
 ) -> Result<ChannelState, ApiError> {
     let case_id = notification.case.id.as_str();
-    let (event, kind) = (notification.event, channel.kind());
-    let recorded = deliveries::recorded(db, case_id, event, kind).await?;
+    let (event, seq, kind) = (notification.event, notification.seq(), channel.kind());
+    let recorded = deliveries::recorded(db, case_id, (event, seq), kind).await?;
     if let Some(state) = ChannelState::already(recorded.map(|r| r.state)) {
         return Ok(state);
     }
     let outcome = match channel {
-        Channel::Webhook { url, secret } => {
-            // The same on every redelivery of this event: a store's endpoint dedupes on
-            // it (a crash between its 2xx and our record can send an event twice).
-            let mut headers = vec![(EVENT_ID_HEADER, notification.event_id())];
-            headers.extend(secret.as_deref().map(|s| webhook_signing(s, json)));
-            post(url, json, &headers).await
-        }
-        Channel::Chat { url } => {
-            let chat = ChatMessage::for_case(event, &notification.case);
+        Channel::Webhook { url, secret } => match webhook_headers(notification, secret, json) {
+            Ok(headers) => post(url, json, &headers).await,
+            Err(e) => Err(e),
+        },
+        Channel::Chat { url, .. } => {
+            let chat = ChatMessage::for_case(notification);
             post(url, &to_json(&chat)?, &[]).await
         }
-        Channel::Email { to } => match email {
+        Channel::Email { to, .. } => match email {
             Some(provider) => {
-                let mail = EmailMessage::for_case(event, &notification.case, &provider.from, to);
+                let mail = EmailMessage::for_case(notification, &provider.from, to);
                 let auth = ("Authorization", format!("Bearer {}", provider.api_key));
                 post(&provider.url, &to_json(&mail)?, &[auth]).await
             }
@@ -190,7 +194,15 @@ async fn deliver(
             Attempt::failed(e, recorded.map_or(0, |r| r.attempts))
         }
     };
-    deliveries::record(db, case_id, event, kind, &attempt, &clock::now_rfc3339()).await?;
+    deliveries::record(
+        db,
+        case_id,
+        (event, seq),
+        kind,
+        &attempt,
+        &clock::now_rfc3339(),
+    )
+    .await?;
     Ok(ChannelState::after(&attempt))
 }
 
@@ -199,11 +211,34 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
         .map_err(|e| ApiError::new(redress_shared::ErrorCode::Internal, e.to_string()))
 }
 
-/// The `Redress-Signature` header for a webhook body, signed now.
-fn webhook_signing(secret: &str, json: &str) -> (&'static str, String) {
-    let now = (js_sys::Date::now() / 1000.0) as u64;
-    let signature = webhook_signature::sign(secret.as_bytes(), now, json.as_bytes());
-    (webhook_signature::HEADER, signature)
+/// A webhook delivery's headers: its id, the same on every redelivery so a store's
+/// endpoint can drop a copy (a crash between its 2xx and our record can send an event
+/// twice), and with a secret the Standard Webhooks signature made now, with the legacy
+/// one beside it.
+fn webhook_headers(
+    notification: &CaseNotification,
+    secret: &Option<String>,
+    json: &str,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let id = notification.webhook_id();
+    let mut headers = vec![
+        (webhook_signature::ID_HEADER, id.clone()),
+        (LEGACY_EVENT_ID_HEADER, id.clone()),
+    ];
+    if let Some(secret) = secret {
+        let now = (clock::now_ms() / 1000) as u64;
+        let signature = webhook_signature::sign(secret, &id, now, json.as_bytes())
+            .map_err(|_| "the store's webhook secret is not a whsec_ secret".to_owned())?;
+        headers.extend([
+            (webhook_signature::TIMESTAMP_HEADER, now.to_string()),
+            (webhook_signature::SIGNATURE_HEADER, signature),
+            (
+                webhook_signature::LEGACY_HEADER,
+                webhook_signature::sign_legacy(secret, now, json.as_bytes()),
+            ),
+        ]);
+    }
+    Ok(headers)
 }
 
 /// POSTs JSON with extra headers (an event id, a signature, a provider key); any 2xx is an

@@ -1,14 +1,16 @@
 //! The notification outbox. A case is stored `pending` before its message is enqueued
-//! and stays so until the consumer has delivered it; a scheduled sweep re-enqueues the
-//! cases whose enqueue failed or whose message was lost, so no acknowledged case goes
-//! unnotified. The escalation job re-notifies unanswered cases near their deadline.
+//! and stays so until the consumer has delivered it; so does every timeline entry the
+//! store hears about (a reply, a status change, the shopper's message). A scheduled
+//! sweep re-enqueues those whose enqueue failed or whose message was lost, so nothing
+//! acknowledged goes unnotified. The escalation job re-notifies unanswered cases near
+//! their deadline.
 
 use redress_shared::deadline::ESCALATE_BEFORE_DUE_MINUTES;
 use redress_shared::time::{rfc3339, MS_PER_MINUTE};
 use redress_shared::{ApiError, Case, CaseNotification, ErrorCode};
 use worker::{D1Database, Env};
 
-use crate::db::cases;
+use crate::db::{agent_cases, cases, events};
 use crate::{bindings, clock};
 
 /// A case younger than this is left to its own message.
@@ -25,6 +27,47 @@ pub async fn enqueue(env: &Env, db: &D1Database, case: Case) -> Result<(), ApiEr
     send(env, &CaseNotification::created(case)).await?;
     if let Err(e) = cases::mark_enqueued(db, &case_id, &clock::now_rfc3339()).await {
         worker::console_warn!("case {case_id} enqueued but not marked: {}", e.message);
+    }
+    Ok(())
+}
+
+/// Enqueues the announcements of a case's entries that were written but never put on
+/// the queue (those the calling request just wrote). A failure leaves them to the sweep.
+pub async fn announce(env: &Env, db: &D1Database, case_id: &str) {
+    let result = async {
+        let unsent = events::unsent_of_case(db, case_id).await?;
+        if unsent.is_empty() {
+            return Ok(());
+        }
+        let Some(case) = cases::load(db, case_id).await? else {
+            return Ok(());
+        };
+        for entry in unsent {
+            send_entry(env, db, case.clone(), entry.seq).await?;
+        }
+        Ok::<(), ApiError>(())
+    };
+    if let Err(e) = result.await {
+        worker::console_warn!(
+            "case {case_id}: announcing left to the sweep: {}",
+            e.message
+        );
+    }
+}
+
+/// Enqueues the announcement of entry `seq` of `case` and notes when.
+async fn send_entry(env: &Env, db: &D1Database, case: Case, seq: u64) -> Result<(), ApiError> {
+    let case_id = case.id.as_str().to_owned();
+    let Some(entry) = events::entry(db, &case_id, seq).await? else {
+        return Ok(());
+    };
+    let store_id = case.details.store_id.clone();
+    let resolution_taken = agent_cases::work_state(db, &store_id, &case_id)
+        .await?
+        .and_then(|state| state.resolution_taken);
+    if let Some(notification) = CaseNotification::of_activity(case, seq, entry, resolution_taken) {
+        send(env, &notification).await?;
+        events::mark_enqueued(db, &case_id, seq, &clock::now_rfc3339()).await?;
     }
     Ok(())
 }
@@ -58,18 +101,22 @@ pub async fn escalate(env: &Env) -> Result<usize, ApiError> {
     Ok(sent)
 }
 
-/// Re-enqueues stranded cases; returns how many.
+/// Re-enqueues stranded cases and timeline entries; returns how many.
 pub async fn sweep(env: &Env) -> Result<usize, ApiError> {
     let db = bindings::db(env)?;
     let now = clock::now_ms();
-    let ids = cases::stranded(
-        &db,
-        &rfc3339(now - GRACE_MINUTES * MS_PER_MINUTE),
-        &rfc3339(now - REENQUEUE_AFTER_MINUTES * MS_PER_MINUTE),
-        SWEEP_LIMIT,
-    )
-    .await?;
+    let (written_before, enqueued_before) = (
+        rfc3339(now - GRACE_MINUTES * MS_PER_MINUTE),
+        rfc3339(now - REENQUEUE_AFTER_MINUTES * MS_PER_MINUTE),
+    );
     let mut sent = 0;
+    for entry in events::stranded(&db, &written_before, &enqueued_before, SWEEP_LIMIT).await? {
+        if let Some(case) = cases::load(&db, &entry.case_id).await? {
+            send_entry(env, &db, case, entry.seq).await?;
+            sent += 1;
+        }
+    }
+    let ids = cases::stranded(&db, &written_before, &enqueued_before, SWEEP_LIMIT).await?;
     for id in &ids {
         match cases::load(&db, id).await? {
             Some(case) => {
