@@ -1,7 +1,7 @@
 //! The one place that names the worker's bindings; `wrangler.toml` declares them.
 
 use redress_shared::{ApiError, ErrorCode};
-use worker::{Bucket, D1Database, Env, Queue, RateLimiter};
+use worker::{Bucket, D1Database, Env, Queue, RateLimiter, SendEmail};
 
 use crate::rate_limits::Limit;
 
@@ -12,6 +12,8 @@ const EMAIL_API_URL: &str = "EMAIL_API_URL";
 const EMAIL_API_KEY: &str = "EMAIL_API_KEY";
 const EMAIL_FROM: &str = "EMAIL_FROM";
 const STATUS_LINK_KEY: &str = "STATUS_LINK_KEY";
+const SHOPPER_EMAIL: &str = "SHOPPER_EMAIL";
+const SHOPPER_EMAIL_FROM: &str = "SHOPPER_EMAIL_FROM";
 
 pub fn rate_limiter(env: &Env, limit: Limit) -> worker::Result<RateLimiter> {
     env.rate_limiter(match limit {
@@ -20,6 +22,8 @@ pub fn rate_limiter(env: &Env, limit: Limit) -> worker::Result<RateLimiter> {
         Limit::UploadsPerClient => "UPLOADS_PER_CLIENT",
         Limit::UploadsPerStore => "UPLOADS_PER_STORE",
         Limit::AgentAuthFailuresPerClient => "AGENT_AUTH_FAILURES_PER_CLIENT",
+        Limit::MessagesPerClient => "MESSAGES_PER_CLIENT",
+        Limit::MessagesPerCase => "MESSAGES_PER_CASE",
     })
 }
 
@@ -48,6 +52,49 @@ pub fn email_provider(env: &Env) -> Option<EmailProvider> {
     let url = secret_or_var(env, EMAIL_API_URL)
         .unwrap_or_else(|| "https://api.resend.com/emails".to_owned());
     Some(EmailProvider { url, api_key, from })
+}
+
+/// How shoppers are emailed: through Cloudflare Email Service (the `SHOPPER_EMAIL`
+/// `send_email` binding; `wrangler dev` simulates it) or the operator's HTTP provider.
+pub enum ShopperMailer {
+    Binding { binding: SendEmail, from: String },
+    Http(EmailProvider),
+}
+
+/// `SHOPPER_EMAIL_FROM` (an address on a domain set up for Email Service) sends through
+/// the binding; `SHOPPER_EMAIL_VIA = "http"` through the HTTP provider instead (from its
+/// `EMAIL_FROM` unless `SHOPPER_EMAIL_FROM` says otherwise). `None`: shoppers are not
+/// emailed.
+pub fn shopper_mailer(env: &Env) -> Option<ShopperMailer> {
+    let from = secret_or_var(env, SHOPPER_EMAIL_FROM);
+    if secret_or_var(env, "SHOPPER_EMAIL_VIA").as_deref() == Some("http") {
+        let provider = email_provider(env)?;
+        return Some(ShopperMailer::Http(EmailProvider {
+            from: from.unwrap_or(provider.from.clone()),
+            ..provider
+        }));
+    }
+    let binding = env.send_email(SHOPPER_EMAIL).ok()?;
+    Some(ShopperMailer::Binding {
+        binding,
+        from: from?,
+    })
+}
+
+impl ShopperMailer {
+    /// The sending address.
+    pub fn from(&self) -> &str {
+        match self {
+            ShopperMailer::Binding { from, .. } => from,
+            ShopperMailer::Http(provider) => &provider.from,
+        }
+    }
+}
+
+/// Where the edge is reached from outside (`PUBLIC_URL`, e.g. `https://redress.example`):
+/// links in the shoppers' emails open the case page there. `None`: emails carry no link.
+pub fn public_url(env: &Env) -> Option<String> {
+    secret_or_var(env, "PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned())
 }
 
 /// The edge's signing key: shoppers' status tokens and the widget's form tokens are

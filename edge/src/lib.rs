@@ -36,6 +36,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Get, routes::HEALTH, _) => Ok(health()),
         (Method::Post, routes::EVIDENCE, _) => evidence_upload::handle(req, env).await,
         (Method::Post, routes::COMPLAINTS, _) => complaints::handle(req, env).await,
+        (Method::Post, routes::CASE_MESSAGES, [reference]) => {
+            shopper_status::post_message(req, env, reference).await
+        }
         (Method::Get, routes::CASE_STATUS, [reference]) => {
             shopper_status::handle(req, env, reference).await
         }

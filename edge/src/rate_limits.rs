@@ -17,6 +17,9 @@ pub enum Limit {
     /// Only refused agent tokens count: a valid token is never throttled, so an agent
     /// behind the same address as a noisy client keeps working.
     AgentAuthFailuresPerClient,
+    /// Shoppers' messages to stores, from one client and on one case.
+    MessagesPerClient,
+    MessagesPerCase,
 }
 
 /// Counts one request under `key`; refuses it with 429 once the limit is reached.

@@ -386,7 +386,7 @@ impl CaseUpdate {
     }
 }
 
-/// `POST .../notes` and `.../replies`.
+/// `POST .../notes` and `.../replies`, and the shopper's `POST /v1/status/{reference}/messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseMessage {

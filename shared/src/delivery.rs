@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::notification::NotificationEvent;
+use crate::shopper_email::ShopperEmail;
 use crate::store::Channels;
 
 /// The queue's `max_retries` (wrangler.toml) plus the first delivery.
@@ -29,16 +30,24 @@ pub enum ChannelKind {
     Webhook,
     Chat,
     Email,
+    /// The shopper's own email about their case (`shopper_email`).
+    ShopperEmail,
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 3] = [ChannelKind::Webhook, ChannelKind::Chat, ChannelKind::Email];
+    pub const ALL: [ChannelKind; 4] = [
+        ChannelKind::Webhook,
+        ChannelKind::Chat,
+        ChannelKind::Email,
+        ChannelKind::ShopperEmail,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             ChannelKind::Webhook => "webhook",
             ChannelKind::Chat => "chat",
             ChannelKind::Email => "email",
+            ChannelKind::ShopperEmail => "shopper_email",
         }
     }
 }
@@ -58,6 +67,9 @@ pub enum Channel {
         to: String,
         events: Vec<NotificationEvent>,
     },
+    /// The shopper, at the address on their case, for what they hear of
+    /// (`ShopperEmail::is_sent_for`), when the operator has set up their email.
+    Shopper,
 }
 
 impl Channel {
@@ -66,6 +78,7 @@ impl Channel {
             Channel::Webhook { .. } => ChannelKind::Webhook,
             Channel::Chat { .. } => ChannelKind::Chat,
             Channel::Email { .. } => ChannelKind::Email,
+            Channel::Shopper => ChannelKind::ShopperEmail,
         }
     }
 
@@ -74,14 +87,17 @@ impl Channel {
         match self {
             Channel::Webhook { .. } => true,
             Channel::Chat { events, .. } | Channel::Email { events, .. } => events.contains(&event),
+            Channel::Shopper => ShopperEmail::is_sent_for(event),
         }
     }
 
-    /// The channels a store has configured. Email also needs the operator's provider.
+    /// The channels a store has configured (email also needs the operator's provider),
+    /// and the shopper when the operator emails shoppers.
     pub fn all_of(
         channels: &Channels,
         webhook_secret: Option<&str>,
         email_provider: bool,
+        shopper_email: bool,
     ) -> Vec<Channel> {
         let Channels {
             webhook_url,
@@ -105,7 +121,11 @@ impl Channel {
                 to: to.clone(),
                 events: email_events.clone(),
             });
-        [webhook, chat, email].into_iter().flatten().collect()
+        let shopper = shopper_email.then_some(Channel::Shopper);
+        [webhook, chat, email, shopper]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -299,21 +319,29 @@ mod tests {
             ..Channels::default()
         };
         let kinds = |provider| -> Vec<ChannelKind> {
-            Channel::all_of(&all, Some("s3cret"), provider)
+            Channel::all_of(&all, Some("s3cret"), provider, false)
                 .iter()
                 .map(Channel::kind)
                 .collect()
         };
-        assert_eq!(kinds(true), ChannelKind::ALL);
+        assert_eq!(
+            kinds(true),
+            [ChannelKind::Webhook, ChannelKind::Chat, ChannelKind::Email]
+        );
         assert_eq!(kinds(false), [ChannelKind::Webhook, ChannelKind::Chat]);
         assert_eq!(
-            Channel::all_of(&all, Some("s3cret"), false)[0],
+            Channel::all_of(&all, Some("s3cret"), false, false)[0],
             Channel::Webhook {
                 url: "https://shop.example/hook".into(),
                 secret: Some("s3cret".into())
             }
         );
-        assert!(Channel::all_of(&Channels::default(), None, true).is_empty());
+        assert!(Channel::all_of(&Channels::default(), None, true, false).is_empty());
+        assert_eq!(
+            Channel::all_of(&Channels::default(), None, false, true),
+            [Channel::Shopper],
+            "the shopper hears even from a store without channels"
+        );
     }
 
     #[test]
@@ -326,7 +354,7 @@ mod tests {
             email_events: Vec::new(),
         };
         let [webhook, chat, email] =
-            <[Channel; 3]>::try_from(Channel::all_of(&channels, None, true))
+            <[Channel; 3]>::try_from(Channel::all_of(&channels, None, true, false))
                 .expect("three channels");
         for event in NotificationEvent::ALL {
             assert!(webhook.takes(event), "{event:?}");
@@ -339,6 +367,7 @@ mod tests {
                 ..Channels::default()
             },
             None,
+            false,
             false,
         );
         assert!(defaults[0].takes(CaseCreated) && defaults[0].takes(CaseEscalated));

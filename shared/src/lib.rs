@@ -7,6 +7,7 @@
 pub mod agent_api;
 pub mod api_error;
 pub mod case;
+pub mod case_page_ids;
 pub mod categorize;
 pub mod chat_message;
 pub mod complaint;
@@ -26,6 +27,7 @@ pub mod photo;
 pub mod public_status;
 pub mod rate_limit;
 pub mod routes;
+pub mod shopper_email;
 pub mod spam_guard;
 pub mod store;
 pub mod time;

@@ -13,6 +13,8 @@ use crate::timeline::{EventKind, TimelineEvent};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicStatus {
     pub reference: String,
+    /// The case's language (one of `widget_text::LOCALES`): the case page speaks it.
+    pub locale: String,
     pub status: CaseStatus,
     pub created_at: String,
     /// When the store will answer at the latest; absent once it has answered, while
@@ -34,6 +36,7 @@ impl PublicStatus {
     /// The shopper's view of a case, from its full timeline.
     pub fn new(
         reference: String,
+        locale: &str,
         clock: ResponseClock<'_>,
         created_at: String,
         timeline: Vec<TimelineEvent>,
@@ -49,6 +52,7 @@ impl PublicStatus {
             .collect();
         PublicStatus {
             reference,
+            locale: crate::widget_text::pick(locale, "en").to_owned(),
             status: clock.status,
             created_at,
             respond_by: clock.promised_by().map(str::to_owned),
@@ -75,6 +79,7 @@ mod tests {
     fn the_shopper_sees_status_changes_and_replies_and_nothing_internal() {
         let status = PublicStatus::new(
             "RD-AAAA-BBBB-CCCC".to_owned(),
+            "pt-PT",
             ResponseClock {
                 status: CaseStatus::Resolved,
                 respond_by: "2026-11-24T09:00:00.000Z",
@@ -93,6 +98,10 @@ mod tests {
         );
         let kinds: Vec<EventKind> = status.timeline.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventKind::StatusChanged, EventKind::Reply]);
+        assert_eq!(
+            status.locale, "pt-BR",
+            "the case page's language, one it speaks"
+        );
         let json = serde_json::to_string(&status).expect("serialises");
         for secret in ["Ana", "fraudulent", "replacement", "mistake"] {
             assert!(!json.contains(secret), "{secret} leaked: {json}");
@@ -109,7 +118,13 @@ mod tests {
                 respond_by: "2026-11-24T09:00:00.000Z",
                 first_response_at,
             };
-            PublicStatus::new("RD-AAAA-BBBB-CCCC".into(), clock, String::new(), Vec::new())
+            PublicStatus::new(
+                "RD-AAAA-BBBB-CCCC".into(),
+                "en",
+                clock,
+                String::new(),
+                Vec::new(),
+            )
         };
         let new = view(CaseStatus::New, None);
         assert_eq!(new.respond_by.as_deref(), Some("2026-11-24T09:00:00.000Z"));

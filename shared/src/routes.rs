@@ -5,6 +5,10 @@ pub const HEALTH: &str = "/v1/health";
 pub const EVIDENCE: &str = "/v1/evidence";
 pub const COMPLAINTS: &str = "/v1/complaints";
 pub const CASE_STATUS: &str = "/v1/status/{reference}";
+/// The shopper's case page (static, with the case in its fragment).
+pub const CASE_PAGE: &str = "/case/";
+/// The shopper writes to the store, with their status token.
+pub const CASE_MESSAGES: &str = "/v1/status/{reference}/messages";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
@@ -19,6 +23,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", EVIDENCE),
     ("POST", COMPLAINTS),
     ("GET", CASE_STATUS),
+    ("POST", CASE_MESSAGES),
     ("GET", STORE_WIDGET),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),

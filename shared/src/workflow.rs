@@ -153,6 +153,23 @@ pub fn plan(
     Ok((to, events))
 }
 
+/// What a shopper's message does to a case: it joins the timeline, and a case waiting
+/// for the shopper goes back to the store (`in_progress`), whose clock runs again. On
+/// a resolved or closed case it is recorded for the store, which decides whether to
+/// reopen.
+pub fn shopper_wrote(from: &WorkState, text: &str) -> (WorkState, Events) {
+    let mut to = from.clone();
+    let mut events = vec![(EventKind::ShopperMessage, Some(text.to_owned()))];
+    if from.status == CaseStatus::WaitingForShopper {
+        to.status = CaseStatus::InProgress;
+        events.push((
+            EventKind::StatusChanged,
+            Some(CaseStatus::InProgress.code().to_owned()),
+        ));
+    }
+    (to, events)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +331,42 @@ mod tests {
         };
         let refused = plan(&fresh(), &back, AT).expect_err("illegal");
         assert_eq!(ApiError::from(refused).code, ErrorCode::IllegalTransition);
+    }
+
+    #[test]
+    fn a_shoppers_answer_hands_a_waiting_case_back_to_the_store() {
+        let waiting = WorkState {
+            status: WaitingForShopper,
+            assignee: Some("Ana".into()),
+            resolution_taken: None,
+            respond_by: "2026-12-03T00:00:00.000Z".into(),
+            first_response_at: Some("2026-12-02T00:00:00.000Z".into()),
+            last_write: Some("w1".into()),
+        };
+        let (to, events) = shopper_wrote(&waiting, "Here is the photo.");
+        assert_eq!(to.status, InProgress);
+        assert!(
+            crate::deadline::clock_runs_in(to.status),
+            "the store's clock runs again"
+        );
+        assert_eq!(
+            events,
+            [
+                (
+                    EventKind::ShopperMessage,
+                    Some("Here is the photo.".to_owned())
+                ),
+                (EventKind::StatusChanged, Some("in_progress".to_owned())),
+            ]
+        );
+        for status in [New, InProgress, Resolved, Closed] {
+            let from = WorkState {
+                status,
+                ..waiting.clone()
+            };
+            let (to, events) = shopper_wrote(&from, "Any news?");
+            assert_eq!(to.status, status, "{status:?} stays as it is");
+            assert_eq!(events.len(), 1);
+        }
     }
 }

@@ -85,6 +85,26 @@ impl TestApp {
         agent_get(&self.http, &self.edge, token, &path).await
     }
 
+    /// The shopper's message on case `reference` with status token `token`, as answered.
+    pub async fn try_shopper_message(
+        &self,
+        reference: &str,
+        token: &str,
+        text: &str,
+    ) -> (u16, Value) {
+        let path = routes::fill(routes::CASE_MESSAGES, &[reference]);
+        let response = self
+            .http
+            .post(self.edge.url(&path))
+            .header("CF-Connecting-IP", api::next_address())
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "text": text }))
+            .send()
+            .await
+            .expect("send");
+        api::answer(response).await
+    }
+
     /// A store's widget settings as the widget asks for them, in `locale`'s language.
     pub async fn widget_settings(&self, store: &str, locale: &str) -> Value {
         let path = routes::fill(routes::STORE_WIDGET, &[store]);
@@ -97,6 +117,26 @@ impl TestApp {
         .await;
         assert_eq!(status, 200, "{body}");
         body
+    }
+
+    /// The emails sent to `address` so far, oldest first.
+    pub async fn emails_to(&self, address: &str) -> Vec<crate::mailbox::SentEmail> {
+        crate::mailbox::emails_to(&self.edge, address).await
+    }
+
+    /// Waits until `count` emails have been sent to `address`, then a little longer so
+    /// that one too many would have been sent too; answers them all.
+    pub async fn settled_emails_to(
+        &self,
+        address: &str,
+        count: usize,
+    ) -> Vec<crate::mailbox::SentEmail> {
+        crate::eventually(std::time::Duration::from_secs(30), || async {
+            (self.emails_to(address).await.len() >= count).then_some(())
+        })
+        .await;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        self.emails_to(address).await
     }
 
     /// The agent API as the holder of `token`.

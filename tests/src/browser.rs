@@ -196,6 +196,22 @@ impl Browser {
     /// Runs axe-core (from the project's `node_modules`) on the widget and answers its
     /// serious and critical violations, each as `rule: elements`.
     pub async fn axe_violations(&self) -> Vec<String> {
+        self.axe_violations_in("#redress-host").await
+    }
+
+    /// Saves what the browser shows as a PNG under `target/screens/` (for the README),
+    /// and answers where.
+    pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = crate::repo_root().join("target/screens");
+        std::fs::create_dir_all(&dir).expect("target/screens");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write the screenshot");
+        path
+    }
+
+    /// As [`Browser::axe_violations`], for the part of the page `selector` names.
+    pub async fn axe_violations_in(&self, selector: &str) -> Vec<String> {
         let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../node_modules/axe-core/axe.min.js");
         let source = std::fs::read_to_string(&axe)
@@ -208,12 +224,12 @@ impl Browser {
             .client
             .execute_async(
                 "const done = arguments[arguments.length - 1];
-                 axe.run({ include: [['#redress-host']] }, { resultTypes: ['violations'] })
+                 axe.run({ include: [[arguments[0]]] }, { resultTypes: ['violations'] })
                    .then(r => done(r.violations
                      .filter(v => v.impact === 'serious' || v.impact === 'critical')
                      .map(v => v.id + ': ' + v.nodes.map(n => JSON.stringify(n.target)).join(', '))))
                    .catch(e => done(['axe failed: ' + e]));",
-                vec![],
+                vec![selector.into()],
             )
             .await
             .expect("axe.run");

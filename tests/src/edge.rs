@@ -36,12 +36,14 @@ impl Edge {
     /// are as in production (over a sixth of the time, so every test that passed the
     /// production limits passes these); uploads per client and submissions per store
     /// are smaller, so that a test can fill them within one short period.
-    pub const RATE_LIMITS: [(&'static str, usize); 5] = [
+    pub const RATE_LIMITS: [(&'static str, usize); 7] = [
         ("SUBMISSIONS_PER_CLIENT", 20),
         ("UPLOADS_PER_CLIENT", 40),
         ("SUBMISSIONS_PER_STORE", 100),
         ("UPLOADS_PER_STORE", 5000),
         ("AGENT_AUTH_FAILURES_PER_CLIENT", 10),
+        ("MESSAGES_PER_CLIENT", 30),
+        ("MESSAGES_PER_CASE", 10),
     ];
 
     /// A binding's allowance per [`Edge::RATE_LIMIT_PERIOD`] in tests.
@@ -106,6 +108,8 @@ impl Edge {
         command.args([
             "--var",
             &format!("STATUS_LINK_KEY:{}", Edge::STATUS_LINK_KEY),
+            "--var",
+            &format!("PUBLIC_URL:{}", self.base),
         ]);
         for (name, value) in &self.vars {
             command.args(["--var", &format!("{name}:{value}")]);

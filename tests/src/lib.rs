@@ -5,6 +5,7 @@
 //! - [`Browser`]: Debian's chromedriver and headless Chromium through fantoccini.
 //! - [`WebhookReceiver`]: a store's webhook endpoint that records what it receives.
 //! - [`TurnstileStandIn`]: Cloudflare Turnstile's script and siteverify, on loopback.
+//! - [`mailbox`]: the shoppers' emails as `wrangler dev` simulated sending them.
 //! - [`standard_webhooks`]: deliveries verified by the published library, as stores do.
 //! - [`TestApp`]: the worker and a client, with a method per thing a test does.
 
@@ -14,6 +15,7 @@ mod browser;
 mod edge;
 pub mod files;
 pub mod load;
+pub mod mailbox;
 pub mod process;
 pub mod standard_webhooks;
 mod turnstile;

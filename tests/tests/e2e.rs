@@ -48,6 +48,8 @@ async fn complaints_travel_end_to_end_and_bad_requests_write_nothing() {
     bad_requests_get_stable_codes_and_write_nothing(&app).await;
     sql_and_script_in_a_complaint_are_kept_as_text(&app).await;
     a_store_with_its_own_policy_gets_its_own_deadlines(&app).await;
+    the_shopper_is_emailed_in_their_language_once_per_event(&app).await;
+    the_shopper_answers_and_the_case_goes_back_to_the_store(&app, &webhook, &webhook_secret).await;
     unknown_stores_and_foreign_origins_are_refused_and_write_nothing(&app).await;
     the_widget_works_under_a_strict_csp_through_the_page_api(edge).await;
     every_documented_route_is_served(&app).await;
@@ -225,15 +227,218 @@ async fn a_store_with_its_own_policy_gets_its_own_deadlines(app: &TestApp) {
         ));
         async move {
             rows.first()
-                .filter(|r| r["notify_state"] == "no_channel")
+                .filter(|r| r["notify_state"] == "delivered")
                 .cloned()
         }
     })
     .await;
     assert!(
         state.is_some(),
-        "a store without channels closes the outbox"
+        "a store without channels closes the outbox once its shopper is told"
     );
+    let channels = edge.query(&format!(
+        "SELECT d.channel FROM deliveries d JOIN cases c ON c.id = d.case_id
+         WHERE c.reference = '{reference}'"
+    ));
+    assert_eq!(channels, [json!({ "channel": "shopper_email" })]);
+}
+
+/// The store asks; the shopper answers with their status link. The case goes back to the
+/// store, which hears `case.shopper_replied` on its webhook (verified by the library)
+/// and in its chat; agents read the message as the shopper wrote it. A message with
+/// the wrong token or another case's, or one that breaks the rules, writes nothing.
+async fn the_shopper_answers_and_the_case_goes_back_to_the_store(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    webhook_secret: &str,
+) {
+    let edge = &app.edge;
+    let receipt = app
+        .file_complaint(complaint(
+            "M-1",
+            "answer@example.com",
+            "The kettle's lid does not close any more.",
+            "repair",
+        ))
+        .await;
+    let (id, reference) = (
+        receipt["id"].as_str().expect("id"),
+        receipt["reference"].as_str().expect("reference"),
+    );
+    let token = receipt["status_token"].as_str().expect("a status token");
+    let other = app
+        .file_complaint(complaint(
+            "M-2",
+            "other@example.com",
+            "The lid is loose.",
+            "repair",
+        ))
+        .await;
+    let issued = edge.issue_agent_token("demo-store", "Ana Agent");
+    let agent = app.agent(issued.token.as_str());
+    agent
+        .reply(id, "Could you tell us the kettle's model number?")
+        .await;
+    agent
+        .update(id, json!({ "status": "waiting_for_shopper" }))
+        .await;
+
+    let events_before = edge.count("SELECT COUNT(*) AS n FROM case_events");
+    let other_token = other["status_token"].as_str().expect("token");
+    for (token, text, status, code) in [
+        (
+            "st_00000000000000000000000000000000",
+            "Model K-2",
+            404,
+            "not_found",
+        ),
+        (other_token, "Model K-2", 404, "not_found"),
+        (token, "   ", 400, "validation_failed"),
+        (token, "Model \u{202e}2-K", 400, "validation_failed"),
+        (token, &"x".repeat(5_001), 400, "validation_failed"),
+    ] {
+        assert_refused(
+            app.try_shopper_message(reference, token, text).await,
+            status,
+            code,
+        );
+    }
+    assert_eq!(
+        edge.count("SELECT COUNT(*) AS n FROM case_events"),
+        events_before,
+        "a refused message writes nothing"
+    );
+
+    let words = "It is model <b>K-2</b>, bought in May.";
+    let (status, view) = app.try_shopper_message(reference, token, words).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(
+        view["status"], "in_progress",
+        "the case is the store's again"
+    );
+    let last = view["timeline"]
+        .as_array()
+        .expect("timeline")
+        .last()
+        .cloned();
+    assert!(
+        view["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .any(|e| e["kind"] == "shopper_message" && e["value"] == words),
+        "{last:?}"
+    );
+
+    let arrived = webhook
+        .settle_for_at_least(reference, 5, Duration::from_secs(30))
+        .await;
+    let replied: Vec<&Value> = arrived
+        .iter()
+        .filter(|n| n["event"] == "case.shopper_replied")
+        .collect();
+    assert_eq!(replied.len(), 1, "told once");
+    assert_eq!(replied[0]["activity"]["value"], words);
+    assert_eq!(replied[0]["activity"]["actor"], "shopper");
+    let deliveries = webhook.deliveries_for(reference);
+    let verdicts =
+        standard_webhooks::verify(webhook_secret, &deliveries.iter().collect::<Vec<_>>());
+    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+    let chat = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let found = webhook.chat_messages_mentioning("model <b>K-2</b>");
+        (!found.is_empty()).then_some(found)
+    })
+    .await
+    .expect("the chat hears the shopper's answer");
+    assert_eq!(chat[0]["blocks"][1]["text"]["type"], "plain_text");
+
+    let seen = agent.case(id).await;
+    let message = seen["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .find(|e| e["kind"] == "shopper_message")
+        .cloned()
+        .expect("the agent sees the message");
+    assert_eq!(message["value"], words, "verbatim");
+    assert_eq!(message["actor"], "shopper");
+}
+
+/// The shopper hears from the store in their language, by email, once per event that
+/// matters to them: the acknowledgement with the deadline, each reply, each change of
+/// status and the outcome, all in one thread, Arabic right to left; never a note.
+async fn the_shopper_is_emailed_in_their_language_once_per_event(app: &TestApp) {
+    let edge = &app.edge;
+    let mut arabic = complaint(
+        "AR-7",
+        "layla@example.com",
+        "وصل المصباح مكسورا والزجاج متناثر في العلبة",
+        "replacement",
+    );
+    arabic["locale"] = json!("ar");
+    let receipt = app.file_complaint(arabic).await;
+    let (id, reference) = (
+        receipt["id"].as_str().expect("id"),
+        receipt["reference"].as_str().expect("reference"),
+    );
+    let acknowledged = app.settled_emails_to("layla@example.com", 1).await;
+    assert_eq!(acknowledged.len(), 1, "one acknowledgement");
+    let ack = &acknowledged[0];
+    assert_eq!(ack.to, ["layla@example.com"]);
+    assert!(ack.from.contains("Demo Store") && ack.from.contains("cases@redress.localhost"));
+    assert!(ack.subject.contains(reference) && ack.subject.contains("Demo Store"));
+    assert!(
+        ack.html.contains(r#"<html lang="ar" dir="rtl">"#),
+        "{}",
+        ack.html
+    );
+    assert!(ack.text.contains(reference) && ack.text.contains("AR-7"));
+    assert!(!ack.text.contains("Hello"), "in Arabic: {}", ack.text);
+    let thread = format!("<case-{id}@redress.localhost>");
+    assert_eq!(ack.headers.get("In-Reply-To"), Some(&thread));
+    assert_eq!(ack.headers.get("References"), Some(&thread));
+    assert_eq!(
+        ack.headers.get("Content-Language").map(String::as_str),
+        Some("ar")
+    );
+    assert_eq!(
+        ack.headers.get("Auto-Submitted").map(String::as_str),
+        Some("auto-generated")
+    );
+
+    let issued = edge.issue_agent_token("demo-store", "Omar Agent");
+    let agent = app.agent(issued.token.as_str());
+    agent.note(id, "Check the courier's claim first").await;
+    agent
+        .reply(id, "نأسف لذلك. هل يمكنك إرسال صورة للعلبة؟")
+        .await;
+    agent
+        .update(id, json!({ "status": "waiting_for_shopper" }))
+        .await;
+    agent
+        .update(
+            id,
+            json!({ "status": "resolved", "resolution": "replacement" }),
+        )
+        .await;
+    let emails = app.settled_emails_to("layla@example.com", 4).await;
+    assert_eq!(emails.len(), 4, "acknowledgement, reply, status, outcome");
+    assert!(emails[1].text.contains("هل يمكنك إرسال صورة للعلبة؟"));
+    assert!(
+        !emails[1].headers.contains_key("Auto-Submitted"),
+        "a person wrote the reply"
+    );
+    for email in &emails {
+        assert_eq!(email.headers.get("References"), Some(&thread), "one thread");
+        assert_eq!(email.subject, ack.subject, "one subject");
+        for internal in ["Omar", "courier", "damaged", "priority"] {
+            assert!(
+                !email.text.contains(internal),
+                "{internal} in {}",
+                email.text
+            );
+        }
+    }
 }
 
 async fn unknown_stores_and_foreign_origins_are_refused_and_write_nothing(app: &TestApp) {

@@ -79,6 +79,21 @@ async fn every_acknowledged_complaint_is_kept_once_and_notified_once_through_fau
 
     every_acknowledged_case_is_stored_once_with_its_evidence(&edge, &report);
     each_case_reaches_each_channel_once(&edge, &receiver, &report, &outage).await;
+    each_shopper_is_acknowledged_once(&edge);
+}
+
+fn each_shopper_is_acknowledged_once(edge: &Edge) {
+    // Every shopper's acknowledgement was recorded sent, once per case: a redelivered
+    // message finds it sent and sends nothing again.
+    let shopper_emails = edge.query(
+        "SELECT state, COUNT(*) AS n FROM deliveries WHERE channel = 'shopper_email'
+         AND case_id IN (SELECT id FROM cases WHERE store_id LIKE 'load-%') GROUP BY state",
+    );
+    assert_eq!(
+        shopper_emails,
+        [serde_json::json!({ "state": "delivered", "n": COMPLAINTS })],
+        "one acknowledgement per case"
+    );
 }
 
 /// When the edge was stopped, and when it answered again.

@@ -1,40 +1,111 @@
-//! `GET /v1/status/{reference}`: the shopper's view of their case, opened by the status
-//! token from their receipt. A wrong token and an unknown reference answer alike, so
-//! references cannot be probed.
+//! The shopper's side of their case, opened by the status token from their receipt: its
+//! view (`GET /v1/status/{reference}`) and their messages to the store (`POST
+//! .../messages`). A wrong token and an unknown reference answer alike, so references
+//! cannot be probed.
 
+use redress_shared::agent_api::CaseMessage;
 use redress_shared::credentials::is_status_token;
 use redress_shared::deadline::ResponseClock;
 use redress_shared::public_status::PublicStatus;
-use redress_shared::{ApiError, ErrorCode};
-use worker::{Env, Request, Response};
+use redress_shared::timeline::actor;
+use redress_shared::validate::{validate_message, Limits};
+use redress_shared::{hex, workflow, ApiError, ErrorCode};
+use worker::{D1Database, Env, Request, Response};
 
-use crate::db::{cases, events};
-use crate::{bindings, http};
+use crate::db::agent_cases::{self, Change};
+use crate::db::cases::{self, ForShopper};
+use crate::db::events;
+use crate::jobs::outbox;
+use crate::rate_limits::{self, Limit};
+use crate::{bindings, clock, http};
+
+/// Far above the longest message (5,000 characters of four bytes each).
+const MAX_BODY_BYTES: usize = 24 * 1024;
 
 pub async fn handle(req: Request, env: &Env, reference: &str) -> Result<Response, ApiError> {
+    let (db, case) = open(&req, env, reference).await?;
+    answer(&db, &case).await
+}
+
+/// `POST /v1/status/{reference}/messages`: the shopper writes to the store. The message
+/// is stored verbatim and announced to the store (`case.shopper_replied`); a case that
+/// waited for the shopper goes back to the store.
+pub async fn post_message(
+    mut req: Request,
+    env: &Env,
+    reference: &str,
+) -> Result<Response, ApiError> {
+    // Counted before anything is read: by the client, and by the case it names.
+    rate_limits::count(env, Limit::MessagesPerClient, rate_limits::client(&req)).await?;
+    rate_limits::count(env, Limit::MessagesPerCase, reference.to_owned()).await?;
+    let (db, case) = open(&req, env, reference).await?;
+    let message: CaseMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let text = validate_message(&message.text, &Limits::default()).map_err(ApiError::validation)?;
+    // A store's change can land between the read and the write; the message is the
+    // shopper's, so it is tried again on the new state rather than refused.
+    for _ in 0..3 {
+        let from = agent_cases::work_state(&db, &case.store_id, &case.id)
+            .await?
+            .ok_or_else(not_found)?;
+        let (to, events) = workflow::shopper_wrote(&from, &text);
+        let (at, write_id) = (clock::now_rfc3339(), hex(&clock::random::<8>()?));
+        let change = Change {
+            store_id: &case.store_id,
+            case_id: &case.id,
+            actor: actor::SHOPPER,
+            at: &at,
+            write_id: &write_id,
+            events,
+        };
+        if agent_cases::apply(&db, &change, &from, &to).await? {
+            outbox::announce(env, &db, &case.id).await;
+            let case = cases::for_shopper(&db, reference)
+                .await?
+                .ok_or_else(not_found)?;
+            return answer(&db, &case).await;
+        }
+    }
+    Err(ApiError::new(
+        ErrorCode::EditConflict,
+        "The case changed while your message was saved; nothing was saved. Please send it again.",
+    ))
+}
+
+/// The case the request's status token opens.
+async fn open(
+    req: &Request,
+    env: &Env,
+    reference: &str,
+) -> Result<(D1Database, ForShopper), ApiError> {
     let key = bindings::signing_key(env).ok_or_else(not_found)?;
-    let header = http::header(&req, "Authorization");
+    let header = http::header(req, "Authorization");
     let token = header
         .as_deref()
         .and_then(|h| h.strip_prefix("Bearer "))
         .ok_or_else(not_found)?;
     let db = bindings::db(env)?;
-    let row = cases::for_shopper(&db, reference)
+    let case = cases::for_shopper(&db, reference)
         .await?
         .ok_or_else(not_found)?;
-    if !is_status_token(key.as_bytes(), &row.id, token.trim()) {
+    if !is_status_token(key.as_bytes(), &case.id, token.trim()) {
         return Err(not_found());
     }
-    let timeline = events::timeline(&db, &row.id, true).await?;
+    Ok((db, case))
+}
+
+/// The shopper's view of the case.
+async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError> {
+    let timeline = events::timeline(db, &case.id, true).await?;
     let clock = ResponseClock {
-        status: row.status,
-        respond_by: &row.respond_by,
-        first_response_at: row.first_response_at.as_deref(),
+        status: case.status,
+        respond_by: &case.respond_by,
+        first_response_at: case.first_response_at.as_deref(),
     };
     let status = PublicStatus::new(
-        row.reference.clone(),
+        case.reference.clone(),
+        &case.locale,
         clock,
-        row.created_at.clone(),
+        case.created_at.clone(),
         timeline,
     );
     let response = http::json(200, &status);

@@ -394,7 +394,9 @@ pub async fn mark_escalated(db: &D1Database, case_id: &str, at: &str) -> Result<
 #[derive(Deserialize)]
 pub struct ForShopper {
     pub id: String,
+    pub store_id: String,
     pub reference: String,
+    pub locale: String,
     pub status: CaseStatus,
     pub created_at: String,
     pub respond_by: String,
@@ -404,7 +406,8 @@ pub struct ForShopper {
 pub async fn for_shopper(db: &D1Database, reference: &str) -> Result<Option<ForShopper>> {
     super::first(query!(
         db,
-        "SELECT id, reference, status, created_at, respond_by, first_response_at
+        "SELECT id, store_id, reference, locale, status, created_at, respond_by,
+                first_response_at
          FROM cases WHERE reference = ?1",
         reference
     ))

@@ -15,13 +15,15 @@ use std::collections::HashMap;
 use redress_shared::chat_message::ChatMessage;
 use redress_shared::delivery::{self, Attempt, Channel, ChannelState};
 use redress_shared::email_message::EmailMessage;
+use redress_shared::shopper_email::{self, ShopperEmail};
 use redress_shared::{webhook_signature, ApiError, CaseNotification};
+use wasm_bindgen::JsCast;
 use worker::{
-    D1Database, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
-    QueueRetryOptionsBuilder, Request, RequestInit,
+    D1Database, EmailAddress, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
+    QueueRetryOptionsBuilder, Request, RequestInit, SendEmailBuilder,
 };
 
-use crate::bindings::{self, EmailProvider};
+use crate::bindings::{self, EmailProvider, ShopperMailer};
 use crate::clock;
 use crate::db::{cases, deliveries, events, stores};
 
@@ -34,8 +36,44 @@ struct Outlets {
     /// See `bindings::consumer_fails_first`.
     fails_first: u32,
     email: Option<EmailProvider>,
-    /// Each store's channels, read once per batch.
-    channels: HashMap<String, Vec<Channel>>,
+    shopper: Option<ShopperMailer>,
+    /// Where the shopper's case page is, and the key of its links.
+    case_pages: Option<CasePages>,
+    /// Each store's name and channels, read once per batch.
+    stores: HashMap<String, StoreOutlets>,
+}
+
+#[derive(Debug, Clone)]
+struct StoreOutlets {
+    name: String,
+    channels: Vec<Channel>,
+}
+
+/// What one delivery may send through.
+struct Senders<'a> {
+    email: Option<&'a EmailProvider>,
+    shopper: Option<&'a ShopperMailer>,
+    case_pages: Option<&'a CasePages>,
+    store_name: &'a str,
+}
+
+/// The shoppers' case page: `{public_url}/case/#{reference}.{status token}`.
+struct CasePages {
+    public_url: String,
+    key: String,
+}
+
+impl CasePages {
+    fn link(&self, case: &redress_shared::Case) -> String {
+        let token =
+            redress_shared::credentials::status_token(self.key.as_bytes(), case.id.as_str());
+        format!(
+            "{}{}#{}.{token}",
+            self.public_url,
+            redress_shared::routes::CASE_PAGE,
+            case.reference.as_str()
+        )
+    }
 }
 
 pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<()> {
@@ -43,7 +81,11 @@ pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<(
         db: bindings::db(env).map_err(bindings::into_worker_error)?,
         fails_first: bindings::consumer_fails_first(env),
         email: bindings::email_provider(env),
-        channels: HashMap::new(),
+        shopper: bindings::shopper_mailer(env),
+        case_pages: bindings::public_url(env)
+            .zip(bindings::signing_key(env))
+            .map(|(public_url, key)| CasePages { public_url, key }),
+        stores: HashMap::new(),
     };
     for message in batch.messages()? {
         handle(&message, &mut outlets).await;
@@ -51,31 +93,39 @@ pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<(
     Ok(())
 }
 
-/// The store's channels, from D1 the first time in a batch.
-async fn channels_of<'a>(
-    outlets: &'a mut Outlets,
-    store_id: &str,
-) -> Result<&'a [Channel], ApiError> {
-    if !outlets.channels.contains_key(store_id) {
+/// The store's name and channels, from D1 the first time in a batch.
+async fn store_outlets(outlets: &mut Outlets, store_id: &str) -> Result<StoreOutlets, ApiError> {
+    if !outlets.stores.contains_key(store_id) {
         let store = stores::load(&outlets.db, store_id).await?;
-        let channels = store.map_or_else(Vec::new, |store| {
-            if store.config.channels.email_to.is_some() && outlets.email.is_none() {
-                worker::console_warn!(
-                    "store {store_id} wants email but no provider is configured (EMAIL_API_KEY, EMAIL_FROM)"
-                );
-            }
-            Channel::all_of(
-                &store.config.channels,
-                store.webhook_secret.as_deref(),
-                outlets.email.is_some(),
-            )
-        });
-        outlets.channels.insert(store_id.to_owned(), channels);
+        let found = store.map_or_else(
+            || StoreOutlets {
+                name: store_id.to_owned(),
+                channels: Vec::new(),
+            },
+            |store| {
+                if store.config.channels.email_to.is_some() && outlets.email.is_none() {
+                    worker::console_warn!(
+                        "store {store_id} wants email but no provider is configured (EMAIL_API_KEY, EMAIL_FROM)"
+                    );
+                }
+                StoreOutlets {
+                    channels: Channel::all_of(
+                        &store.config.channels,
+                        store.webhook_secret.as_deref(),
+                        outlets.email.is_some(),
+                        outlets.shopper.is_some(),
+                    ),
+                    name: store.config.name,
+                }
+            },
+        );
+        outlets.stores.insert(store_id.to_owned(), found);
     }
     Ok(outlets
-        .channels
+        .stores
         .get(store_id)
-        .map_or(&[][..], Vec::as_slice))
+        .cloned()
+        .unwrap_or_else(|| unreachable!("inserted above")))
 }
 
 async fn handle(message: &Message<String>, outlets: &mut Outlets) {
@@ -86,19 +136,29 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
         return;
     };
     let store_id = notification.case.details.store_id.clone();
-    let channels = match channels_of(outlets, &store_id).await {
-        Ok(channels) => channels.to_vec(),
+    let store = match store_outlets(outlets, &store_id).await {
+        Ok(store) => store,
         Err(e) => {
             worker::console_error!("D1 unavailable in consumer: {}", e.message);
             message.retry();
             return;
         }
     };
-    let mut states = Vec::with_capacity(channels.len());
-    for channel in channels.iter().filter(|c| c.takes(notification.event)) {
+    let senders = Senders {
+        email: outlets.email.as_ref(),
+        shopper: outlets.shopper.as_ref(),
+        case_pages: outlets.case_pages.as_ref(),
+        store_name: &store.name,
+    };
+    let mut states = Vec::with_capacity(store.channels.len());
+    for channel in store
+        .channels
+        .iter()
+        .filter(|c| c.takes(notification.event))
+    {
         let state = deliver(
             &outlets.db,
-            outlets.email.as_ref(),
+            &senders,
             channel,
             &notification,
             message.body(),
@@ -156,7 +216,7 @@ fn injected_failure(message: &Message<String>, fails_first: u32) -> bool {
 /// One channel's delivery of one event, unless it was delivered or given up already.
 async fn deliver(
     db: &D1Database,
-    email: Option<&EmailProvider>,
+    senders: &Senders<'_>,
     channel: &Channel,
     notification: &CaseNotification,
     json: &str,
@@ -176,13 +236,17 @@ async fn deliver(
             let chat = ChatMessage::for_case(notification);
             post(url, &to_json(&chat)?, &[]).await
         }
-        Channel::Email { to, .. } => match email {
+        Channel::Email { to, .. } => match senders.email {
             Some(provider) => {
                 let mail = EmailMessage::for_case(notification, &provider.from, to);
                 let auth = ("Authorization", format!("Bearer {}", provider.api_key));
                 post(&provider.url, &to_json(&mail)?, &[auth]).await
             }
             None => Err("no email provider is configured".to_owned()),
+        },
+        Channel::Shopper => match senders.shopper {
+            Some(mailer) => email_shopper(mailer, senders, notification).await,
+            None => Err("shoppers are not emailed: no SHOPPER_EMAIL_FROM".to_owned()),
         },
     };
     let attempt = match outcome {
@@ -204,6 +268,85 @@ async fn deliver(
     )
     .await?;
     Ok(ChannelState::after(&attempt))
+}
+
+/// The shopper's email about `notification`, in the case's language, through the
+/// operator's mail service. Nothing to say is as good as delivered.
+async fn email_shopper(
+    mailer: &ShopperMailer,
+    senders: &Senders<'_>,
+    notification: &CaseNotification,
+) -> Result<(), String> {
+    let (case, store_name) = (&notification.case, senders.store_name);
+    let case_link = senders.case_pages.map(|pages| pages.link(case));
+    let from = mailer.from();
+    let respond_by = local_date_time(&case.respond_by, &case.details.locale);
+    let context = shopper_email::Context {
+        store_name,
+        sender_domain: from.rsplit_once('@').map_or(from, |(_, domain)| domain),
+        respond_by: &respond_by,
+        case_link: case_link.as_deref(),
+    };
+    let Some(mail) = ShopperEmail::for_notification(notification, &context) else {
+        return Ok(());
+    };
+    match mailer {
+        ShopperMailer::Binding { binding, from } => {
+            let headers = js_sys::Object::new();
+            for (name, value) in &mail.headers {
+                js_sys::Reflect::set(&headers, &(*name).into(), &value.into())
+                    .map_err(|_| "could not set a header".to_owned())?;
+            }
+            let message = SendEmailBuilder::builder_with_email_address_and_str(
+                &EmailAddress::new(store_name, from),
+                &mail.to,
+                &mail.subject,
+            )
+            .text(&mail.text)
+            .html(&mail.html)
+            .headers(headers.unchecked_ref())
+            .build();
+            binding
+                .send_with_builder(&message)
+                .await
+                .map(|_| ())
+                .map_err(|e| String::from(e.message()))
+        }
+        ShopperMailer::Http(provider) => {
+            let body = serde_json::json!({
+                "from": format!("{store_name} <{}>", provider.from),
+                "to": [mail.to],
+                "subject": mail.subject,
+                "text": mail.text,
+                "html": mail.html,
+                "headers": mail.headers.iter().cloned().collect::<HashMap<_, _>>(),
+            });
+            let auth = ("Authorization", format!("Bearer {}", provider.api_key));
+            post(&provider.url, &body.to_string(), &[auth]).await
+        }
+    }
+}
+
+/// An RFC 3339 instant as the shopper's locale writes a date and time, in UTC (the
+/// edge does not know their time zone, so it says which it used).
+fn local_date_time(instant: &str, locale: &str) -> String {
+    let date = js_sys::Date::new(&instant.into());
+    let options = js_sys::Object::new();
+    for (name, value) in [
+        ("dateStyle", "long"),
+        ("timeStyle", "short"),
+        ("timeZone", "UTC"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    let locales = js_sys::Array::of1(&locale.into());
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+    let text = format
+        .call1(&wasm_bindgen::JsValue::UNDEFINED, &date)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| instant.to_owned());
+    format!("{text} UTC")
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {

@@ -1,0 +1,16 @@
+//! Element ids of the shopper's case page (`case/`), shared with its browser tests so
+//! that tests never hard-code selectors.
+
+pub const TITLE: &str = "case-title";
+pub const REFERENCE: &str = "case-reference";
+/// Where the case stands, and what the store promised: announced as it changes.
+pub const SUMMARY: &str = "case-summary";
+pub const STATUS: &str = "case-status";
+pub const TIMELINE: &str = "case-timeline";
+pub const WRITE: &str = "case-write";
+pub const MESSAGE: &str = "case-message";
+pub const SEND: &str = "case-send";
+/// Why a message was not sent (`role="alert"`).
+pub const WRITE_ERROR: &str = "case-write-error";
+/// "Sending…", then "Your message was sent." (`aria-live`).
+pub const WRITE_STATUS: &str = "case-write-status";

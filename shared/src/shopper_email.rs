@@ -1,0 +1,499 @@
+//! The emails a shopper receives about their case, in the case's language: the
+//! acknowledgement at filing, every reply from the store, each change of status and the
+//! outcome. Plain text with a simple HTML part (right to left for Arabic).
+//!
+//! Only Redress's and the store's own words go into headers (the subject holds the case
+//! reference and the store's name); what anyone wrote is in the bodies, escaped in the
+//! HTML. Nothing internal reaches the shopper: no notes, categories or agents' names.
+
+use std::collections::BTreeMap;
+
+use crate::case::CaseStatus;
+use crate::notification::{CaseNotification, NotificationEvent};
+use crate::widget_text;
+
+/// One email to a shopper, ready for the mail service's structured API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopperEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Extra headers, each on Cloudflare Email Service's allowlist.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// What the edge knows beyond the notification itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub store_name: &'a str,
+    /// The domain of the sending address: the thread's id is made on it.
+    pub sender_domain: &'a str,
+    /// `case.respond_by` as the shopper's locale writes a date and time.
+    pub respond_by: &'a str,
+    /// The shopper's page for the case, when the operator has one to link to.
+    pub case_link: Option<&'a str>,
+}
+
+impl ShopperEmail {
+    /// Whether the shopper hears of `event` at all.
+    pub fn is_sent_for(event: NotificationEvent) -> bool {
+        match event {
+            NotificationEvent::CaseCreated
+            | NotificationEvent::CaseStatusChanged
+            | NotificationEvent::CaseAgentReplied
+            | NotificationEvent::CaseResolved => true,
+            NotificationEvent::CaseShopperReplied
+            | NotificationEvent::CaseEvidenceAdded
+            | NotificationEvent::CaseEscalated => false,
+        }
+    }
+
+    /// The email announcing `notification` to its shopper, if they hear of it.
+    pub fn for_notification(n: &CaseNotification, cx: &Context<'_>) -> Option<ShopperEmail> {
+        if !ShopperEmail::is_sent_for(n.event) {
+            return None;
+        }
+        let locale = widget_text::pick(&n.case.details.locale, "en");
+        let words = Words::of(locale);
+        let case = &n.case;
+        let reference = case.reference.as_str();
+        let store = cx.store_name;
+        let said = n.activity.as_ref().and_then(|a| a.entry.value.as_deref());
+        // Each paragraph, and the store's words quoted when it replied.
+        let mut lead: Vec<String> = Vec::new();
+        let mut quoted = None;
+        match n.event {
+            NotificationEvent::CaseCreated => {
+                lead.push(words.fill(
+                    "created.lead",
+                    &[("store", store), ("order", &case.details.order_number)],
+                ));
+                lead.push(words.fill("created.reference", &[("reference", reference)]));
+                let asked = words.resolution(case.details.resolution.code());
+                lead.push(words.fill("created.asked", &[("resolution", &asked)]));
+                lead.push(words.fill("created.respond_by", &[("date", cx.respond_by)]));
+            }
+            NotificationEvent::CaseAgentReplied => {
+                lead.push(words.fill("reply.lead", &[("store", store)]));
+                quoted = said;
+            }
+            NotificationEvent::CaseStatusChanged => {
+                let status = said.and_then(CaseStatus::from_code)?;
+                let key = match status {
+                    CaseStatus::InProgress => "status.in_progress",
+                    CaseStatus::WaitingForShopper => "status.waiting_for_shopper",
+                    CaseStatus::Closed => "status.closed",
+                    // `resolved` is its own event; a case never moves back to `new`.
+                    CaseStatus::Resolved | CaseStatus::New => return None,
+                };
+                lead.push(words.fill(key, &[("store", store)]));
+            }
+            NotificationEvent::CaseResolved => {
+                lead.push(words.fill("status.resolved", &[("store", store)]));
+                if let Some(resolution) = n.resolution_taken {
+                    let done = words.resolution(resolution.code());
+                    lead.push(words.fill("resolved.outcome", &[("resolution", &done)]));
+                }
+            }
+            NotificationEvent::CaseShopperReplied
+            | NotificationEvent::CaseEvidenceAdded
+            | NotificationEvent::CaseEscalated => return None,
+        }
+        let link = cx.case_link.map(|link| {
+            (
+                words.fill("case_link", &[("link", link)]),
+                words.fill("keep_private", &[]),
+                words.fill("open_case", &[]),
+                link,
+            )
+        });
+        let greeting = words.fill("greeting", &[]);
+        let footer = words.fill("footer", &[("store", store)]);
+        let subject = words.fill("subject", &[("reference", reference), ("store", store)]);
+
+        let mut text = format!("{greeting}\n\n{}\n", lead.join("\n"));
+        if let Some(quote) = quoted {
+            text.push_str(&format!("\n{}\n", quote_lines(quote)));
+        }
+        if let Some((line, private, _, _)) = &link {
+            text.push_str(&format!("\n{line}\n{private}\n"));
+        }
+        text.push_str(&format!("\n-- \n{footer}\n"));
+
+        let dir = if widget_text::is_right_to_left(locale) {
+            "rtl"
+        } else {
+            "ltr"
+        };
+        let mut html = format!(
+            "<!doctype html><html lang=\"{locale}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
+             <title>{}</title></head><body style=\"font-family:sans-serif;line-height:1.5\">\
+             <p>{}</p>",
+            escape(&subject),
+            escape(&greeting)
+        );
+        for paragraph in &lead {
+            html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+        }
+        if let Some(quote) = quoted {
+            html.push_str(&format!(
+                "<blockquote style=\"white-space:pre-wrap;margin:0 0 1em;padding:0 1em;\
+                 border-inline-start:3px solid #999\">{}</blockquote>",
+                escape(quote)
+            ));
+        }
+        if let Some((_, private, open, href)) = &link {
+            html.push_str(&format!(
+                "<p><a href=\"{}\">{}</a></p><p>{}</p>",
+                escape(href),
+                escape(open),
+                escape(private)
+            ));
+        }
+        html.push_str(&format!(
+            "<hr><p style=\"font-size:small;color:#555\">{}</p></body></html>",
+            escape(&footer)
+        ));
+
+        // Every email of a case names the same thread root, so mail clients show one
+        // conversation (the service sets each message's own `Message-ID`).
+        let thread = format!("<case-{}@{}>", case.id.as_str(), cx.sender_domain);
+        let mut headers = vec![
+            ("In-Reply-To", thread.clone()),
+            ("References", thread),
+            ("Content-Language", locale.to_owned()),
+        ];
+        if n.event != NotificationEvent::CaseAgentReplied {
+            // RFC 3834: auto-responders must not answer it (a person wrote the replies).
+            headers.push(("Auto-Submitted", "auto-generated".to_owned()));
+        }
+        Some(ShopperEmail {
+            to: case.details.email.clone(),
+            subject,
+            text,
+            html,
+            headers,
+        })
+    }
+}
+
+/// The store's words as a quotation in plain text.
+fn quote_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("> {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Text as HTML character data or an attribute value.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The email catalog of one language, with the widget's names of resolutions.
+struct Words {
+    email: BTreeMap<String, String>,
+    widget: BTreeMap<String, String>,
+}
+
+impl Words {
+    fn of(locale: &str) -> Words {
+        Words {
+            email: parse(catalog(locale)),
+            widget: parse(widget_text::catalog(locale)),
+        }
+    }
+
+    /// The text of `key` with its `{placeholders}` filled in one pass (a value that
+    /// itself holds braces is left as it is).
+    fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let template = self.email.get(key).map_or(key, String::as_str);
+        let mut out = String::with_capacity(template.len() + 64);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}').map(|close| (&after[..close], close)) {
+                Some((name, close)) if values.iter().any(|(n, _)| *n == name) => {
+                    let value = values
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map_or("", |(_, v)| v);
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn resolution(&self, code: &str) -> String {
+        self.widget
+            .get(&format!("resolution.{code}"))
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+}
+
+fn parse(json: &str) -> BTreeMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The email texts in `locale` (one of `widget_text`'s twelve; English otherwise).
+pub fn catalog(locale: &str) -> &'static str {
+    match locale {
+        "zh-CN" => include_str!("../locales/email/zh-CN.json"),
+        "es" => include_str!("../locales/email/es.json"),
+        "fr" => include_str!("../locales/email/fr.json"),
+        "de" => include_str!("../locales/email/de.json"),
+        "pt-BR" => include_str!("../locales/email/pt-BR.json"),
+        "ru" => include_str!("../locales/email/ru.json"),
+        "ja" => include_str!("../locales/email/ja.json"),
+        "ko" => include_str!("../locales/email/ko.json"),
+        "ar" => include_str!("../locales/email/ar.json"),
+        "it" => include_str!("../locales/email/it.json"),
+        "tr" => include_str!("../locales/email/tr.json"),
+        _ => include_str!("../locales/email/en.json"),
+    }
+}
+
+#[cfg(all(test, feature = "embedded-lexicon"))]
+mod tests {
+    use super::*;
+    use crate::chat_message::tests::{about, case};
+    use crate::complaint::Resolution;
+    use crate::notification::Activity;
+    use crate::timeline::{EventKind, TimelineEvent};
+
+    const CX: Context<'static> = Context {
+        store_name: "Demo Store",
+        sender_domain: "redress.example",
+        respond_by: "3 December 2026, 10:00 UTC",
+        case_link: Some("https://redress.example/case/#RD-1.st_x"),
+    };
+
+    fn activity(kind: EventKind, value: &str, event: NotificationEvent) -> CaseNotification {
+        CaseNotification {
+            activity: Some(Activity {
+                seq: 7,
+                entry: TimelineEvent {
+                    at: "2026-12-02T10:00:00.000Z".into(),
+                    actor: "Ana Agent".into(),
+                    kind,
+                    value: Some(value.into()),
+                    public: true,
+                },
+            }),
+            ..about(event, case("A-1", "The lamp arrived broken."))
+        }
+    }
+
+    #[test]
+    fn the_acknowledgement_says_what_was_asked_and_by_when_the_store_answers() {
+        let mail = ShopperEmail::for_notification(
+            &about(
+                NotificationEvent::CaseCreated,
+                case("A-1", "The lamp arrived broken."),
+            ),
+            &CX,
+        )
+        .expect("an acknowledgement");
+        assert_eq!(mail.to, "a@example.com");
+        assert!(
+            mail.subject.starts_with("Your complaint RD-"),
+            "{}",
+            mail.subject
+        );
+        assert!(mail.subject.ends_with("to Demo Store"));
+        for expected in [
+            "order A-1",
+            "Replacement",
+            "3 December 2026, 10:00 UTC",
+            CX.case_link.unwrap_or(""),
+        ] {
+            assert!(mail.text.contains(expected), "{expected}: {}", mail.text);
+        }
+        assert!(mail.html.contains("<html lang=\"en\" dir=\"ltr\">"));
+        assert!(mail
+            .headers
+            .contains(&("Auto-Submitted", "auto-generated".to_owned())));
+    }
+
+    #[test]
+    fn every_email_of_a_case_names_the_same_thread() {
+        let created = about(NotificationEvent::CaseCreated, case("A-1", "Broken."));
+        let replied = activity(
+            EventKind::Reply,
+            "We are on it.",
+            NotificationEvent::CaseAgentReplied,
+        );
+        let threads: Vec<Vec<String>> = [created, replied]
+            .iter()
+            .map(|n| {
+                let mail = ShopperEmail::for_notification(n, &CX).expect("an email");
+                mail.headers
+                    .iter()
+                    .filter(|(name, _)| matches!(*name, "In-Reply-To" | "References"))
+                    .map(|(_, value)| value.clone())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(threads[0], threads[1]);
+        assert!(
+            threads[0][0].starts_with("<case-") && threads[0][0].ends_with("@redress.example>")
+        );
+    }
+
+    #[test]
+    fn a_reply_is_quoted_as_text_escaped_in_html_and_never_names_the_agent() {
+        let words = "Please send a photo <b>of the base</b> & the box.";
+        let mail = ShopperEmail::for_notification(
+            &activity(EventKind::Reply, words, NotificationEvent::CaseAgentReplied),
+            &CX,
+        )
+        .expect("a reply email");
+        assert!(mail.text.contains(&format!("> {words}")));
+        assert!(mail
+            .html
+            .contains("&lt;b&gt;of the base&lt;/b&gt; &amp; the box."));
+        assert!(!mail.html.contains("<b>"));
+        assert!(!mail.text.contains("Ana") && !mail.html.contains("Ana"));
+        assert!(
+            !mail
+                .headers
+                .iter()
+                .any(|(name, _)| *name == "Auto-Submitted"),
+            "a person wrote it"
+        );
+    }
+
+    #[test]
+    fn the_shopper_hears_of_status_changes_and_the_outcome_but_not_of_their_own_words() {
+        let waiting = activity(
+            EventKind::StatusChanged,
+            "waiting_for_shopper",
+            NotificationEvent::CaseStatusChanged,
+        );
+        let mail = ShopperEmail::for_notification(&waiting, &CX).expect("an email");
+        assert!(
+            mail.text.contains("needs more information"),
+            "{}",
+            mail.text
+        );
+        let mut resolved = activity(
+            EventKind::StatusChanged,
+            "resolved",
+            NotificationEvent::CaseResolved,
+        );
+        resolved.resolution_taken = Some(Resolution::PartialRefund);
+        let mail = ShopperEmail::for_notification(&resolved, &CX).expect("an email");
+        assert!(
+            mail.text.contains("What the store did: Partial refund"),
+            "{}",
+            mail.text
+        );
+        for silent in [
+            NotificationEvent::CaseShopperReplied,
+            NotificationEvent::CaseEvidenceAdded,
+            NotificationEvent::CaseEscalated,
+        ] {
+            assert!(!ShopperEmail::is_sent_for(silent));
+            assert_eq!(
+                ShopperEmail::for_notification(&about(silent, case("A-1", "x")), &CX),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn the_email_speaks_the_cases_language_right_to_left_for_arabic() {
+        let mut arabic = about(
+            NotificationEvent::CaseCreated,
+            case("A-1", "وصل المصباح مكسورا"),
+        );
+        arabic.case.details.locale = "ar".into();
+        let mail = ShopperEmail::for_notification(&arabic, &CX).expect("an email");
+        assert!(mail.html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+        assert!(mail
+            .headers
+            .contains(&("Content-Language", "ar".to_owned())));
+        assert!(!mail.text.contains("Hello"), "{}", mail.text);
+        assert!(mail.subject.contains("RD-") && mail.subject.contains("Demo Store"));
+    }
+
+    #[test]
+    fn shopper_text_never_reaches_a_header() {
+        let mut hostile = about(
+            NotificationEvent::CaseCreated,
+            case("A-1\r\nBcc: x@y", "Bcc: all"),
+        );
+        hostile.case.details.order_number = "A-1\r\nBcc: everyone@example.com".into();
+        let mail = ShopperEmail::for_notification(&hostile, &CX).expect("an email");
+        assert!(!mail.subject.contains('\n') && !mail.subject.contains("Bcc"));
+        for (_, value) in &mail.headers {
+            assert!(!value.contains('\n') && !value.contains("Bcc"), "{value}");
+        }
+    }
+
+    #[test]
+    fn placeholders_fill_once_and_leave_braces_in_values_alone() {
+        let words = Words::of("en");
+        assert_eq!(
+            words.fill("reply.lead", &[("store", "{store} & Co")]),
+            "{store} & Co has replied to your complaint:"
+        );
+    }
+
+    #[test]
+    fn every_language_has_every_english_text_with_the_same_placeholders() {
+        fn placeholders(text: &str) -> Vec<&str> {
+            let mut found: Vec<&str> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+                .collect();
+            found.sort_unstable();
+            found
+        }
+        let english = parse(catalog("en"));
+        assert!(!english.is_empty());
+        for locale in widget_text::LOCALES {
+            let texts = parse(catalog(locale));
+            assert_eq!(
+                texts.keys().collect::<Vec<_>>(),
+                english.keys().collect::<Vec<_>>(),
+                "{locale}"
+            );
+            for (key, text) in &texts {
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(&english[key]),
+                    "{locale} {key}"
+                );
+            }
+            if locale != "en" {
+                assert_ne!(
+                    texts["greeting"], english["greeting"],
+                    "{locale} is its own"
+                );
+            }
+        }
+    }
+}

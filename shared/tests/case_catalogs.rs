@@ -1,0 +1,75 @@
+//! The case page's words (`shared/locales/case/`, served beside the page): every
+//! language has every English text with as many `{}` placeholders, and every key the
+//! page asks for exists.
+
+use std::collections::BTreeMap;
+
+use redress_shared::widget_text::LOCALES;
+
+fn catalog(locale: &str) -> BTreeMap<String, String> {
+    let path = format!("{}/locales/case/{locale}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_language_has_every_english_text_with_the_same_placeholders() {
+    let english = catalog("en");
+    for locale in LOCALES {
+        let texts = catalog(locale);
+        assert_eq!(
+            texts.keys().collect::<Vec<_>>(),
+            english.keys().collect::<Vec<_>>(),
+            "{locale}"
+        );
+        for (key, text) in &texts {
+            assert_eq!(
+                text.matches("{}").count(),
+                english[key].matches("{}").count(),
+                "{locale} {key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_key_the_page_asks_for_is_in_the_catalog() {
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../case/src/main.rs"))
+            .expect("the case page's source");
+    let english = catalog("en");
+    // `t("key")` and `with("key", …)`, not `set("Authorization", …)`.
+    let calls_of = |name: &str| -> Vec<&str> {
+        let pattern = format!("{name}(\"");
+        source
+            .match_indices(&pattern)
+            .filter(|(at, _)| {
+                source[..*at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+            })
+            .filter_map(|(at, _)| {
+                let rest = &source[at + pattern.len()..];
+                rest.split_once('"').map(|(key, _)| key)
+            })
+            .collect()
+    };
+    let asked: Vec<&str> = [calls_of("t"), calls_of("with")].concat();
+    assert!(asked.len() > 10, "{asked:?}");
+    for key in asked {
+        assert!(english.contains_key(key), "{key} is not in the catalog");
+    }
+    for status in [
+        "new",
+        "in_progress",
+        "waiting_for_shopper",
+        "resolved",
+        "closed",
+    ] {
+        assert!(english.contains_key(&format!("status.{status}")));
+    }
+    for code in ["required", "too_long", "invalid_format"] {
+        assert!(english.contains_key(&format!("error.{code}")));
+    }
+}
