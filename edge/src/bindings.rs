@@ -97,6 +97,12 @@ pub fn public_url(env: &Env) -> Option<String> {
     secret_or_var(env, "PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned())
 }
 
+/// The domain shoppers' replies are sent to (`REPLY_DOMAIN`, routed to this worker by
+/// Cloudflare Email Routing). `None`: emails carry no reply address.
+pub fn reply_domain(env: &Env) -> Option<String> {
+    secret_or_var(env, "REPLY_DOMAIN")
+}
+
 /// The edge's signing key: shoppers' status tokens and the widget's form tokens are
 /// derived with it. Without it, receipts carry no status token, the status view is
 /// closed and forms are not timed. `wrangler secret put STATUS_LINK_KEY`.

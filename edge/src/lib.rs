@@ -82,6 +82,17 @@ fn health() -> Response {
     )
 }
 
+/// Replies by email, from Cloudflare Email Routing (`jobs::email_in`).
+#[event(email)]
+async fn email(
+    message: worker::ForwardableEmailMessage,
+    env: Env,
+    _ctx: worker::Context,
+) -> worker::Result<()> {
+    jobs::email_in::receive(message, &env).await;
+    Ok(())
+}
+
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     match outbox::sweep(&env).await {

@@ -70,10 +70,18 @@ pub fn is_status_token(key: &[u8], case_id: &str, token: &str) -> bool {
 const STATUS_PREFIX: &str = "st_";
 
 fn status_mac(key: &[u8], case_id: &str) -> Hmac<Sha256> {
+    let mut mac = keyed_mac(key, "redress-status-link:");
+    mac.update(case_id.as_bytes());
+    mac
+}
+
+/// HMAC-SHA256 under the operator's key for one `purpose`, which goes first, so that a
+/// MAC made for one use (a status link, a form, a reply address) is never valid for
+/// another.
+pub(crate) fn keyed_mac(key: &[u8], purpose: &str) -> Hmac<Sha256> {
     let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(b"redress-status-link:");
-    mac.update(case_id.as_bytes());
+    mac.update(purpose.as_bytes());
     mac
 }
 

@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod deadline;
 pub mod delivery;
 pub mod email_message;
+pub mod email_reply;
 pub mod encoding;
 pub mod evidence;
 pub mod idempotency;

@@ -21,6 +21,8 @@ pub struct ShopperEmail {
     pub html: String,
     /// Extra headers, each on Cloudflare Email Service's allowlist.
     pub headers: Vec<(&'static str, String)>,
+    /// Where the shopper's answer goes: the case's own reply address.
+    pub reply_to: Option<String>,
 }
 
 /// What the edge knows beyond the notification itself.
@@ -33,6 +35,8 @@ pub struct Context<'a> {
     pub respond_by: &'a str,
     /// The shopper's page for the case, when the operator has one to link to.
     pub case_link: Option<&'a str>,
+    /// The case's reply address (`email_reply`), when replies by email are on.
+    pub reply_to: Option<&'a str>,
 }
 
 impl ShopperEmail {
@@ -174,6 +178,7 @@ impl ShopperEmail {
             text,
             html,
             headers,
+            reply_to: cx.reply_to.map(str::to_owned),
         })
     }
 }
@@ -287,6 +292,7 @@ mod tests {
         sender_domain: "redress.example",
         respond_by: "3 December 2026, 10:00 UTC",
         case_link: Some("https://redress.example/case/#RD-1.st_x"),
+        reply_to: Some("reply+1.2@reply.redress.example"),
     };
 
     fn activity(kind: EventKind, value: &str, event: NotificationEvent) -> CaseNotification {

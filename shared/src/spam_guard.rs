@@ -93,10 +93,7 @@ pub fn check(key: &[u8], submission: &ComplaintSubmission, now_ms: u64) -> Resul
 }
 
 fn form_mac(key: &[u8], store_id: &str, issued_ms: u64) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    // Apart from status links signed with the same key: a case id never starts so.
-    mac.update(b"redress-form:");
+    let mut mac = crate::credentials::keyed_mac(key, "redress-form:");
     mac.update(store_id.as_bytes());
     mac.update(b":");
     mac.update(issued_ms.to_string().as_bytes());

@@ -23,6 +23,9 @@ pub struct SentEmail {
     pub html: String,
     #[serde(rename = "messageId")]
     pub message_id: String,
+    /// Where answers go (`Reply-To`).
+    #[serde(rename = "replyTo", default)]
+    pub reply_to: Option<String>,
 }
 
 const SENDING: &str = "/cdn-cgi/local/explorer/api/local/email/sending";

@@ -37,6 +37,7 @@ async fn the_shopper_and_the_store_talk_on_the_case_page_and_by_email() {
     let browser = Browser::start().await;
     the_link_opens_the_case_page_in_arabic_right_to_left(&browser, &case).await;
     the_shopper_answers_the_store_from_the_keyboard(&app, &browser, &webhook, &secret, &case).await;
+    the_shopper_answers_by_replying_to_the_email(&app, &webhook, &case).await;
     a_link_with_a_wrong_token_opens_nothing(&browser, &case).await;
     browser.close().await;
 }
@@ -230,6 +231,96 @@ async fn a_link_with_a_wrong_token_opens_nothing(browser: &Browser, case: &Filed
     assert!(
         hidden.is_some(),
         "no message box on a case it does not open"
+    );
+}
+
+/// The shopper answers the store's email by replying to it: their words (without the
+/// quoted history) join the conversation. A reply from another address, to a forged
+/// or another case's address, or from a machine, writes nothing.
+async fn the_shopper_answers_by_replying_to_the_email(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    case: &Filed,
+) {
+    let edge = &app.edge;
+    let emails = app.emails_to(SHOPPER).await;
+    let reply_to = emails
+        .last()
+        .and_then(|e| e.reply_to.clone())
+        .expect("the store's emails can be answered");
+    let domain = reply_to
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_owned())
+        .expect("an address");
+    let send = |from: &str, to: &str, extra: &str, body: &str| {
+        let raw = format!(
+            "From: {from}\r\nTo: {to}\r\nSubject: Re: your complaint\r\n\
+             Message-ID: <{}@example.com>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+            redress_e2e::api::next_address().replace('.', "-")
+        );
+        // wrangler dev's stand-in for Email Routing: the envelope in the query.
+        let request = reqwest::Client::new()
+            .post(edge.url("/cdn-cgi/local/email"))
+            .query(&[("from", from), ("to", to), ("format", "json")])
+            .body(raw);
+        async move {
+            let response = request.send().await.expect("the local email endpoint");
+            assert_eq!(response.status(), 200);
+            let outcome: Value = response.json().await.expect("the outcome");
+            outcome["rejectReason"].as_str().map(str::to_owned)
+        }
+    };
+    let events = || edge.count("SELECT COUNT(*) AS n FROM case_events");
+    let before = events();
+    let other_case = redress_shared::email_reply::reply_address(
+        redress_e2e::Edge::STATUS_LINK_KEY.as_bytes(),
+        "fedcba9876543210fedcba9876543210",
+        &domain,
+    );
+    let forged = reply_to.replace(&case.id[..4], "0000");
+    let refused = [
+        (
+            "someone.else@example.com",
+            reply_to.as_str(),
+            "Only the address",
+        ),
+        (SHOPPER, forged.as_str(), "does not accept email"),
+        (SHOPPER, other_case.as_str(), "does not accept email"),
+    ];
+    for (from, to, reason) in refused {
+        let rejected = send(from, to, "", "Here is more.").await;
+        assert!(
+            rejected.as_deref().is_some_and(|r| r.contains(reason)),
+            "{from} → {to}: {rejected:?}"
+        );
+    }
+    // An out-of-office answer is taken and dropped: never refused (a refusal would
+    // bounce back), never answered, never written.
+    let auto = send(
+        SHOPPER,
+        &reply_to,
+        "Auto-Submitted: auto-replied\r\n",
+        "I am away.",
+    )
+    .await;
+    assert_eq!(auto, None);
+    assert_eq!(events(), before, "nothing from them joined a case");
+
+    let body = "The box was dented too.\r\n\r\nOn Tue, 2 Dec 2026 at 10:00, Demo Store \
+                <cases@redress.localhost> wrote:\r\n> Could you tell us the model?";
+    assert_eq!(send(SHOPPER, &reply_to, "", body).await, None, "taken");
+    let told = webhook
+        .settle_for_at_least(&case.reference, 6, Duration::from_secs(30))
+        .await;
+    let by_email: Vec<&Value> = told
+        .iter()
+        .filter(|n| n["event"] == "case.shopper_replied")
+        .filter(|n| n["activity"]["value"] == "The box was dented too.")
+        .collect();
+    assert_eq!(
+        by_email.len(),
+        1,
+        "the reply without its quoted history, once"
     );
 }
 

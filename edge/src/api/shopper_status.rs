@@ -41,34 +41,48 @@ pub async fn post_message(
     let (db, case) = open(&req, env, reference).await?;
     let message: CaseMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     let text = validate_message(&message.text, &Limits::default()).map_err(ApiError::validation)?;
-    // A store's change can land between the read and the write; the message is the
-    // shopper's, so it is tried again on the new state rather than refused.
+    if !record_message(env, &db, &case.store_id, &case.id, &text).await? {
+        return Err(ApiError::new(
+            ErrorCode::EditConflict,
+            "The case changed while your message was saved; nothing was saved. Please send it again.",
+        ));
+    }
+    let case = cases::for_shopper(&db, reference)
+        .await?
+        .ok_or_else(not_found)?;
+    answer(&db, &case).await
+}
+
+/// Writes the shopper's message (from the case page or a reply by email) and announces
+/// it. A store's change can land between the read and the write; the message is the
+/// shopper's, so it is tried again on the new state. `false`: the case kept changing.
+pub async fn record_message(
+    env: &Env,
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+    text: &str,
+) -> Result<bool, ApiError> {
     for _ in 0..3 {
-        let from = agent_cases::work_state(&db, &case.store_id, &case.id)
+        let from = agent_cases::work_state(db, store_id, case_id)
             .await?
             .ok_or_else(not_found)?;
-        let (to, events) = workflow::shopper_wrote(&from, &text);
+        let (to, events) = workflow::shopper_wrote(&from, text);
         let (at, write_id) = (clock::now_rfc3339(), hex(&clock::random::<8>()?));
         let change = Change {
-            store_id: &case.store_id,
-            case_id: &case.id,
+            store_id,
+            case_id,
             actor: actor::SHOPPER,
             at: &at,
             write_id: &write_id,
             events,
         };
-        if agent_cases::apply(&db, &change, &from, &to).await? {
-            outbox::announce(env, &db, &case.id).await;
-            let case = cases::for_shopper(&db, reference)
-                .await?
-                .ok_or_else(not_found)?;
-            return answer(&db, &case).await;
+        if agent_cases::apply(db, &change, &from, &to).await? {
+            outbox::announce(env, db, case_id).await;
+            return Ok(true);
         }
     }
-    Err(ApiError::new(
-        ErrorCode::EditConflict,
-        "The case changed while your message was saved; nothing was saved. Please send it again.",
-    ))
+    Ok(false)
 }
 
 /// The case the request's status token opens.

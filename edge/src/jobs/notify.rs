@@ -57,10 +57,12 @@ struct Senders<'a> {
     store_name: &'a str,
 }
 
-/// The shoppers' case page: `{public_url}/case/#{reference}.{status token}`.
+/// The shoppers' case page: `{public_url}/case/#{reference}.{status token}`, and their
+/// cases' reply addresses when replies by email are on.
 struct CasePages {
     public_url: String,
     key: String,
+    reply_domain: Option<String>,
 }
 
 impl CasePages {
@@ -84,7 +86,11 @@ pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<(
         shopper: bindings::shopper_mailer(env),
         case_pages: bindings::public_url(env)
             .zip(bindings::signing_key(env))
-            .map(|(public_url, key)| CasePages { public_url, key }),
+            .map(|(public_url, key)| CasePages {
+                public_url,
+                key,
+                reply_domain: bindings::reply_domain(env),
+            }),
         stores: HashMap::new(),
     };
     for message in batch.messages()? {
@@ -279,6 +285,14 @@ async fn email_shopper(
 ) -> Result<(), String> {
     let (case, store_name) = (&notification.case, senders.store_name);
     let case_link = senders.case_pages.map(|pages| pages.link(case));
+    let reply_to = senders.case_pages.and_then(|pages| {
+        let domain = pages.reply_domain.as_deref()?;
+        Some(redress_shared::email_reply::reply_address(
+            pages.key.as_bytes(),
+            case.id.as_str(),
+            domain,
+        ))
+    });
     let from = mailer.from();
     let respond_by = local_date_time(&case.respond_by, &case.details.locale);
     let context = shopper_email::Context {
@@ -286,6 +300,7 @@ async fn email_shopper(
         sender_domain: from.rsplit_once('@').map_or(from, |(_, domain)| domain),
         respond_by: &respond_by,
         case_link: case_link.as_deref(),
+        reply_to: reply_to.as_deref(),
     };
     let Some(mail) = ShopperEmail::for_notification(notification, &context) else {
         return Ok(());
@@ -297,15 +312,18 @@ async fn email_shopper(
                 js_sys::Reflect::set(&headers, &(*name).into(), &value.into())
                     .map_err(|_| "could not set a header".to_owned())?;
             }
-            let message = SendEmailBuilder::builder_with_email_address_and_str(
+            let mut message = SendEmailBuilder::builder_with_email_address_and_str(
                 &EmailAddress::new(store_name, from),
                 &mail.to,
                 &mail.subject,
             )
             .text(&mail.text)
             .html(&mail.html)
-            .headers(headers.unchecked_ref())
-            .build();
+            .headers(headers.unchecked_ref());
+            if let Some(reply_to) = &mail.reply_to {
+                message = message.reply_to(reply_to);
+            }
+            let message = message.build();
             binding
                 .send_with_builder(&message)
                 .await
@@ -320,6 +338,7 @@ async fn email_shopper(
                 "text": mail.text,
                 "html": mail.html,
                 "headers": mail.headers.iter().cloned().collect::<HashMap<_, _>>(),
+                "reply_to": mail.reply_to,
             });
             let auth = ("Authorization", format!("Bearer {}", provider.api_key));
             post(&provider.url, &body.to_string(), &[auth]).await
