@@ -64,11 +64,10 @@
     });
   }
 
-  // A status link from a receipt (#redress-case=<reference>.<token>) opens the case.
-  function caseLink() {
-    var m = /[#&]redress-case=([A-Za-z0-9_.-]+)/.exec(location.hash);
-    return m ? m[1] : undefined;
-  }
+  // A status link from an older receipt (#redress-case=<reference>.<token>): the case
+  // now lives on its own page on the edge.
+  var oldLink = /[#&]redress-case=([A-Za-z0-9_.-]+)/.exec(location.hash);
+  if (oldLink) location.replace(edge + "/case/#" + oldLink[1]);
 
   function get(url) {
     return fetch(url)
@@ -111,7 +110,6 @@
             orderNumber: options.orderId || data.orderNumber,
             email: options.email || data.email,
             locale: wanted[0],
-            case: caseLink(),
             nonce: nonce,
           });
           if (got[1] && got[1].turnstile) challenge(got[1].turnstile);
@@ -176,5 +174,5 @@
   }
   if (document.body) attach();
   else document.addEventListener("DOMContentLoaded", attach);
-  if (caseLink() || data.open !== undefined) open();
+  if (data.open !== undefined) open();
 })();

@@ -30,18 +30,14 @@ pub const CLOSE: &str = "redress-close";
 pub const FORM_ERROR: &str = "redress-form-error";
 /// The element the widget renders into, carrying its `lang` and `dir`.
 pub const ROOT: &str = "redress-root";
-/// Where the receipt, or a case's status, replaces the form.
+/// Where the receipt replaces the form.
 pub const OUTCOME: &str = "redress-outcome";
 pub const RECEIPT: &str = "redress-receipt";
 pub const REFERENCE: &str = "redress-reference";
 /// The promised answer time, in the shopper's language and time zone.
 pub const RESPOND_BY: &str = "redress-respond-by";
-/// The receipt's link to the case's status view.
+/// The receipt's link to the shopper's case page.
 pub const STATUS_LINK: &str = "redress-status-link";
-/// The shopper's view of a filed case, its status and its public timeline.
-pub const STATUS_VIEW: &str = "redress-status-view";
-pub const CASE_STATUS: &str = "redress-case-status";
-pub const CASE_TIMELINE: &str = "redress-case-timeline";
 
 /// The id of the message shown under a field, by the field's wire name
 /// (`email`, `order_number`, `evidence`...).

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use redress_shared::widget_text::LOCALES;
+use redress_shared::{CaseStatus, FieldErrorCode};
 
 fn catalog(locale: &str) -> BTreeMap<String, String> {
     let path = format!("{}/locales/case/{locale}.json", env!("CARGO_MANIFEST_DIR"));
@@ -60,16 +61,15 @@ fn every_key_the_page_asks_for_is_in_the_catalog() {
     for key in asked {
         assert!(english.contains_key(key), "{key} is not in the catalog");
     }
-    for status in [
-        "new",
-        "in_progress",
-        "waiting_for_shopper",
-        "resolved",
-        "closed",
-    ] {
-        assert!(english.contains_key(&format!("status.{status}")));
+    // Keys the page builds from codes: every status, and the message's field errors.
+    for status in CaseStatus::ALL {
+        assert!(english.contains_key(&format!("status.{}", status.code())));
     }
-    for code in ["required", "too_long", "invalid_format"] {
-        assert!(english.contains_key(&format!("error.{code}")));
+    for code in [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::InvalidFormat,
+    ] {
+        assert!(english.contains_key(&format!("error.{}", code.code())));
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use redress_e2e::{fixture, sha256_hex, AgentClient, Browser, Complaint, TestApp};
 use redress_shared::inbox_ids as ids;
-use redress_shared::widget_ids;
+use redress_shared::{case_page_ids, widget_ids};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -577,15 +577,15 @@ async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentCli
         .await
         .expect("trends are charted");
 
-    // The shopper follows the link on their receipt.
+    // The shopper follows the link on their receipt to their case page.
     browser.goto(&status_link).await;
     let shown = browser
-        .widget_text(widget_ids::CASE_STATUS, Duration::from_secs(30))
+        .page_text_where(&format!("#{}", case_page_ids::STATUS), |t| !t.is_empty())
         .await
-        .expect("the widget shows the case's status");
+        .expect("the case page shows the case's status");
     assert_eq!(shown, "Resolved");
     let timeline = browser
-        .widget_text(widget_ids::CASE_TIMELINE, Duration::from_secs(5))
+        .page_text_where(&format!("#{}", case_page_ids::TIMELINE), |t| !t.is_empty())
         .await
         .expect("the case's timeline");
     assert!(timeline.contains(reply), "{timeline}");

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use redress_shared::categorize::Category;
-use redress_shared::{widget_text, CaseStatus, FieldErrorCode, Resolution};
+use redress_shared::{widget_text, FieldErrorCode, Resolution};
 
 /// The string literals passed to `t(`, `with(`, `around(` and `lookup(` in the widget.
 fn keys_used_by_the_widget() -> BTreeSet<String> {
@@ -53,11 +53,6 @@ fn every_key_the_widget_uses_is_in_the_catalog() {
         FieldErrorCode::ALL
             .iter()
             .map(|c| format!("error.{}", c.code())),
-    );
-    wanted.extend(
-        CaseStatus::ALL
-            .iter()
-            .map(|s| format!("status.{}", s.code())),
     );
     let missing: Vec<_> = wanted
         .iter()

@@ -10,7 +10,7 @@ use redress_shared::{routes, ComplaintSubmission, FieldError, FieldErrorCode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::config::{CaseLink, WidgetConfig};
+use crate::config::WidgetConfig;
 use crate::text::{self, t};
 
 /// What the widget reads of a case's receipt (`shared::CaseReceipt`).
@@ -19,24 +19,8 @@ pub struct Filed {
     pub reference: String,
     /// RFC 3339, UTC.
     pub respond_by: String,
-    /// Opens the case's status view; absent when the operator has not enabled it.
+    /// Opens the case page; absent when the operator has not enabled it.
     pub status_token: Option<String>,
-}
-
-/// What the widget reads of a case's status (`shared::public_status::PublicStatus`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseStatusView {
-    pub status: String,
-    /// Only while the store still owes an answer.
-    pub respond_by: Option<String>,
-    pub timeline: Vec<PublicEventView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicEventView {
-    pub at: String,
-    pub kind: String,
-    pub value: Option<String>,
 }
 
 /// Why a call did not succeed.
@@ -67,36 +51,6 @@ pub async fn submit(
         reference: text_field(&receipt, "reference").ok_or_else(unexpected)?,
         respond_by: text_field(&receipt, "respond_by").ok_or_else(unexpected)?,
         status_token: text_field(&receipt, "status_token"),
-    })
-}
-
-/// The shopper's view of their case.
-pub async fn case_status(
-    config: &WidgetConfig,
-    link: &CaseLink,
-) -> Result<CaseStatusView, Failure> {
-    let path = routes::fill(routes::CASE_STATUS, &[&link.reference]);
-    let authorization = format!("Bearer {}", link.token);
-    let headers = [("Authorization", authorization.as_str())];
-    let url = format!("{}{path}", config.api_base);
-    let found = answer(fetch("GET", &url, &headers, None).await?).await?;
-    let timeline = Reflect::get(&found, &JsValue::from_str("timeline"))
-        .ok()
-        .and_then(|t| t.dyn_into::<Array>().ok())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|event| {
-            Some(PublicEventView {
-                at: text_field(&event, "at")?,
-                kind: text_field(&event, "kind")?,
-                value: text_field(&event, "value"),
-            })
-        })
-        .collect();
-    Ok(CaseStatusView {
-        status: text_field(&found, "status").ok_or_else(unexpected)?,
-        respond_by: text_field(&found, "respond_by"),
-        timeline,
     })
 }
 

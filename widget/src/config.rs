@@ -17,8 +17,6 @@ pub struct WidgetConfig {
     pub locale: String,
     pub order_number: Option<String>,
     pub email: Option<String>,
-    /// A case to show instead of the form: from the status link on a receipt.
-    pub case_link: Option<CaseLink>,
     /// The storefront's CSP nonce, for the `<style>` the widget adds.
     pub nonce: Option<String>,
     /// The store's evidence limits (the defaults if the loader could not fetch them).
@@ -30,32 +28,6 @@ pub struct WidgetConfig {
     pub right_to_left: bool,
     /// The edge's signed note of when this form was handed out (`spam_guard`).
     pub form_token: Option<String>,
-}
-
-/// A filed case and the token that opens its status view, as carried by the link on
-/// the receipt: `#redress-case=<reference>.<status token>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseLink {
-    pub reference: String,
-    pub token: String,
-}
-
-impl CaseLink {
-    /// The link's own form: `<reference>.<status token>`.
-    pub fn parse(text: &str) -> Option<CaseLink> {
-        let (reference, token) = text.trim().split_once('.')?;
-        let plausible = |s: &str, extra: u8| {
-            !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == extra)
-        };
-        (plausible(reference, b'-') && plausible(token, b'_')).then(|| CaseLink {
-            reference: reference.to_owned(),
-            token: token.to_owned(),
-        })
-    }
-
-    pub fn encode(&self) -> String {
-        format!("{}.{}", self.reference, self.token)
-    }
 }
 
 impl WidgetConfig {
@@ -114,7 +86,6 @@ impl WidgetConfig {
             locale,
             order_number: get("orderNumber"),
             email: get("email"),
-            case_link: get("case").as_deref().and_then(CaseLink::parse),
             nonce: get("nonce"),
             limits,
             original_photos_allowed,

@@ -8,7 +8,6 @@ mod draft;
 mod form;
 mod photos;
 mod receipt;
-mod status;
 mod text;
 mod uploads;
 
@@ -49,22 +48,11 @@ pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> 
     root.append_child(&container)?;
     let host = root.host();
     let originals_allowed = config.original_photos_allowed;
-    let case_link = config.case_link.clone();
-    let status_config = config.clone();
     leptos::mount::mount_to(
         container,
         move || view! { <form::ComplaintForm config host /> },
     )
     .forget();
-    // A status link from a receipt: the case is shown instead of the form.
-    if let (Some(link), Some(form), Some(outcome)) = (
-        case_link,
-        root.get_element_by_id(redress_shared::widget_ids::FORM),
-        root.get_element_by_id(redress_shared::widget_ids::OUTCOME),
-    ) {
-        form.set_attribute("hidden", "")?;
-        status::show(&outcome, status_config, link);
-    }
     if originals_allowed {
         if let Some(list) = root.get_element_by_id(redress_shared::widget_ids::UPLOADS) {
             uploads::offer_originals(&list);

@@ -1,14 +1,12 @@
 //! The receipt once a case is filed: its reference, when the store will answer, and
-//! the link that opens the case's status later. Drawn with DOM calls into the form's
-//! outcome container, like `status`, to keep generated view code out of the wasm.
+//! the link to the shopper's case page (on the edge, `/case/`), where they follow the
+//! conversation. Drawn with DOM calls into the form's outcome container, to keep
+//! generated view code out of the wasm.
 
-use redress_shared::widget_ids as ids;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use redress_shared::{routes, widget_ids as ids};
 
 use crate::api::Filed;
-use crate::config::{CaseLink, WidgetConfig};
-use crate::status;
+use crate::config::WidgetConfig;
 use crate::text::{self, local_time, t};
 
 pub fn show(outcome: &web_sys::Element, config: &WidgetConfig, filed: &Filed) {
@@ -35,12 +33,8 @@ pub fn show(outcome: &web_sys::Element, config: &WidgetConfig, filed: &Filed) {
             element.set_text_content(Some(&text));
         }
     }
-    let Some(token) = filed.status_token.clone() else {
+    let Some(token) = &filed.status_token else {
         return;
-    };
-    let link = CaseLink {
-        reference: filed.reference.clone(),
-        token,
     };
     let _ = find(".receipt").map(|receipt| {
         receipt.insert_adjacent_html(
@@ -52,10 +46,14 @@ pub fn show(outcome: &web_sys::Element, config: &WidgetConfig, filed: &Filed) {
         return;
     };
     anchor.set_text_content(Some(&t("receipt.check")));
-    // The link is this page with the case in its fragment: kept, it reopens the case.
-    let page = config.product_url.clone().unwrap_or_default();
-    let _ = anchor.set_attribute("href", &format!("{page}#redress-case={}", link.encode()));
-    let (outcome, config) = (outcome.clone(), config.clone());
-    let open = Closure::once_into_js(move || status::show(&outcome, config, link));
-    let _ = anchor.add_event_listener_with_callback("click", open.unchecked_ref());
+    // The case travels in the fragment: never sent to a server, nor in a `Referer`.
+    let href = format!(
+        "{}{}#{}.{token}",
+        config.api_base,
+        routes::CASE_PAGE,
+        filed.reference
+    );
+    let _ = anchor.set_attribute("href", &href);
+    let _ = anchor.set_attribute("target", "_blank");
+    let _ = anchor.set_attribute("rel", "noopener noreferrer");
 }
