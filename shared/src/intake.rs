@@ -1,6 +1,7 @@
 //! Turning a valid complaint into a case: which uploads it may claim as evidence, the
 //! store's total-size limit, what only the edge knows about it (repeat complaints, the
-//! order's value), and the case itself with its deadline. The edge's handler reads,
+//! order's value), and the case itself with its deadline; and the files a shopper
+//! attaches to a reply by email, judged as uploads are. The edge's handler reads,
 //! calls these, writes.
 
 use serde::Deserialize;
@@ -9,7 +10,10 @@ use crate::api_error::{FieldError, FieldErrorCode};
 use crate::case::{Case, CaseEvidence, CaseId, CaseReference, CaseStatus};
 use crate::categorize::{Classification, EdgeContext};
 use crate::complaint::ValidComplaint;
-use crate::evidence::{EvidenceKind, EvidenceLimits, UPLOAD_TTL_HOURS};
+use crate::evidence::{
+    check_container, sniff, ContainerError, EvidenceKind, EvidenceLimits, FileRefusal,
+    UPLOAD_TTL_HOURS,
+};
 use crate::store::StoreConfig;
 use crate::time::{rfc3339, MS_PER_DAY, MS_PER_HOUR};
 
@@ -49,6 +53,33 @@ impl StoredUpload {
             file_name: self.file_name.clone(),
         }
     }
+}
+
+/// Why a file that arrived whole (attached to a reply by email) is not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentRefusal {
+    /// Its bytes are none of the kinds evidence may be.
+    NotAllowed,
+    /// Too many files, too large for its kind or in all, or empty.
+    Limits(FileRefusal),
+    /// Not what it claims to be (`evidence::container`).
+    Malformed(ContainerError),
+}
+
+/// An attachment judged as an upload is: its kind by its bytes, the store's limits with
+/// the case's `kept` files of `kept_bytes` in all, and its container to the end.
+pub fn judge_attachment(
+    bytes: &[u8],
+    limits: &EvidenceLimits,
+    kept: usize,
+    kept_bytes: u64,
+) -> Result<EvidenceKind, AttachmentRefusal> {
+    let kind = sniff(bytes).ok_or(AttachmentRefusal::NotAllowed)?;
+    if let Some(refusal) = limits.refusal_for(kind.mime(), bytes.len() as u64, kept, kept_bytes) {
+        return Err(AttachmentRefusal::Limits(refusal));
+    }
+    check_container(kind, bytes).map_err(AttachmentRefusal::Malformed)?;
+    Ok(kind)
 }
 
 /// The uploads the complaint refers to, if every one exists (is in `found`), belongs
@@ -293,5 +324,26 @@ mod tests {
     #[test]
     fn the_repeat_window_is_seven_days() {
         assert_eq!(repeat_window_start(NOW), rfc3339(NOW - 7 * MS_PER_DAY));
+    }
+
+    #[test]
+    fn an_attachment_is_judged_as_an_upload_is() {
+        let limits = EvidenceLimits::default();
+        let png = include_bytes!("../../tests/fixtures/cracked-shade.png");
+        assert_eq!(judge_attachment(png, &limits, 0, 0), Ok(EvidenceKind::Png));
+        assert_eq!(
+            judge_attachment(b"<html><script>alert(1)</script>", &limits, 0, 0),
+            Err(AttachmentRefusal::NotAllowed)
+        );
+        assert!(matches!(
+            judge_attachment(&png[..png.len() - 20], &limits, 0, 0),
+            Err(AttachmentRefusal::Malformed(_))
+        ));
+        assert_eq!(
+            judge_attachment(png, &limits, limits.max_files_per_complaint, 0),
+            Err(AttachmentRefusal::Limits(FileRefusal::TooMany {
+                max_files: limits.max_files_per_complaint
+            }))
+        );
     }
 }

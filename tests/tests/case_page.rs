@@ -47,6 +47,8 @@ struct Filed {
     id: String,
     reference: String,
     link: String,
+    /// The HTML part of the shopper's first email.
+    acknowledgement: String,
 }
 
 const SHOPPER: &str = "layla.page@example.com";
@@ -79,10 +81,21 @@ async fn an_arabic_complaint_is_acknowledged_by_email_with_its_case_link(app: &T
         id: receipt["id"].as_str().expect("id").to_owned(),
         reference,
         link,
+        acknowledgement: emails[0].html.clone(),
     }
 }
 
 async fn the_link_opens_the_case_page_in_arabic_right_to_left(browser: &Browser, case: &Filed) {
+    // The acknowledgement as a mail client shows its HTML part (for the README).
+    use base64::Engine;
+    let html = base64::engine::general_purpose::STANDARD.encode(&case.acknowledgement);
+    browser
+        .goto(&format!("data:text/html;charset=utf-8;base64,{html}"))
+        .await;
+    let dir = browser.page("html").await.attr("dir").await.ok().flatten();
+    assert_eq!(dir.as_deref(), Some("rtl"));
+    browser.screenshot("email-ar").await;
+
     browser.goto(&case.link).await;
     let status = browser
         .page_text_where(&format!("#{}", ids::STATUS), |t| !t.is_empty())
@@ -252,12 +265,14 @@ async fn the_shopper_answers_by_replying_to_the_email(
         .rsplit_once('@')
         .map(|(_, d)| d.to_owned())
         .expect("an address");
-    let send = |from: &str, to: &str, extra: &str, body: &str| {
+    // `rest`: the headers that differ, a blank line, and the body.
+    let send = |from: &str, to: &str, rest: &str| {
         let raw = format!(
             "From: {from}\r\nTo: {to}\r\nSubject: Re: your complaint\r\n\
-             Message-ID: <{}@example.com>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+             Message-ID: <{}@example.com>\r\nMIME-Version: 1.0\r\n{rest}\r\n",
             redress_e2e::api::next_address().replace('.', "-")
         );
+
         // wrangler dev's stand-in for Email Routing: the envelope in the query.
         let request = reqwest::Client::new()
             .post(edge.url("/cdn-cgi/local/email"))
@@ -288,7 +303,7 @@ async fn the_shopper_answers_by_replying_to_the_email(
         (SHOPPER, other_case.as_str(), "does not accept email"),
     ];
     for (from, to, reason) in refused {
-        let rejected = send(from, to, "", "Here is more.").await;
+        let rejected = send(from, to, &plain("", "Here is more.")).await;
         assert!(
             rejected.as_deref().is_some_and(|r| r.contains(reason)),
             "{from} → {to}: {rejected:?}"
@@ -299,8 +314,7 @@ async fn the_shopper_answers_by_replying_to_the_email(
     let auto = send(
         SHOPPER,
         &reply_to,
-        "Auto-Submitted: auto-replied\r\n",
-        "I am away.",
+        &plain("Auto-Submitted: auto-replied\r\n", "I am away."),
     )
     .await;
     assert_eq!(auto, None);
@@ -308,9 +322,23 @@ async fn the_shopper_answers_by_replying_to_the_email(
 
     let body = "The box was dented too.\r\n\r\nOn Tue, 2 Dec 2026 at 10:00, Demo Store \
                 <cases@redress.localhost> wrote:\r\n> Could you tell us the model?";
-    assert_eq!(send(SHOPPER, &reply_to, "", body).await, None, "taken");
+    // With a photo, which is kept, and a web page, which is not.
+    let photo = std::fs::read(redress_e2e::fixture("cracked-shade.png")).expect("fixture");
+    let multipart = format!(
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\n{}\r\n\
+         --b1\r\nContent-Type: image/png; name=\"box.png\"\r\n\
+         Content-Disposition: attachment; filename=\"box.png\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+         --b1\r\nContent-Type: text/html; name=\"invoice.html\"\r\n\
+         Content-Disposition: attachment; filename=\"invoice.html\"\r\n\r\n\
+         <html><script>alert(1)</script></html>\r\n--b1--",
+        plain("", body),
+        base64_lines(&photo)
+    );
+    assert_eq!(send(SHOPPER, &reply_to, &multipart).await, None, "taken");
     let told = webhook
-        .settle_for_at_least(&case.reference, 6, Duration::from_secs(30))
+        .settle_for_at_least(&case.reference, 7, Duration::from_secs(30))
         .await;
     let by_email: Vec<&Value> = told
         .iter()
@@ -322,6 +350,40 @@ async fn the_shopper_answers_by_replying_to_the_email(
         1,
         "the reply without its quoted history, once"
     );
+    let added: Vec<&Value> = told
+        .iter()
+        .filter(|n| n["event"] == "case.evidence_added")
+        .collect();
+    assert_eq!(added.len(), 1, "the photo, not the web page");
+    assert_eq!(added[0]["activity"]["value"], "box.png");
+    let kept = edge.query(&format!(
+        "SELECT file_name, sha256, kind FROM evidence WHERE case_id = '{}'",
+        case.id
+    ));
+    assert_eq!(
+        kept,
+        [json!({
+            "file_name": "box.png",
+            "sha256": redress_e2e::sha256_hex(&photo),
+            "kind": "png"
+        })]
+    );
+}
+
+/// A plain-text email's own headers and body.
+fn plain(extra: &str, body: &str) -> String {
+    format!("{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}")
+}
+
+/// Bytes as a MIME part writes them: base64 in lines of 76.
+fn base64_lines(bytes: &[u8]) -> String {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+    text.as_bytes()
+        .chunks(76)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 /// A text of the case page's catalog in `locale`.

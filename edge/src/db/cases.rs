@@ -13,7 +13,7 @@ use worker::d1::serde_wasm_bindgen;
 use worker::{query, D1Database, D1Result};
 
 use super::stores::{self, Store};
-use super::{events, parameters, unavailable, Result, Statement};
+use super::{events, parameters, unavailable, uploads, Result, Statement};
 
 /// What the edge needs to know before it stores a case: the store (if it exists) and
 /// how many complaints from this email or about this order it had since `since`. One
@@ -156,21 +156,9 @@ pub async fn insert(
         ))
         .bind(&args),
     );
-    for (position, upload) in uploads.iter().enumerate() {
-        statements.push(query!(
-            db,
-            "INSERT INTO evidence (case_id, position, upload_token, r2_key, kind, content_type, size, sha256, file_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            case.id.as_str(),
-            position as u32,
-            upload.token,
-            upload.r2_key,
-            upload.kind,
-            upload.content_type,
-            upload.size,
-            upload.sha256,
-            upload.file_name
-        ));
+    // In the order given: each statement of the batch sees the ones before it.
+    for upload in uploads {
+        statements.push(evidence_statement(db, case.id.as_str(), upload));
     }
     statements.push(events::append(
         db,
@@ -189,6 +177,48 @@ pub async fn insert(
         Err(e) if e.to_string().contains("UNIQUE constraint failed") => Err(InsertError::Conflict),
         Err(e) => Err(InsertError::Storage(unavailable(e))),
     }
+}
+
+/// Adds a file the shopper sent later (attached to a reply by email) to a case: its
+/// upload, its evidence row after the others, and its timeline entry (announced as
+/// `case.evidence_added`), in one transaction.
+pub async fn add_evidence(db: &D1Database, case_id: &str, upload: &StoredUpload) -> Result<()> {
+    super::batch(
+        db,
+        vec![
+            uploads::insert_statement(db, upload),
+            evidence_statement(db, case_id, upload),
+            events::append(
+                db,
+                case_id,
+                &upload.created_at,
+                actor::SHOPPER,
+                EventKind::EvidenceAdded,
+                Some(&upload.file_name),
+            ),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The statement that makes an upload the case's next piece of evidence.
+fn evidence_statement(db: &D1Database, case_id: &str, upload: &StoredUpload) -> Statement {
+    query!(
+        db,
+        "INSERT INTO evidence (case_id, position, upload_token, r2_key, kind, content_type, size,
+                               sha256, file_name)
+         SELECT ?1, COALESCE(MAX(position) + 1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8
+         FROM evidence WHERE case_id = ?1",
+        case_id,
+        upload.token,
+        upload.r2_key,
+        upload.kind,
+        upload.content_type,
+        upload.size,
+        upload.sha256,
+        upload.file_name
+    )
 }
 
 /// The case's values in `Case::COLUMNS` order. Every field is named, so a new one

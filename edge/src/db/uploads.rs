@@ -5,7 +5,7 @@ use redress_shared::UploadToken;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database};
 
-use super::{parameters, Result};
+use super::{parameters, Result, Statement};
 
 /// An upload's columns, as `StoredUpload` names its fields (with `claimed_by` joined
 /// from `evidence`).
@@ -14,6 +14,11 @@ const SELECT: &str = "SELECT u.token, u.store_id, u.r2_key, u.kind, u.content_ty
     FROM uploads u LEFT JOIN evidence e ON e.upload_token = u.token";
 
 pub async fn insert(db: &D1Database, row: &StoredUpload) -> Result<()> {
+    super::run(insert_statement(db, row)).await
+}
+
+/// The statement that records an upload, for a caller that batches it.
+pub fn insert_statement(db: &D1Database, row: &StoredUpload) -> Statement {
     let StoredUpload {
         token,
         store_id,
@@ -26,7 +31,7 @@ pub async fn insert(db: &D1Database, row: &StoredUpload) -> Result<()> {
         claimed_by: _,
         created_at,
     } = row;
-    super::run(query!(
+    query!(
         db,
         "INSERT INTO uploads (token, store_id, r2_key, kind, content_type, size, sha256, file_name, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -39,8 +44,7 @@ pub async fn insert(db: &D1Database, row: &StoredUpload) -> Result<()> {
         sha256,
         file_name,
         created_at
-    ))
-    .await
+    )
 }
 
 /// The uploads behind these tokens, whichever store they belong to.

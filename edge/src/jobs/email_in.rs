@@ -2,16 +2,21 @@
 //! the worker's `email` handler. A reply lands only on the case its address was made
 //! for (`shared::email_reply`), only from the address on that case; machines (auto-
 //! replies, bounces, list mail) are dropped unanswered, so mail never loops. The
-//! shopper's own words join the conversation as a message from the case page would.
+//! shopper's own words join the conversation as a message from the case page would; the
+//! files attached to it are judged as uploads are, each kept or refused on its own (a
+//! refused file never loses the message).
 
-use mail_parser::MessageParser;
-use redress_shared::email_reply;
+use mail_parser::{MessageParser, MimeHeaders};
+use redress_shared::intake::{judge_attachment, StoredUpload};
 use redress_shared::validate::{validate_message, Limits};
-use worker::{Env, ForwardableEmailMessage, Headers};
+use redress_shared::{email_reply, hex, Case, EvidenceKind, UploadToken};
+use sha2::{Digest, Sha256};
+use worker::{Env, ForwardableEmailMessage, Headers, HttpMetadata};
 
 use crate::api::shopper_status;
-use crate::bindings;
-use crate::db::cases;
+use crate::db::{cases, stores};
+use crate::jobs::outbox;
+use crate::{bindings, clock};
 
 /// Far above any reply with its text; attachments beyond it are refused whole.
 const MAX_EMAIL_BYTES: f64 = 25.0 * 1024.0 * 1024.0;
@@ -85,7 +90,92 @@ async fn land(message: &ForwardableEmailMessage, env: &Env) -> Result<Landed, St
     if !written {
         return Err(unavailable());
     }
+    keep_attachments(env, &db, &case, &parsed).await;
     Ok(Landed::Message)
+}
+
+/// Keeps each attached file that passes the evidence checks as the case's evidence.
+async fn keep_attachments(
+    env: &Env,
+    db: &worker::D1Database,
+    case: &Case,
+    parsed: &mail_parser::Message<'_>,
+) {
+    if parsed.attachment_count() == 0 {
+        return;
+    }
+    let limits = match stores::load(db, &case.details.store_id).await {
+        Ok(Some(store)) => store.config.evidence,
+        _ => Default::default(),
+    };
+    let mut kept = case.evidence.len();
+    let mut kept_bytes: u64 = case.evidence.iter().map(|e| e.size).sum();
+    for part in parsed.attachments() {
+        let bytes = part.contents();
+        let name = part.attachment_name().unwrap_or("attachment");
+        match judge_attachment(bytes, &limits, kept, kept_bytes) {
+            Ok(kind) => match keep(env, db, case, kind, name, bytes).await {
+                Ok(()) => {
+                    kept += 1;
+                    kept_bytes += bytes.len() as u64;
+                }
+                Err(e) => {
+                    worker::console_error!("case {}: an attachment was lost: {e}", case.id.as_str())
+                }
+            },
+            Err(why) => {
+                worker::console_warn!("case {}: attachment refused: {why:?}", case.id.as_str())
+            }
+        }
+    }
+    outbox::announce(env, db, case.id.as_str()).await;
+}
+
+/// Stores one file in R2 and records it on the case; an object whose rows could not be
+/// written is deleted again.
+async fn keep(
+    env: &Env,
+    db: &worker::D1Database,
+    case: &Case,
+    kind: EvidenceKind,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let store_id = &case.details.store_id;
+    let random = |e: redress_shared::ApiError| e.message;
+    let r2_key = format!(
+        "evidence/{store_id}/{}",
+        hex(&clock::random::<16>().map_err(random)?)
+    );
+    let bucket = bindings::evidence(env).map_err(|e| e.message)?;
+    bucket
+        .put(&r2_key, bytes.to_vec())
+        .http_metadata(HttpMetadata {
+            content_type: Some(kind.mime().to_owned()),
+            ..HttpMetadata::default()
+        })
+        .execute()
+        .await
+        .map_err(|e| e.to_string())?;
+    let upload = StoredUpload {
+        token: UploadToken::from_random(clock::random().map_err(random)?)
+            .as_str()
+            .to_owned(),
+        store_id: store_id.clone(),
+        r2_key: r2_key.clone(),
+        kind,
+        content_type: kind.mime().to_owned(),
+        size: bytes.len() as u64,
+        sha256: hex(&Sha256::digest(bytes)),
+        file_name: redress_shared::evidence::sanitize_file_name(name),
+        claimed_by: None,
+        created_at: clock::now_rfc3339(),
+    };
+    if let Err(e) = cases::add_evidence(db, case.id.as_str(), &upload).await {
+        let _ = bucket.delete(&r2_key).await;
+        return Err(e.message);
+    }
+    Ok(())
 }
 
 fn unavailable() -> String {
