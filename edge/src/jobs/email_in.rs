@@ -26,23 +26,60 @@ const MAX_EMAIL_BYTES: f64 = 25.0 * 1024.0 * 1024.0;
 pub async fn receive(message: ForwardableEmailMessage, env: &Env) {
     match land(&message, env).await {
         Ok(Landed::Message) => {}
-        Ok(Landed::Dropped(why)) => worker::console_log!("dropped an automatic email ({why})"),
-        Err(reason) => {
-            worker::console_warn!("refused an email: {reason}");
-            message.set_reject(&reason);
+        Ok(Landed::Dropped(why)) => {
+            worker::console_log!("dropped an automatic email ({})", why.code())
+        }
+        Err(refusal) => {
+            worker::console_warn!("refused an email: {refusal:?}");
+            message.set_reject(&refusal.reason());
         }
     }
 }
 
 enum Landed {
     Message,
-    Dropped(&'static str),
+    Dropped(email_reply::Automatic),
 }
 
-async fn land(message: &ForwardableEmailMessage, env: &Env) -> Result<Landed, String> {
+/// Why an email does not join a case.
+#[derive(Debug)]
+enum Refusal {
+    /// Not a reply address of ours, its signature does not hold, or its case is gone.
+    UnknownAddress,
+    /// From another address than the case's.
+    NotTheShopper,
+    TooLarge,
+    Unreadable,
+    /// The shopper's words break a message's rules (empty, control characters...).
+    NotAMessage(String),
+    /// Storage could not be reached: the sender's server should try again later.
+    Unavailable,
+}
+
+impl Refusal {
+    /// What the sender's mail server reports back.
+    fn reason(&self) -> String {
+        match self {
+            Refusal::UnknownAddress => "This address does not accept email.".to_owned(),
+            Refusal::NotTheShopper => {
+                "Only the address this case was filed from can answer it.".to_owned()
+            }
+            Refusal::TooLarge => "This email is too large.".to_owned(),
+            Refusal::Unreadable => "This email could not be read.".to_owned(),
+            Refusal::NotAMessage(why) => {
+                format!("This reply could not be added to the case: {why}")
+            }
+            Refusal::Unavailable => {
+                "The complaints service is unavailable; please try again later.".to_owned()
+            }
+        }
+    }
+}
+
+async fn land(message: &ForwardableEmailMessage, env: &Env) -> Result<Landed, Refusal> {
     let (Some(key), Some(domain)) = (bindings::signing_key(env), bindings::reply_domain(env))
     else {
-        return Err("This address does not accept email.".to_owned());
+        return Err(Refusal::UnknownAddress);
     };
     let headers = Headers(message.headers());
     let header = |name: &str| headers.get(name).ok().flatten();
@@ -54,41 +91,38 @@ async fn land(message: &ForwardableEmailMessage, env: &Env) -> Result<Landed, St
         header("X-Auto-Response-Suppress").as_deref(),
         &from,
     ) {
-        return Ok(Landed::Dropped(why.code()));
+        return Ok(Landed::Dropped(why));
     }
     let to = message.to();
     let case_id = email_reply::case_of_address(key.as_bytes(), &to, &domain)
-        .ok_or_else(|| "This address does not accept email.".to_owned())?;
-    let db = bindings::db(env).map_err(|_| unavailable())?;
+        .ok_or(Refusal::UnknownAddress)?;
+    let db = bindings::db(env).map_err(|_| Refusal::Unavailable)?;
     let case = cases::load(&db, case_id)
         .await
-        .map_err(|_| unavailable())?
-        .ok_or_else(|| "This address does not accept email.".to_owned())?;
+        .map_err(|_| Refusal::Unavailable)?
+        .ok_or(Refusal::UnknownAddress)?;
     if !from.trim().eq_ignore_ascii_case(case.details.email.trim()) {
-        return Err("Only the address this case was filed from can answer it.".to_owned());
+        return Err(Refusal::NotTheShopper);
     }
     if message.raw_size() > MAX_EMAIL_BYTES {
-        return Err("This email is too large.".to_owned());
+        return Err(Refusal::TooLarge);
     }
-    let raw = message
-        .raw_bytes()
-        .await
-        .map_err(|_| "This email could not be read.".to_owned())?;
+    let raw = message.raw_bytes().await.map_err(|_| Refusal::Unreadable)?;
     let parsed = MessageParser::default()
         .parse(&raw)
-        .ok_or_else(|| "This email could not be read.".to_owned())?;
+        .ok_or(Refusal::Unreadable)?;
     let text = parsed.body_text(0).unwrap_or_default();
     let words =
         validate_message(&email_reply::own_words(&text), &Limits::default()).map_err(|errors| {
-            let why = errors.first().map_or("", |e| e.message.as_str()).to_owned();
-            format!("This reply could not be added to the case: {why}")
+            let why = errors.first().map_or("", |e| e.message.as_str());
+            Refusal::NotAMessage(why.to_owned())
         })?;
     let written =
         shopper_status::record_message(env, &db, &case.details.store_id, case.id.as_str(), &words)
             .await
-            .map_err(|e| e.message)?;
+            .map_err(|_| Refusal::Unavailable)?;
     if !written {
-        return Err(unavailable());
+        return Err(Refusal::Unavailable);
     }
     keep_attachments(env, &db, &case, &parsed).await;
     Ok(Landed::Message)
@@ -176,8 +210,4 @@ async fn keep(
         return Err(e.message);
     }
     Ok(())
-}
-
-fn unavailable() -> String {
-    "The complaints service is unavailable; please try again later.".to_owned()
 }
