@@ -7,7 +7,7 @@
 
 use redress_shared::deadline::ESCALATE_BEFORE_DUE_MINUTES;
 use redress_shared::time::{rfc3339, MS_PER_MINUTE};
-use redress_shared::{ApiError, Case, CaseNotification, ErrorCode};
+use redress_shared::{ApiError, Case, CaseNotification, ErrorCode, NotificationEvent};
 use worker::{D1Database, Env};
 
 use crate::db::{agent_cases, cases, events};
@@ -61,10 +61,16 @@ async fn send_entry(env: &Env, db: &D1Database, case: Case, seq: u64) -> Result<
     let Some(entry) = events::entry(db, &case_id, seq).await? else {
         return Ok(());
     };
-    let store_id = case.details.store_id.clone();
-    let resolution_taken = agent_cases::work_state(db, &store_id, &case_id)
-        .await?
-        .and_then(|state| state.resolution_taken);
+    // Only `case.resolved` carries the resolution: no read for any other entry.
+    let resolves = NotificationEvent::announcing(entry.kind, entry.value.as_deref())
+        == Some(NotificationEvent::CaseResolved);
+    let resolution_taken = if resolves {
+        agent_cases::work_state(db, &case.details.store_id, &case_id)
+            .await?
+            .and_then(|state| state.resolution_taken)
+    } else {
+        None
+    };
     if let Some(notification) = CaseNotification::of_activity(case, seq, entry, resolution_taken) {
         send(env, &notification).await?;
         events::mark_enqueued(db, &case_id, seq, &clock::now_rfc3339()).await?;
