@@ -7,6 +7,8 @@
 //! from the case's catalog (`shared/locales/case/`, served beside the page) and
 //! everything from the server set as text, never parsed as markup.
 
+mod files;
+
 use std::cell::RefCell;
 
 use js_sys::{Object, Reflect, JSON};
@@ -67,14 +69,17 @@ async fn start() {
     set_text(&document, &format!("#{}", ids::TITLE), &t("title"));
     set_text(&document, ".reference .label", &t("case"));
     set_text(&document, "#conversation-title", &t("conversation"));
-    set_text(&document, "label[for]", &t("write"));
+    set_text(&document, "label[for=case-message]", &t("write"));
     set_text(&document, "#case-write-hint", &t("write_hint"));
+    set_text(&document, "label[for=case-file]", &t("files"));
+    set_text(&document, "#case-files-hint", &t("files_hint"));
     set_text(&document, &format!("#{}", ids::SEND), &t("send"));
     set_text(&document, ".private", &t("keep_private"));
     match (answer, link) {
         (Answer::Ok(view), Some(link)) => {
             draw(&document, &view, &locale);
-            wire_form(&document, link, locale);
+            wire_form(&document, link.clone(), locale.clone());
+            files::wire(&document, link, locale);
         }
         (Answer::Unreachable, _) => summary_error(&document, &t("unreachable")),
         _ => summary_error(&document, &t("not_found")),
@@ -140,15 +145,18 @@ fn draw(document: &Document, view: &JsValue, locale: &str) {
         return;
     };
     list.set_text_content(None);
-    let events = Reflect::get(view, &"timeline".into()).unwrap_or(JsValue::NULL);
-    for event in js_sys::Array::from(&events).iter() {
+    let events = Reflect::get(view, &"timeline".into())
+        .ok()
+        .and_then(|events| events.dyn_into::<js_sys::Array>().ok())
+        .unwrap_or_default();
+    for event in events.iter() {
         let kind = text_of(&event, "kind").unwrap_or_default();
         let value = text_of(&event, "value").unwrap_or_default();
         let (what, who, words) = match kind.as_str() {
             "created" => (t("filed"), "shopper", None),
             "reply" => (t("store_replied"), "store", Some(value)),
             "shopper_message" => (t("you_wrote"), "shopper", Some(value)),
-            "evidence_added" => (t("evidence_added"), "shopper", None),
+            "evidence_added" => (t("evidence_added"), "shopper", Some(value)),
             _ => (
                 with("status_changed", &t(&format!("status.{value}"))),
                 "store",
@@ -222,15 +230,10 @@ async fn send(document: &Document, link: &Link, locale: &str) {
         refused => {
             let message = match refused {
                 Answer::Refused(429, _) => t("error.rate_limited"),
-                Answer::Refused(400, body) => {
-                    let code = Reflect::get(&body, &"error".into())
-                        .and_then(|e| Reflect::get(&e, &"fields".into()))
-                        .ok()
-                        .map(|fields| js_sys::Array::from(&fields).get(0))
-                        .and_then(|field| text_of(&field, "code"));
-                    code.and_then(|c| lookup(&format!("error.{c}")))
-                        .unwrap_or_else(|| t("error.unexpected"))
-                }
+                Answer::Refused(400, body) => error_codes(&body)
+                    .1
+                    .and_then(|c| lookup(&format!("error.{c}")))
+                    .unwrap_or_else(|| t("error.unexpected")),
                 Answer::Refused(404, _) => t("not_found"),
                 Answer::Unreachable => t("unreachable"),
                 _ => t("error.unexpected"),
@@ -284,6 +287,17 @@ async fn call(method: &str, path: &str, token: &str, body: Option<&Object>) -> A
     } else {
         Answer::Refused(status, json)
     }
+}
+
+/// A refusal's `error.code`, and the `code` of its first field error if it has one.
+fn error_codes(body: &JsValue) -> (Option<String>, Option<String>) {
+    let error = Reflect::get(body, &"error".into()).unwrap_or(JsValue::NULL);
+    // Only validation errors have `fields` (and `Array.from(undefined)` would throw).
+    let field = Reflect::get(&error, &"fields".into())
+        .ok()
+        .and_then(|fields| fields.dyn_into::<js_sys::Array>().ok())
+        .and_then(|fields| text_of(&fields.get(0), "code"));
+    (text_of(&error, "code"), field)
 }
 
 /// The page's words in `locale`, served beside it.

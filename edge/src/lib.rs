@@ -39,6 +39,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Post, routes::CASE_MESSAGES, [reference]) => {
             shopper_status::post_message(req, env, reference).await
         }
+        (Method::Post, routes::CASE_EVIDENCE, [reference]) => {
+            shopper_status::post_evidence(req, env, reference).await
+        }
         (Method::Get, routes::CASE_STATUS, [reference]) => {
             shopper_status::handle(req, env, reference).await
         }

@@ -14,3 +14,7 @@ pub const SEND: &str = "case-send";
 pub const WRITE_ERROR: &str = "case-write-error";
 /// "Sending…", then "Your message was sent." (`aria-live`).
 pub const WRITE_STATUS: &str = "case-write-status";
+/// The file input: each file chosen is sent at once.
+pub const FILE: &str = "case-file";
+/// The files sent from this page, each with its progress and what happened to it.
+pub const FILES: &str = "case-files";

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::hex;
+use crate::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 
 mod container;
 pub use container::{check_container, ContainerCheck, ContainerError, MAX_PIXELS};
@@ -233,6 +234,38 @@ pub enum FileRefusal {
     Empty,
 }
 
+impl From<FileRefusal> for ApiError {
+    fn from(refusal: FileRefusal) -> ApiError {
+        let megabytes = |bytes: u64| bytes / (1024 * 1024);
+        match refusal {
+            FileRefusal::TooMany { max_files } => ApiError::validation(vec![FieldError::new(
+                "file",
+                FieldErrorCode::TooManyFiles,
+                format!("A case may hold at most {max_files} files."),
+            )]),
+            FileRefusal::TooLarge { max_bytes } => ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "Files of this type may be at most {} MB.",
+                    megabytes(max_bytes)
+                ),
+            ),
+            FileRefusal::TotalTooLarge { max_bytes } => ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "A case's files may be at most {} MB in all.",
+                    megabytes(max_bytes)
+                ),
+            ),
+            FileRefusal::Empty => ApiError::validation(vec![FieldError::new(
+                "file",
+                FieldErrorCode::Required,
+                "The file is empty.",
+            )]),
+        }
+    }
+}
+
 /// The opaque handle a shopper gets for an upload and quotes in a complaint:
 /// `up_` and 128 random bits in hex.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -421,5 +454,23 @@ mod tests {
         );
         assert_eq!(sanitize_file_name("\n\t"), "file");
         assert_eq!(sanitize_file_name(&"a".repeat(500)).chars().count(), 200);
+    }
+
+    #[test]
+    fn a_refused_file_answers_with_a_stable_code() {
+        const MB: u64 = 1024 * 1024;
+        let code = |refusal| ApiError::from(refusal);
+        let too_many = code(FileRefusal::TooMany { max_files: 10 });
+        assert_eq!(too_many.code, ErrorCode::ValidationFailed);
+        assert_eq!(too_many.fields[0].code, FieldErrorCode::TooManyFiles);
+        let too_large = code(FileRefusal::TooLarge { max_bytes: 10 * MB });
+        assert_eq!(too_large.code, ErrorCode::PayloadTooLarge);
+        assert!(too_large.message.contains("10 MB"), "{}", too_large.message);
+        let total = code(FileRefusal::TotalTooLarge { max_bytes: 60 * MB });
+        assert_eq!(total.code, ErrorCode::PayloadTooLarge);
+        assert_eq!(
+            code(FileRefusal::Empty).fields[0].code,
+            FieldErrorCode::Required
+        );
     }
 }

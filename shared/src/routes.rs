@@ -9,6 +9,8 @@ pub const CASE_STATUS: &str = "/v1/status/{reference}";
 pub const CASE_PAGE: &str = "/case/";
 /// The shopper writes to the store, with their status token.
 pub const CASE_MESSAGES: &str = "/v1/status/{reference}/messages";
+/// The shopper adds a file to their case, with their status token: one file per request.
+pub const CASE_EVIDENCE: &str = "/v1/status/{reference}/evidence";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
@@ -24,6 +26,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", COMPLAINTS),
     ("GET", CASE_STATUS),
     ("POST", CASE_MESSAGES),
+    ("POST", CASE_EVIDENCE),
     ("GET", STORE_WIDGET),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),

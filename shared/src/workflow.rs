@@ -153,13 +153,21 @@ pub fn plan(
     Ok((to, events))
 }
 
-/// What a shopper's message does to a case: it joins the timeline, and a case waiting
-/// for the shopper goes back to the store (`in_progress`), whose clock runs again. On
-/// a resolved or closed case it is recorded for the store, which decides whether to
-/// reopen.
+/// What a shopper's message does to a case: it joins the timeline, and the case goes
+/// back to the store as when they answer in any way ([`shopper_answered`]).
 pub fn shopper_wrote(from: &WorkState, text: &str) -> (WorkState, Events) {
+    let (to, mut events) = shopper_answered(from);
+    events.insert(0, (EventKind::ShopperMessage, Some(text.to_owned())));
+    (to, events)
+}
+
+/// What the shopper's answer (a message, or a file they added) does to a case: one
+/// waiting for the shopper goes back to the store (`in_progress`), whose clock runs
+/// again. On a resolved or closed case it is recorded for the store, which decides
+/// whether to reopen.
+pub fn shopper_answered(from: &WorkState) -> (WorkState, Events) {
     let mut to = from.clone();
-    let mut events = vec![(EventKind::ShopperMessage, Some(text.to_owned()))];
+    let mut events = Vec::new();
     if from.status == CaseStatus::WaitingForShopper {
         to.status = CaseStatus::InProgress;
         events.push((
@@ -368,5 +376,11 @@ mod tests {
             assert_eq!(to.status, status, "{status:?} stays as it is");
             assert_eq!(events.len(), 1);
         }
+        let (to, events) = shopper_answered(&waiting);
+        assert_eq!(to.status, InProgress, "a file they add answers too");
+        assert_eq!(
+            events,
+            [(EventKind::StatusChanged, Some("in_progress".to_owned()))]
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use redress_shared::widget_text::LOCALES;
-use redress_shared::{CaseStatus, FieldErrorCode};
+use redress_shared::{CaseStatus, ErrorCode, FieldErrorCode};
 
 fn catalog(locale: &str) -> BTreeMap<String, String> {
     let path = format!("{}/locales/case/{locale}.json", env!("CARGO_MANIFEST_DIR"));
@@ -35,9 +35,11 @@ fn every_language_has_every_english_text_with_the_same_placeholders() {
 
 #[test]
 fn every_key_the_page_asks_for_is_in_the_catalog() {
-    let source =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../case/src/main.rs"))
-            .expect("the case page's source");
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../case/src");
+    let source: String = std::fs::read_dir(folder)
+        .expect("the case page's source")
+        .map(|file| std::fs::read_to_string(file.expect("a file").path()).expect("source"))
+        .collect();
     let english = catalog("en");
     // `t("key")` and `with("key", …)`, not `set("Authorization", …)`.
     let calls_of = |name: &str| -> Vec<&str> {
@@ -72,4 +74,17 @@ fn every_key_the_page_asks_for_is_in_the_catalog() {
     ] {
         assert!(english.contains_key(&format!("error.{}", code.code())));
     }
+    // And the refusals of a file, by the error's code.
+    for code in [
+        ErrorCode::FileTypeNotAllowed,
+        ErrorCode::FileTypeMismatch,
+        ErrorCode::FileMalformed,
+        ErrorCode::ImageTooLarge,
+        ErrorCode::PayloadTooLarge,
+    ] {
+        let code = serde_json::to_value(code).expect("a code");
+        let code = code.as_str().expect("a string");
+        assert!(english.contains_key(&format!("file.{code}")), "{code}");
+    }
+    assert!(english.contains_key(&format!("file.{}", FieldErrorCode::TooManyFiles.code())));
 }

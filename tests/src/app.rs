@@ -105,6 +105,29 @@ impl TestApp {
         api::answer(response).await
     }
 
+    /// A file the shopper adds on the page of case `reference`, with status token
+    /// `token`, as answered.
+    pub async fn try_case_file(
+        &self,
+        (reference, token): (&str, &str),
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        let path = routes::fill(routes::CASE_EVIDENCE, &[reference]);
+        let response = self
+            .http
+            .post(self.edge.url(&path))
+            .header("CF-Connecting-IP", api::next_address())
+            .header("Content-Type", content_type)
+            .header("X-File-Name", "photo")
+            .bearer_auth(token)
+            .body(bytes)
+            .send()
+            .await
+            .expect("send");
+        api::answer(response).await
+    }
+
     /// A store's widget settings as the widget asks for them, in `locale`'s language.
     pub async fn widget_settings(&self, store: &str, locale: &str) -> Value {
         let path = routes::fill(routes::STORE_WIDGET, &[store]);

@@ -83,6 +83,26 @@ impl Browser {
         browser
     }
 
+    /// The demo storefront at `page`, its tag swapped for one that names the shopper's
+    /// `locale`, for `store`.
+    pub async fn storefront_in(&self, page: &str, store: &str, locale: &str) {
+        self.goto(page).await;
+        self.widget(widget_ids::LAUNCHER).await;
+        self.client
+            .execute(
+                "document.getElementById(arguments[2]).remove();
+                 delete window.__redress;
+                 const tag = document.createElement('script');
+                 tag.src = '/embed.js';
+                 tag.dataset.store = arguments[1];
+                 tag.dataset.locale = arguments[0];
+                 document.body.appendChild(tag);",
+                vec![locale.into(), store.into(), widget_ids::HOST.into()],
+            )
+            .await
+            .expect("a new tag");
+    }
+
     /// An element inside the widget's shadow root, waiting for it to appear (the
     /// WebAssembly app loads only when the shopper opens the launcher).
     pub async fn widget(&self, id: &str) -> Element {

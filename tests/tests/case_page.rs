@@ -1,8 +1,10 @@
 //! The conversation with the shopper, in Chromium against the real worker: a complaint
-//! filed in Arabic is acknowledged by email (read from `wrangler dev`'s simulation of
-//! Cloudflare Email Service) with the link to the case page; the page speaks Arabic,
-//! right to left, passes axe and works from the keyboard; the store asks, the shopper is
-//! emailed and answers on the page, and the store hears it on its signed webhook.
+//! filed in Arabic in the widget is acknowledged by email (read from `wrangler dev`'s
+//! simulation of Cloudflare Email Service) with the link to the case page; the page
+//! speaks Arabic, right to left, passes axe and works from the keyboard; the store asks
+//! for a photo in the inbox, the shopper is emailed and answers on the page with one,
+//! the store hears it on its signed webhook and sees both in the inbox; then the shopper
+//! answers by replying to the email.
 //!
 //! One worker serves every scenario, in order, inside one test.
 
@@ -10,9 +12,12 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use redress_e2e::api::complaint;
-use redress_e2e::{standard_webhooks, Browser, TestApp, WebhookReceiver};
+use redress_e2e::{
+    assert_refused, eventually, files, standard_webhooks, AgentClient, Browser, Complaint, TestApp,
+    WebhookReceiver,
+};
 use redress_shared::case_page_ids as ids;
+use redress_shared::{inbox_ids, widget_ids};
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
 
@@ -33,36 +38,76 @@ async fn the_shopper_and_the_store_talk_on_the_case_page_and_by_email() {
         .new_webhook_secret
         .expect("a webhook secret");
 
-    let case = an_arabic_complaint_is_acknowledged_by_email_with_its_case_link(&app).await;
+    let issued = app.edge.issue_agent_token("demo-store", "Omar Agent");
+    let agent = app.agent(issued.token.as_str());
     let browser = Browser::start().await;
+    let case =
+        an_arabic_complaint_filed_in_the_widget_is_acknowledged_by_email(&app, &browser, &agent)
+            .await;
     the_link_opens_the_case_page_in_arabic_right_to_left(&browser, &case).await;
-    the_shopper_answers_the_store_from_the_keyboard(&app, &browser, &webhook, &secret, &case).await;
+    let store = Store {
+        agent: &agent,
+        webhook: &webhook,
+        secret: &secret,
+    };
+    the_shopper_answers_from_the_keyboard_with_a_photo(&app, &browser, &store, &case).await;
+    the_inbox_shows_the_shoppers_message_and_photo(&app, &browser, issued.token.as_str(), &case)
+        .await;
+    files_that_are_not_evidence_are_refused_on_the_case_page(&app, &browser, &case).await;
     the_shopper_answers_by_replying_to_the_email(&app, &webhook, &case).await;
     a_link_with_a_wrong_token_opens_nothing(&browser, &case).await;
     browser.close().await;
+}
+
+/// The store's side: its agent, and its webhook with the secret to verify it.
+struct Store<'a> {
+    agent: &'a AgentClient<'a>,
+    webhook: &'a WebhookReceiver,
+    secret: &'a str,
 }
 
 /// What the tests know of the filed case.
 struct Filed {
     id: String,
     reference: String,
+    /// The status token, from the case link.
+    token: String,
     link: String,
     /// The HTML part of the shopper's first email.
     acknowledgement: String,
 }
 
 const SHOPPER: &str = "layla.page@example.com";
+/// What the shopper writes on the case page.
+const ANSWER: &str = "الطراز K-2، اشتريته في مايو";
 
-async fn an_arabic_complaint_is_acknowledged_by_email_with_its_case_link(app: &TestApp) -> Filed {
-    let mut arabic = complaint(
-        "AR-9",
-        SHOPPER,
-        "وصل المصباح مكسورا والزجاج متناثر في العلبة",
-        "replacement",
-    );
-    arabic["locale"] = json!("ar");
-    let receipt = app.file_complaint(arabic).await;
-    let reference = receipt["reference"].as_str().expect("reference").to_owned();
+async fn an_arabic_complaint_filed_in_the_widget_is_acknowledged_by_email(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+) -> Filed {
+    browser
+        .storefront_in(&app.edge.url("/"), "demo-store", "ar")
+        .await;
+    browser.click(widget_ids::LAUNCHER).await;
+    let photo = redress_e2e::fixture("cracked-shade.png");
+    let reference = Complaint {
+        order_number: "AR-9",
+        email: SHOPPER,
+        description: "وصل المصباح مكسورا والزجاج متناثر في العلبة",
+        resolution: "replacement",
+        file: Some(&photo),
+    }
+    .file(browser)
+    .await;
+    let on_receipt = browser
+        .widget(widget_ids::STATUS_LINK)
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("the receipt links to the case page");
+
     let emails = app.settled_emails_to(SHOPPER, 1).await;
     assert_eq!(emails.len(), 1, "one acknowledgement");
     let page = app.edge.url("/case/#");
@@ -72,14 +117,21 @@ async fn an_arabic_complaint_is_acknowledged_by_email_with_its_case_link(app: &T
         .find(|word| word.starts_with(&page))
         .unwrap_or_else(|| panic!("no case link in {}", emails[0].text))
         .to_owned();
-    assert!(
-        link.starts_with(&format!("{page}{reference}.st_")),
-        "{link}"
+    assert_eq!(
+        link, on_receipt,
+        "the email and the receipt open the same page"
     );
     assert!(emails[0].html.contains(&format!("href=\"{link}\"")));
+    let token = link
+        .strip_prefix(&format!("{page}{reference}."))
+        .unwrap_or_else(|| panic!("{link}"))
+        .to_owned();
+    let found = agent.list(format!("?q={reference}")).await;
+    assert_eq!(found.len(), 1, "{found:?}");
     Filed {
-        id: receipt["id"].as_str().expect("id").to_owned(),
+        id: found[0].clone(),
         reference,
+        token,
         link,
         acknowledgement: emails[0].html.clone(),
     }
@@ -123,21 +175,73 @@ async fn the_link_opens_the_case_page_in_arabic_right_to_left(browser: &Browser,
     assert!(violations.is_empty(), "{violations:?}");
 }
 
-async fn the_shopper_answers_the_store_from_the_keyboard(
+/// The inbox at the case, signing in with `token` unless this tab already has.
+async fn open_in_inbox(app: &TestApp, browser: &Browser, token: &str, case: &Filed) {
+    browser.goto("about:blank").await;
+    browser.goto(&app.edge.url("/agent/")).await;
+    let row = format!("[data-reference='{}']", case.reference);
+    let sign_in = format!("#{}", inbox_ids::TOKEN_INPUT);
+    let signed_in = eventually(Duration::from_secs(30), || async {
+        if browser.client.find(Locator::Css(&row)).await.is_ok() {
+            Some(true)
+        } else {
+            let form = browser.client.find(Locator::Css(&sign_in)).await;
+            form.ok().map(|_| false)
+        }
+    })
+    .await
+    .expect("the inbox");
+    if !signed_in {
+        browser
+            .page(&sign_in)
+            .await
+            .send_keys(token)
+            .await
+            .expect("type the token");
+        click(browser, &format!("#{}", inbox_ids::SIGN_IN)).await;
+    }
+    click(browser, &row).await;
+}
+
+async fn click(browser: &Browser, selector: &str) {
+    browser
+        .page(selector)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+}
+
+/// The agent asks for a photo in the inbox and waits for the shopper; the shopper, told
+/// by email, adds the photo on the case page and writes, from the keyboard.
+async fn the_shopper_answers_from_the_keyboard_with_a_photo(
     app: &TestApp,
     browser: &Browser,
-    webhook: &WebhookReceiver,
-    secret: &str,
+    store: &Store<'_>,
     case: &Filed,
 ) {
-    let issued = app.edge.issue_agent_token("demo-store", "Omar Agent");
-    let agent = app.agent(issued.token.as_str());
-    agent
-        .reply(&case.id, "نأسف لذلك. هل يمكنك إرسال رقم الطراز؟")
-        .await;
-    agent
-        .update(&case.id, json!({ "status": "waiting_for_shopper" }))
-        .await;
+    let question = "نأسف لذلك. هل يمكنك إرسال صورة للملصق ورقم الطراز؟";
+    open_in_inbox(app, browser, store.agent.token(), case).await;
+    browser
+        .page(&format!("#{}", inbox_ids::REPLY_TEXT))
+        .await
+        .send_keys(question)
+        .await
+        .expect("type the question");
+    click(browser, &format!("#{}", inbox_ids::REPLY_SEND)).await;
+    browser
+        .page_text_where(&format!("#{}", inbox_ids::CASE_TIMELINE), |t| {
+            t.contains(question)
+        })
+        .await
+        .expect("the question is on the timeline");
+    click(browser, "[data-status='waiting_for_shopper']").await;
+    browser
+        .page_text_where(&format!("#{}", inbox_ids::CASE_STATUS), |t| {
+            t == "waiting_for_shopper"
+        })
+        .await
+        .expect("the case waits for the shopper");
     let emails = app.settled_emails_to(SHOPPER, 3).await;
     assert_eq!(
         emails.len(),
@@ -155,8 +259,35 @@ async fn the_shopper_answers_the_store_from_the_keyboard(
         .await
         .expect("the case waits for the shopper");
     assert!(browser
-        .page_text_where(&format!("#{}", ids::TIMELINE), |t| t
-            .contains("هل يمكنك إرسال رقم الطراز؟"))
+        .page_text_where(&format!("#{}", ids::TIMELINE), |t| t.contains(question))
+        .await
+        .is_some());
+
+    // The photo of the label: chosen, sent at once, on the timeline with its name.
+    let folder = tempfile::tempdir().expect("a folder");
+    let label = folder.path().join("label.png");
+    let png = std::fs::read(redress_e2e::fixture("cracked-shade.png")).expect("fixture");
+    std::fs::write(&label, files::png_with_text(&png, b"K-2")).expect("write");
+    browser
+        .page(&format!("#{}", ids::FILE))
+        .await
+        .send_keys(label.to_str().expect("a path"))
+        .await
+        .expect("choose the photo");
+    browser
+        .page_text_where(&format!("#{} li", ids::FILES), |t| {
+            t.contains(&words("ar", "file.sent"))
+        })
+        .await
+        .expect("the photo is sent");
+    browser
+        .page_text_where(&format!("#{}", ids::STATUS), |t| {
+            t == words("ar", "status.in_progress")
+        })
+        .await
+        .expect("the photo answers the store: the case is the store's again");
+    assert!(browser
+        .page_text_where(&format!("#{}", ids::TIMELINE), |t| t.contains("label.png"))
         .await
         .is_some());
 
@@ -179,8 +310,7 @@ async fn the_shopper_answers_the_store_from_the_keyboard(
         .expect("an empty message is refused");
     assert_eq!(refused, words("ar", "error.required"));
     tabs_to(ids::MESSAGE).await;
-    let answer = "الطراز K-2، اشتريته في مايو";
-    browser.press(answer).await;
+    browser.press(ANSWER).await;
     tabs_to(ids::SEND).await;
     browser.press(&String::from(char::from(Key::Enter))).await;
     browser
@@ -189,35 +319,137 @@ async fn the_shopper_answers_the_store_from_the_keyboard(
         })
         .await
         .expect("the message is sent");
-    browser
-        .page_text_where(&format!("#{}", ids::STATUS), |t| {
-            t == words("ar", "status.in_progress")
-        })
-        .await
-        .expect("the case is the store's again");
     let violations = browser.axe_violations_in("main").await;
     assert!(violations.is_empty(), "{violations:?}");
     let screen = browser.screenshot("case-page-ar").await;
     println!("case page: {}", screen.display());
 
-    let told = webhook
-        .settle_for_at_least(&case.reference, 5, Duration::from_secs(30))
+    // Filed, replied, waiting, the photo, back in progress, the message.
+    let told = store
+        .webhook
+        .settle_for_at_least(&case.reference, 6, Duration::from_secs(30))
         .await;
     let replied: Vec<&Value> = told
         .iter()
         .filter(|n| n["event"] == "case.shopper_replied")
         .collect();
     assert_eq!(replied.len(), 1);
-    assert_eq!(replied[0]["activity"]["value"], answer);
-    let deliveries = webhook.deliveries_for(&case.reference);
-    let verdicts = standard_webhooks::verify(secret, &deliveries.iter().collect::<Vec<_>>());
-    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
-    let seen = agent.case(&case.id).await;
-    assert!(seen["timeline"]
-        .as_array()
-        .expect("timeline")
+    assert_eq!(replied[0]["activity"]["value"], ANSWER);
+    let added: Vec<&Value> = told
         .iter()
-        .any(|e| e["kind"] == "shopper_message" && e["value"] == answer));
+        .filter(|n| n["event"] == "case.evidence_added")
+        .collect();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0]["activity"]["value"], "label.png");
+    let deliveries = store.webhook.deliveries_for(&case.reference);
+    let verdicts = standard_webhooks::verify(store.secret, &deliveries.iter().collect::<Vec<_>>());
+    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+}
+
+/// The agent sees the shopper's message and both photos (filed, then added on the case
+/// page), each shown from its bytes.
+async fn the_inbox_shows_the_shoppers_message_and_photo(
+    app: &TestApp,
+    browser: &Browser,
+    token: &str,
+    case: &Filed,
+) {
+    open_in_inbox(app, browser, token, case).await;
+    browser
+        .page_text_where(&format!("#{}", inbox_ids::CASE_TIMELINE), |t| {
+            t.contains(ANSWER)
+        })
+        .await
+        .expect("the shopper's message is on the timeline");
+    let shown = eventually(Duration::from_secs(30), || async {
+        let loaded = browser
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.evidence img')]
+                   .filter(i => i.complete && i.naturalWidth > 0)
+                   .map(i => i.alt);",
+                vec![],
+            )
+            .await
+            .ok()?;
+        let names: Vec<String> = serde_json::from_value(loaded).ok()?;
+        (names.len() == 2).then_some(names)
+    })
+    .await
+    .expect("two photos shown");
+    assert!(shown.iter().any(|n| n.contains("label.png")), "{shown:?}");
+}
+
+/// Files that are not evidence, or not for this case, are refused with stable codes and
+/// leave the case as it was; on the page, the refusal is in Arabic, with no retry for
+/// a file that would only be refused again.
+async fn files_that_are_not_evidence_are_refused_on_the_case_page(
+    app: &TestApp,
+    browser: &Browser,
+    case: &Filed,
+) {
+    let evidence = || {
+        app.edge.count(&format!(
+            "SELECT COUNT(*) AS n FROM evidence WHERE case_id = '{}'",
+            case.id
+        ))
+    };
+    let before = evidence();
+    let png = std::fs::read(redress_e2e::fixture("cracked-shade.png")).expect("fixture");
+    let ours = (case.reference.as_str(), case.token.as_str());
+    let web_page = b"<html><script>alert(1)</script></html>".to_vec();
+    assert_refused(
+        app.try_case_file(ours, "application/pdf", web_page.clone())
+            .await,
+        415,
+        "file_type_not_allowed",
+    );
+    let cut_short = png[..png.len() - 20].to_vec();
+    assert_refused(
+        app.try_case_file(ours, "image/png", cut_short).await,
+        422,
+        "file_malformed",
+    );
+    let forged = "0".repeat(case.token.len());
+    assert_refused(
+        app.try_case_file((&case.reference, &forged), "image/png", png.clone())
+            .await,
+        404,
+        "not_found",
+    );
+    assert_eq!(evidence(), before, "nothing refused was kept");
+
+    browser.goto("about:blank").await;
+    browser.goto(&case.link).await;
+    let folder = tempfile::tempdir().expect("a folder");
+    let disguised = folder.path().join("invoice.pdf");
+    std::fs::write(&disguised, web_page).expect("write");
+    browser
+        .page(&format!("#{}", ids::FILE))
+        .await
+        .send_keys(disguised.to_str().expect("a path"))
+        .await
+        .expect("choose the file");
+    let refused = browser
+        .page_text_where(&format!("#{} li", ids::FILES), |t| {
+            t.contains(&words("ar", "file.file_type_not_allowed"))
+        })
+        .await;
+    if refused.is_none() {
+        let shown = browser.page(&format!("#{}", ids::FILES)).await.text().await;
+        panic!("not the refusal, in Arabic: {shown:?}");
+    }
+    let retry = browser
+        .page(&format!("#{} li button", ids::FILES))
+        .await
+        .attr("hidden")
+        .await
+        .ok()
+        .flatten();
+    assert!(retry.is_some(), "no retry for a file that is not evidence");
+    let violations = browser.axe_violations_in("main").await;
+    assert!(violations.is_empty(), "{violations:?}");
+    assert_eq!(evidence(), before);
 }
 
 async fn a_link_with_a_wrong_token_opens_nothing(browser: &Browser, case: &Filed) {
@@ -338,7 +570,7 @@ async fn the_shopper_answers_by_replying_to_the_email(
     );
     assert_eq!(send(SHOPPER, &reply_to, &multipart).await, None, "taken");
     let told = webhook
-        .settle_for_at_least(&case.reference, 7, Duration::from_secs(30))
+        .settle_for_at_least(&case.reference, 8, Duration::from_secs(30))
         .await;
     let by_email: Vec<&Value> = told
         .iter()
@@ -353,11 +585,12 @@ async fn the_shopper_answers_by_replying_to_the_email(
     let added: Vec<&Value> = told
         .iter()
         .filter(|n| n["event"] == "case.evidence_added")
+        .filter(|n| n["activity"]["value"] != "label.png")
         .collect();
     assert_eq!(added.len(), 1, "the photo, not the web page");
     assert_eq!(added[0]["activity"]["value"], "box.png");
     let kept = edge.query(&format!(
-        "SELECT file_name, sha256, kind FROM evidence WHERE case_id = '{}'",
+        "SELECT file_name, sha256, kind FROM evidence WHERE case_id = '{}' AND position > 1",
         case.id
     ));
     assert_eq!(

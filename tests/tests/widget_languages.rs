@@ -115,24 +115,11 @@ async fn a_french_shopper_reads_refusals_in_french(edge: &Edge) {
     browser.close().await;
 }
 
-/// The demo storefront with the tag swapped for one that names the shopper's language.
+/// The demo storefront in the shopper's language.
 async fn embed_with_locale(edge: &Edge, locale: &str) -> Browser {
     let browser = Browser::start().await;
-    browser.goto(&edge.url("/")).await;
-    browser.widget(ids::LAUNCHER).await;
     browser
-        .client
-        .execute(
-            "document.getElementById(arguments[1]).remove();
-             delete window.__redress;
-             const tag = document.createElement('script');
-             tag.src = '/embed.js';
-             tag.dataset.store = 'demo-store';
-             tag.dataset.locale = arguments[0];
-             document.body.appendChild(tag);",
-            vec![locale.into(), ids::HOST.into()],
-        )
-        .await
-        .expect("a new tag");
+        .storefront_in(&edge.url("/"), "demo-store", locale)
+        .await;
     browser
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use futures_util::TryStreamExt;
 use js_sys::{Reflect, Uint8Array};
-use redress_shared::evidence::{sanitize_file_name, ContainerCheck};
+use redress_shared::evidence::{sanitize_file_name, ContainerCheck, EvidenceLimits, FileRefusal};
 use redress_shared::intake::StoredUpload;
 use redress_shared::photo;
 use redress_shared::{
@@ -37,13 +37,74 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     let store = db::stores::load(&db, &store_id).await?;
     let limits = stores::admit(store, &req)?.config.evidence;
     rate_limits::count(env, Limit::UploadsPerStore, store_id.clone()).await?;
-    let declared_type = header(&req, "Content-Type").unwrap_or_default();
+    // An upload joins a complaint only when one claims it: no files are kept yet.
+    let room = Room {
+        limits,
+        kept: 0,
+        kept_bytes: 0,
+    };
+    let received = receive(&req, env, &store_id, &room).await?;
+    let upload = &received.upload;
+    record(env, upload, uploads::insert(&db, upload)).await?;
+    Ok(http::json(
+        201,
+        &UploadReceipt {
+            token: received.token,
+            size: upload.size,
+            kind: upload.kind,
+            content_type: upload.content_type.clone(),
+            sha256: upload.sha256.clone(),
+        },
+    ))
+}
+
+/// What a file must fit in: the store's limits, beside the files already kept.
+pub struct Room {
+    pub limits: EvidenceLimits,
+    pub kept: usize,
+    pub kept_bytes: u64,
+}
+
+/// A file safely in R2, whose rows are not written yet.
+pub struct Received {
+    pub token: UploadToken,
+    pub upload: StoredUpload,
+}
+
+/// Writes a received file's rows with `write`; without them the object would be an
+/// orphan nobody can find, so it is deleted at once.
+pub async fn record<T>(
+    env: &Env,
+    upload: &StoredUpload,
+    write: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let written = write.await;
+    if written.is_err() {
+        let _ = bindings::evidence(env)?.delete(&upload.r2_key).await;
+    }
+    written
+}
+
+/// Streams one file, the request's body, into R2 under `store_id`: its type judged by
+/// its first bytes, its size against `room`, and its container checked to the end as
+/// it passes. A file refused on the way is not kept.
+pub async fn receive(
+    req: &Request,
+    env: &Env,
+    store_id: &str,
+    room: &Room,
+) -> Result<Received, ApiError> {
+    let limits = &room.limits;
+    let declared_type = header(req, "Content-Type").unwrap_or_default();
     let file_name = sanitize_file_name(&decode_file_name(
-        &header(&req, "X-File-Name").unwrap_or_default(),
+        &header(req, "X-File-Name").unwrap_or_default(),
     ));
-    let length = declared_length(&req)?;
+    let length = declared_length(req)?;
     if length > limits.max_upload_bytes() {
-        return Err(too_large(limits.max_upload_bytes()));
+        return Err(FileRefusal::TooLarge {
+            max_bytes: limits.max_upload_bytes(),
+        }
+        .into());
     }
 
     // Sniff the first bytes from a clone (a tee of the body), leaving the request's own
@@ -68,8 +129,8 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     // A WebP photo the widget re-encoded as JPEG keeps its name, with the right ending.
     let file_name = photo::renamed(&file_name, kind.mime());
-    if length > limits.max_bytes_for(kind) {
-        return Err(too_large(limits.max_bytes_for(kind)));
+    if let Some(refusal) = limits.refusal_for(kind.mime(), length, room.kept, room.kept_bytes) {
+        return Err(refusal.into());
     }
 
     // Every chunk passes through SHA-256 and the container check on its way to R2. The
@@ -124,34 +185,21 @@ pub async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     let sha256 = hex(&hasher.borrow().clone().finalize());
 
-    let row = StoredUpload {
-        token: token.as_str().to_owned(),
-        store_id,
-        r2_key: r2_key.clone(),
-        kind,
-        content_type: kind.mime().to_owned(),
-        size: length,
-        sha256: sha256.clone(),
-        file_name,
-        claimed_by: None,
-        created_at: clock::now_rfc3339(),
-    };
-    if let Err(e) = uploads::insert(&db, &row).await {
-        // Without its row the object would be an orphan nobody can claim: remove it now.
-        let _ = bucket.delete(&r2_key).await;
-        return Err(e);
-    }
-
-    Ok(http::json(
-        201,
-        &UploadReceipt {
-            token,
-            size: length,
+    Ok(Received {
+        upload: StoredUpload {
+            token: token.as_str().to_owned(),
+            store_id: store_id.to_owned(),
+            r2_key,
             kind,
             content_type: kind.mime().to_owned(),
+            size: length,
             sha256,
+            file_name,
+            claimed_by: None,
+            created_at: clock::now_rfc3339(),
         },
-    ))
+        token,
+    })
 }
 
 /// At least [`SNIFF_LEN`] bytes from the start of the body (fewer if it is shorter);
@@ -198,16 +246,6 @@ fn empty_file() -> ApiError {
         FieldErrorCode::Required,
         "The file is empty.",
     )])
-}
-
-fn too_large(max: u64) -> ApiError {
-    ApiError::new(
-        ErrorCode::PayloadTooLarge,
-        format!(
-            "Files of this type may be at most {} MB.",
-            max / (1024 * 1024)
-        ),
-    )
 }
 
 /// The widget sends the name percent-encoded, since headers are Latin-1.

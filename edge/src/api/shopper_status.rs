@@ -9,12 +9,14 @@ use redress_shared::deadline::ResponseClock;
 use redress_shared::public_status::PublicStatus;
 use redress_shared::timeline::actor;
 use redress_shared::validate::{validate_message, Limits};
-use redress_shared::{hex, workflow, ApiError, ErrorCode};
+use redress_shared::workflow::{self, WorkState};
+use redress_shared::{hex, ApiError, ErrorCode};
 use worker::{D1Database, Env, Request, Response};
 
+use crate::api::evidence_upload::{self, Room};
 use crate::db::agent_cases::{self, Change};
 use crate::db::cases::{self, ForShopper};
-use crate::db::events;
+use crate::db::{events, stores};
 use crate::jobs::outbox;
 use crate::rate_limits::{self, Limit};
 use crate::{bindings, clock, http};
@@ -53,9 +55,47 @@ pub async fn post_message(
     answer(&db, &case).await
 }
 
+/// `POST /v1/status/{reference}/evidence`: the shopper adds a file to their case, one
+/// per request, checked and streamed as the widget's uploads are and held to the
+/// store's limits beside the files the case already has. It is evidence at once
+/// (`case.evidence_added`), and a case that waited for the shopper goes back to the
+/// store.
+pub async fn post_evidence(req: Request, env: &Env, reference: &str) -> Result<Response, ApiError> {
+    rate_limits::count(env, Limit::UploadsPerClient, rate_limits::client(&req)).await?;
+    rate_limits::count(env, Limit::MessagesPerCase, reference.to_owned()).await?;
+    let (db, case) = open(&req, env, reference).await?;
+    let limits = stores::load(&db, &case.store_id)
+        .await?
+        .map(|store| store.config.evidence)
+        .unwrap_or_default();
+    let (kept, kept_bytes) = cases::evidence_held(&db, &case.id).await?;
+    let room = Room {
+        limits,
+        kept,
+        kept_bytes,
+    };
+    let received = evidence_upload::receive(&req, env, &case.store_id, &room).await?;
+    let upload = &received.upload;
+    evidence_upload::record(env, upload, cases::add_evidence(&db, &case.id, upload)).await?;
+    // The file is kept whatever happens next; a case that kept changing keeps its status.
+    let answered = shopper_acted(
+        env,
+        &db,
+        &case.store_id,
+        &case.id,
+        workflow::shopper_answered,
+    );
+    if !answered.await? {
+        outbox::announce(env, &db, &case.id).await;
+    }
+    let case = cases::for_shopper(&db, reference)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(answer(&db, &case).await?.with_status(201))
+}
+
 /// Writes the shopper's message (from the case page or a reply by email) and announces
-/// it. A store's change can land between the read and the write; the message is the
-/// shopper's, so it is tried again on the new state. `false`: the case kept changing.
+/// it. `false`: the case kept changing and nothing was written.
 pub async fn record_message(
     env: &Env,
     db: &D1Database,
@@ -63,11 +103,30 @@ pub async fn record_message(
     case_id: &str,
     text: &str,
 ) -> Result<bool, ApiError> {
+    let wrote = |from: &WorkState| workflow::shopper_wrote(from, text);
+    shopper_acted(env, db, store_id, case_id, wrote).await
+}
+
+/// Applies what the shopper did (`act`, a rule of `shared::workflow`) and announces it.
+/// A store's change can land between the read and the write; what the shopper did is
+/// theirs, so it is tried again on the new state. `false`: the case kept changing.
+async fn shopper_acted(
+    env: &Env,
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+    act: impl Fn(&WorkState) -> (WorkState, workflow::Events),
+) -> Result<bool, ApiError> {
     for _ in 0..3 {
         let from = agent_cases::work_state(db, store_id, case_id)
             .await?
             .ok_or_else(not_found)?;
-        let (to, events) = workflow::shopper_wrote(&from, text);
+        let (to, events) = act(&from);
+        if events.is_empty() {
+            // Nothing changes: no write, so no agent's edit is refused for it.
+            outbox::announce(env, db, case_id).await;
+            return Ok(true);
+        }
         let (at, write_id) = (clock::now_rfc3339(), hex(&clock::random::<8>()?));
         let change = Change {
             store_id,

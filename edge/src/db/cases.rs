@@ -433,6 +433,22 @@ pub struct ForShopper {
     pub first_response_at: Option<String>,
 }
 
+/// How many files a case holds, and their bytes in all: what a new file must fit beside.
+pub async fn evidence_held(db: &D1Database, case_id: &str) -> Result<(usize, u64)> {
+    #[derive(Deserialize)]
+    struct Held {
+        files: u32,
+        bytes: f64,
+    }
+    let held: Option<Held> = super::first(query!(
+        db,
+        "SELECT COUNT(*) AS files, IFNULL(SUM(size), 0) AS bytes FROM evidence WHERE case_id = ?1",
+        case_id
+    ))
+    .await?;
+    Ok(held.map_or((0, 0), |h| (h.files as usize, h.bytes as u64)))
+}
+
 pub async fn for_shopper(db: &D1Database, reference: &str) -> Result<Option<ForShopper>> {
     super::first(query!(
         db,

@@ -13,7 +13,7 @@ use redress_shared::{email_reply, hex, Case, EvidenceKind, UploadToken};
 use sha2::{Digest, Sha256};
 use worker::{Env, ForwardableEmailMessage, Headers, HttpMetadata};
 
-use crate::api::shopper_status;
+use crate::api::{evidence_upload, shopper_status};
 use crate::db::{cases, stores};
 use crate::jobs::outbox;
 use crate::{bindings, clock};
@@ -196,7 +196,7 @@ async fn keep(
             .as_str()
             .to_owned(),
         store_id: store_id.clone(),
-        r2_key: r2_key.clone(),
+        r2_key,
         kind,
         content_type: kind.mime().to_owned(),
         size: bytes.len() as u64,
@@ -205,9 +205,8 @@ async fn keep(
         claimed_by: None,
         created_at: clock::now_rfc3339(),
     };
-    if let Err(e) = cases::add_evidence(db, case.id.as_str(), &upload).await {
-        let _ = bucket.delete(&r2_key).await;
-        return Err(e.message);
-    }
-    Ok(())
+    let rows = cases::add_evidence(db, case.id.as_str(), &upload);
+    evidence_upload::record(env, &upload, rows)
+        .await
+        .map_err(|e| e.message)
 }
