@@ -154,7 +154,11 @@ fn draw(document: &Document, view: &JsValue, locale: &str) {
         let value = text_of(&event, "value").unwrap_or_default();
         let (what, who, words) = match kind.as_str() {
             "created" => (t("filed"), "shopper", None),
-            "reply" => (t("store_replied"), "store", Some(value)),
+            "reply" => match text_of(&event, "by") {
+                // Only where the store shows its agents' names.
+                Some(agent) => (with("store_replied_named", &agent), "store", Some(value)),
+                None => (t("store_replied"), "store", Some(value)),
+            },
             "shopper_message" => (t("you_wrote"), "shopper", Some(value)),
             "evidence_added" => (t("evidence_added"), "shopper", Some(value)),
             _ => (

@@ -1,8 +1,8 @@
 //! What a shopper sees of their case, through the status link their receipt carries:
 //! where it stands, when the store will answer (only while it still owes the shopper
 //! an answer: see `deadline`), and the public part of its timeline
-//! (filing, status changes, the store's replies). Never notes, assignees, categories,
-//! signals or agents' names.
+//! (filing, status changes, the store's replies). Never notes, assignees, categories or
+//! signals, and agents' names only where the store chose to show them.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,9 @@ pub struct PublicEvent {
     pub kind: EventKind,
     /// The new status, or the text of the store's reply.
     pub value: Option<String>,
+    /// The agent who wrote a reply, only where the store shows agents' names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 impl PublicStatus {
@@ -40,11 +43,13 @@ impl PublicStatus {
         clock: ResponseClock<'_>,
         created_at: String,
         timeline: Vec<TimelineEvent>,
+        agent_names_shown: bool,
     ) -> PublicStatus {
         let timeline = timeline
             .into_iter()
             .filter(|event| event.public && event.kind.is_public())
             .map(|event| PublicEvent {
+                by: (agent_names_shown && event.kind == EventKind::Reply).then_some(event.actor),
                 at: event.at,
                 kind: event.kind,
                 value: event.value,
@@ -75,6 +80,38 @@ mod tests {
         }
     }
 
+    fn ana_replied(agent_names_shown: bool) -> PublicStatus {
+        PublicStatus::new(
+            "RD-AAAA-BBBB-CCCC".to_owned(),
+            "en",
+            ResponseClock {
+                status: CaseStatus::InProgress,
+                respond_by: "2026-11-24T09:00:00.000Z",
+                first_response_at: Some("2026-11-23T10:00:00.000Z"),
+            },
+            "2026-11-23T09:00:00.000Z".to_owned(),
+            vec![
+                event(EventKind::StatusChanged, "in_progress", true),
+                event(EventKind::Reply, "A new shade is on its way.", true),
+            ],
+            agent_names_shown,
+        )
+    }
+
+    #[test]
+    fn a_reply_names_its_agent_only_where_the_store_shows_names() {
+        let shown = ana_replied(true);
+        let by: Vec<Option<&str>> = shown.timeline.iter().map(|e| e.by.as_deref()).collect();
+        assert_eq!(
+            by,
+            [None, Some("Ana Agent")],
+            "a status change names no one"
+        );
+        let hidden = serde_json::to_string(&ana_replied(false)).expect("serialises");
+        assert!(!hidden.contains("Ana"), "{hidden}");
+        assert!(!hidden.contains("\"by\""), "{hidden}");
+    }
+
     #[test]
     fn the_shopper_sees_status_changes_and_replies_and_nothing_internal() {
         let status = PublicStatus::new(
@@ -95,6 +132,7 @@ mod tests {
                 // Even if a row were marked public by mistake, a note stays internal.
                 event(EventKind::Note, "marked public by mistake", true),
             ],
+            false,
         );
         let kinds: Vec<EventKind> = status.timeline.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventKind::StatusChanged, EventKind::Reply]);
@@ -124,6 +162,7 @@ mod tests {
                 clock,
                 String::new(),
                 Vec::new(),
+                false,
             )
         };
         let new = view(CaseStatus::New, None);

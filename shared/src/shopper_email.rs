@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub case_link: Option<&'a str>,
     /// The case's reply address (`email_reply`), when replies by email are on.
     pub reply_to: Option<&'a str>,
+    /// The store's choice: a reply's email names the agent who wrote it.
+    pub agent_names_shown: bool,
 }
 
 impl ShopperEmail {
@@ -79,7 +81,13 @@ impl ShopperEmail {
                 lead.push(words.fill("created.respond_by", &[("date", cx.respond_by)]));
             }
             NotificationEvent::CaseAgentReplied => {
-                lead.push(words.fill("reply.lead", &[("store", store)]));
+                let agent = n.activity.as_ref().map(|a| a.entry.actor.as_str());
+                lead.push(match agent.filter(|_| cx.agent_names_shown) {
+                    Some(agent) => {
+                        words.fill("reply.lead_named", &[("agent", agent), ("store", store)])
+                    }
+                    None => words.fill("reply.lead", &[("store", store)]),
+                });
                 quoted = said;
             }
             NotificationEvent::CaseStatusChanged => {
@@ -293,6 +301,7 @@ mod tests {
         respond_by: "3 December 2026, 10:00 UTC",
         case_link: Some("https://redress.example/case/#RD-1.st_x"),
         reply_to: Some("reply+1.2@reply.redress.example"),
+        agent_names_shown: false,
     };
 
     fn activity(kind: EventKind, value: &str, event: NotificationEvent) -> CaseNotification {
@@ -365,6 +374,28 @@ mod tests {
         assert!(
             threads[0][0].starts_with("<case-") && threads[0][0].ends_with("@redress.example>")
         );
+    }
+
+    #[test]
+    fn a_reply_names_its_agent_only_where_the_store_shows_names() {
+        let reply = activity(
+            EventKind::Reply,
+            "Sorry!",
+            NotificationEvent::CaseAgentReplied,
+        );
+        let named = Context {
+            agent_names_shown: true,
+            ..CX
+        };
+        let mail = ShopperEmail::for_notification(&reply, &named).expect("a reply email");
+        assert!(
+            mail.text.contains("Ana Agent from Demo Store has replied"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.html.contains("Ana Agent from Demo Store"));
+        let subject = ShopperEmail::for_notification(&reply, &CX).expect("a reply email");
+        assert_eq!(mail.subject, subject.subject, "the thread's subject stays");
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct StoreConfig {
     /// Whether the widget offers to send photos at full size, with their metadata,
     /// instead of downscaled and stripped (see `photo`).
     pub original_photos_allowed: bool,
+    /// Whether shoppers see the name of the agent who replied (on their case page and
+    /// in the reply's email); otherwise they hear from the store alone.
+    pub agent_names_shown: bool,
     /// Cloudflare Turnstile, when the store asks shoppers to pass it (`turnstile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileKeys>,
@@ -126,6 +129,8 @@ pub struct StoreRow {
     pub max_total_bytes: Option<u64>,
     /// 0 or 1.
     pub original_photos: u8,
+    /// 0 or 1.
+    pub agent_names_shown: u8,
     pub turnstile_site_key: Option<String>,
     pub turnstile_secret: Option<String>,
 }
@@ -135,7 +140,8 @@ impl StoreRow {
     pub const COLUMNS: &'static str = "id, name, allowed_origins, default_locale, urgent_hours, \
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
         chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
-        original_photos, turnstile_site_key, turnstile_secret, chat_events, email_events";
+        original_photos, turnstile_site_key, turnstile_secret, chat_events, email_events, \
+        agent_names_shown";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -151,6 +157,7 @@ impl StoreRow {
         let config = StoreConfig {
             evidence,
             original_photos_allowed: self.original_photos != 0,
+            agent_names_shown: self.agent_names_shown != 0,
             turnstile: self
                 .turnstile_site_key
                 .zip(self.turnstile_secret)
@@ -289,6 +296,7 @@ impl StoreConfig {
             channels: Channels::default(),
             evidence: EvidenceLimits::default(),
             original_photos_allowed: false,
+            agent_names_shown: false,
             turnstile: None,
         }
     }

@@ -56,6 +56,7 @@ async fn the_shopper_and_the_store_talk_on_the_case_page_and_by_email() {
     files_that_are_not_evidence_are_refused_on_the_case_page(&app, &browser, &case).await;
     the_shopper_answers_by_replying_to_the_email(&app, &webhook, &case).await;
     a_link_with_a_wrong_token_opens_nothing(&browser, &case).await;
+    a_store_may_sign_its_replies_with_the_agents_name(&app, &agent, &case).await;
     browser.close().await;
 }
 
@@ -601,6 +602,45 @@ async fn the_shopper_answers_by_replying_to_the_email(
             "kind": "png"
         })]
     );
+}
+
+/// Replies name no agent until the store chooses to show names; then the case page's
+/// view and the reply's email carry the name of the agent who wrote it.
+async fn a_store_may_sign_its_replies_with_the_agents_name(
+    app: &TestApp,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let replies_by = || async {
+        let (status, view) = app
+            .try_shopper_status(&case.reference, Some(&case.token))
+            .await;
+        assert_eq!(status, 200, "{view}");
+        view["timeline"]
+            .as_array()
+            .expect("a timeline")
+            .iter()
+            .filter(|e| e["kind"] == "reply")
+            .map(|e| e["by"].as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(replies_by().await, [None], "no names by default");
+    app.edge.put_store(
+        "demo-store",
+        StoreChanges {
+            agent_names_shown: Some(true),
+            ..StoreChanges::default()
+        },
+    );
+    let sent = app.emails_to(SHOPPER).await.len();
+    agent.reply(&case.id, "شكرًا، سنرسل بديلًا اليوم.").await;
+    assert_eq!(
+        replies_by().await,
+        [Some("Omar Agent".to_owned()), Some("Omar Agent".to_owned())]
+    );
+    let emails = app.settled_emails_to(SHOPPER, sent + 1).await;
+    let last = emails.last().expect("the reply's email");
+    assert!(last.text.contains("Omar Agent"), "{}", last.text);
 }
 
 /// A plain-text email's own headers and body.

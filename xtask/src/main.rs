@@ -118,6 +118,10 @@ struct PutStore {
     /// widget downscales them and drops where they were taken).
     #[arg(long, value_name = "BOOL")]
     original_photos: Option<bool>,
+    /// Show shoppers the name of the agent who replied, on their case page and in the
+    /// reply's email (default false: they hear from the store alone).
+    #[arg(long, value_name = "BOOL")]
+    agent_names: Option<bool>,
     /// Ask shoppers to pass Cloudflare Turnstile: the site key from Cloudflare's
     /// dashboard ('' turns Turnstile off). Needs --turnstile-secret the first time.
     #[arg(long, value_name = "KEY")]
@@ -236,6 +240,7 @@ impl PutStore {
             max_video_mb: self.max_video_mb,
             max_total_mb: self.max_total_mb,
             original_photos_allowed: self.original_photos,
+            agent_names_shown: self.agent_names,
             turnstile_site_key: self.turnstile_site_key,
             turnstile_secret: self.turnstile_secret,
         }

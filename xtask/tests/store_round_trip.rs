@@ -38,6 +38,7 @@ fn every_store_setting_survives_put_and_load() {
         max_video_mb: Some(40),
         max_total_mb: Some(60),
         original_photos_allowed: Some(true),
+        agent_names_shown: Some(true),
         turnstile_site_key: Some("0x4AAAAAAA-site".to_owned()),
         turnstile_secret: Some("0x4AAAAAAA-secret".to_owned()),
     };
@@ -61,6 +62,7 @@ fn every_store_setting_survives_put_and_load() {
         channels,
         evidence,
         original_photos_allowed,
+        agent_names_shown,
         turnstile,
     } = read;
     assert_ne!(allowed_origins, defaults.allowed_origins);
@@ -91,6 +93,7 @@ fn every_store_setting_survives_put_and_load() {
     assert_ne!(evidence.max_video_bytes, d.max_video_bytes);
     assert_ne!(evidence.max_total_bytes, d.max_total_bytes);
     assert_ne!(original_photos_allowed, defaults.original_photos_allowed);
+    assert_ne!(agent_names_shown, defaults.agent_names_shown);
     assert_eq!(
         turnstile,
         Some(TurnstileKeys {

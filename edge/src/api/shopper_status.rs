@@ -180,6 +180,7 @@ async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError
         clock,
         case.created_at.clone(),
         timeline,
+        case.agent_names_shown != 0,
     );
     let response = http::json(200, &status);
     // The view holds the store's replies to one shopper: never in a shared cache.

@@ -431,6 +431,8 @@ pub struct ForShopper {
     pub created_at: String,
     pub respond_by: String,
     pub first_response_at: Option<String>,
+    /// The store's choice (0 or 1): whether the shopper sees agents' names.
+    pub agent_names_shown: u8,
 }
 
 /// How many files a case holds, and their bytes in all: what a new file must fit beside.
@@ -452,9 +454,9 @@ pub async fn evidence_held(db: &D1Database, case_id: &str) -> Result<(usize, u64
 pub async fn for_shopper(db: &D1Database, reference: &str) -> Result<Option<ForShopper>> {
     super::first(query!(
         db,
-        "SELECT id, store_id, reference, locale, status, created_at, respond_by,
-                first_response_at
-         FROM cases WHERE reference = ?1",
+        "SELECT c.id, c.store_id, c.reference, c.locale, c.status, c.created_at, c.respond_by,
+                c.first_response_at, IFNULL(s.agent_names_shown, 0) AS agent_names_shown
+         FROM cases c LEFT JOIN stores s ON s.id = c.store_id WHERE c.reference = ?1",
         reference
     ))
     .await

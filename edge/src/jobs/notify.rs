@@ -47,6 +47,7 @@ struct Outlets {
 struct StoreOutlets {
     name: String,
     channels: Vec<Channel>,
+    agent_names_shown: bool,
 }
 
 /// What one delivery may send through.
@@ -55,6 +56,7 @@ struct Senders<'a> {
     shopper: Option<&'a ShopperMailer>,
     case_pages: Option<&'a CasePages>,
     store_name: &'a str,
+    agent_names_shown: bool,
 }
 
 /// The shoppers' case page: `{public_url}/case/#{reference}.{status token}`, and their
@@ -107,6 +109,7 @@ async fn store_outlets(outlets: &mut Outlets, store_id: &str) -> Result<StoreOut
             || StoreOutlets {
                 name: store_id.to_owned(),
                 channels: Vec::new(),
+                agent_names_shown: false,
             },
             |store| {
                 if store.config.channels.email_to.is_some() && outlets.email.is_none() {
@@ -122,6 +125,7 @@ async fn store_outlets(outlets: &mut Outlets, store_id: &str) -> Result<StoreOut
                         outlets.shopper.is_some(),
                     ),
                     name: store.config.name,
+                    agent_names_shown: store.config.agent_names_shown,
                 }
             },
         );
@@ -155,6 +159,7 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
         shopper: outlets.shopper.as_ref(),
         case_pages: outlets.case_pages.as_ref(),
         store_name: &store.name,
+        agent_names_shown: store.agent_names_shown,
     };
     let mut states = Vec::with_capacity(store.channels.len());
     for channel in store
@@ -301,6 +306,7 @@ async fn email_shopper(
         respond_by: &respond_by,
         case_link: case_link.as_deref(),
         reply_to: reply_to.as_deref(),
+        agent_names_shown: senders.agent_names_shown,
     };
     let Some(mail) = ShopperEmail::for_notification(notification, &context) else {
         return Ok(());
