@@ -104,7 +104,7 @@ impl Report {
 }
 
 /// Raw, gzip -9 and brotli (quality 11) sizes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Sizes {
     raw: usize,
     gzip: usize,
@@ -222,6 +222,23 @@ fn widget_weight(root: &Path, report: &mut Report) {
         .plus(Sizes::of_file(&site.join("agent/redress-inbox.js")));
     report.row("agents' inbox (glue + wasm)", inbox.text(), "agents only");
     report.put("inbox", inbox.json());
+    // The shopper's case page, as someone opening an Arabic case's link fetches it.
+    let case = [
+        "index.html",
+        "case.css",
+        "redress-case-page.js",
+        "redress-case-page_bg.wasm",
+        "text/ar.json",
+    ]
+    .iter()
+    .map(|file| Sizes::of_file(&site.join("case").join(file)))
+    .fold(Sizes::default(), Sizes::plus);
+    report.row(
+        "shopper's case page (HTML, CSS, glue, wasm, Arabic words)",
+        case.text(),
+        "case links only",
+    );
+    report.put("case_page", case.json());
 }
 
 /// The peers, installed from npm and bundled with esbuild as a browser receives them.
