@@ -7,11 +7,15 @@
 //! edge run this same function, so the suggestion a shopper sees is the category stored.
 
 mod lexicon;
+mod model;
 mod taxonomy;
+#[cfg(feature = "training")]
+pub mod training;
 
 #[cfg(feature = "embedded-lexicon")]
 pub use lexicon::embedded;
 pub use lexicon::{Lexicon, LexiconError, LexiconFault};
+pub use model::{Model, ModelError, WEIGHTS_OFFSET};
 
 use serde::{Deserialize, Serialize};
 
@@ -71,10 +75,31 @@ impl Assessment {
     }
 }
 
-/// [`assess_with`] the lexicon compiled into this binary.
+/// [`assess_with`] the lexicon compiled into this binary, with the model where it is
+/// compiled in too (the edge and `classify`).
 #[cfg(feature = "embedded-lexicon")]
 pub fn assess(text: &str) -> Assessment {
+    #[cfg(feature = "embedded-model")]
+    return assess_with_model(embedded(), embedded_model(), text);
+    #[cfg(not(feature = "embedded-model"))]
     assess_with(embedded(), text)
+}
+
+/// The model compiled into this binary (`shared/model/weights.bin`).
+#[cfg(feature = "embedded-model")]
+pub fn embedded_model() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        Model::from_bytes(include_bytes!("../../model/weights.bin"))
+            .unwrap_or_else(|_| panic!("the embedded model is tested to load"))
+    })
+}
+
+/// The slots of `text`'s features, as the model and its training see them.
+pub fn model_features(lexicon: &Lexicon, text: &str) -> Vec<u32> {
+    let normalized = normalize(text);
+    let found = lexicon.find(&normalized);
+    model::features(lexicon, &normalized, &found)
 }
 
 #[cfg(feature = "language")]
@@ -115,12 +140,33 @@ pub struct Signal {
 /// A cue weighs this much more in its category when the text also sets the scene:
 /// arrival for `damaged`, use for `defective` (tie-break 3).
 const CONTEXT_BONUS: f32 = 1.5;
+/// How much a cue's weight counts beside the model's logits (cross-validated).
+const LEXICON_WEIGHT: f32 = 1.5;
 /// A refund word together with a waiting word: money that has not come back (tie-break 4).
 const REFUND_PENDING_WEIGHT: f32 = 4.0;
 
+/// The verdict of the lexicon's cues alone: what the widget suggests while the shopper
+/// types (the edge decides again, with the model).
 pub fn assess_with(lexicon: &Lexicon, text: &str) -> Assessment {
+    judge(lexicon, None, text)
+}
+
+/// The verdict of the lexicon and the model together: the model picks the category and
+/// answers the priority's questions; the cues explain, and their flags for legal
+/// threats, disputes and repeated contact still raise the priority.
+pub fn assess_with_model(lexicon: &Lexicon, model: &Model, text: &str) -> Assessment {
+    judge(lexicon, Some(model), text)
+}
+
+fn judge(lexicon: &Lexicon, model: Option<&Model>, text: &str) -> Assessment {
     let normalized = normalize(text);
     let found = lexicon.find(&normalized);
+    // A text without a word says nothing to categorize: the model's priors alone are
+    // no verdict.
+    let has_words = !normalized.trim().is_empty();
+    let learned = model
+        .filter(|_| has_words)
+        .map(|m| m.judge(&model::features(lexicon, &normalized, &found)));
 
     let mut scores = [0f32; Category::ALL.len()];
     let mut best_sub: [(f32, Option<SubReason>); Category::ALL.len()] =
@@ -187,27 +233,49 @@ pub fn assess_with(lexicon: &Lexicon, text: &str) -> Assessment {
         category = Some(Category::Counterfeit);
     }
     // Tie-break 5: "nobody answers" is the subject only when nothing else is.
-    let safety = has(Flag::Safety);
-    let category = match category {
-        Some(c) => c,
-        None if soft_service > 0.0 => Category::Service,
+    let cue_safety = has(Flag::Safety);
+    // The model's logits and the cues' weights together: where the lexicon speaks it
+    // is most often right, and where it is silent the model still chooses. Support's
+    // silence counts for `service` only when no other subject has a cue (tie-break 5).
+    let mut cue_scores = scores;
+    if scores.iter().all(|&s| s == 0.0) {
+        cue_scores[Category::Service as usize] += soft_service;
+    }
+    let blended = learned.map(|l| {
+        let mut best = (Category::Other, f32::NEG_INFINITY);
+        for &c in Category::ALL {
+            let score = l.logits[c as usize] + LEXICON_WEIGHT * cue_scores[c as usize];
+            if score > best.1 {
+                best = (c, score);
+            }
+        }
+        best.0
+    });
+    let category = match (blended, category) {
+        (Some(blended), _) => blended,
+        (None, Some(c)) => c,
+        (None, None) if soft_service > 0.0 => Category::Service,
         // Harm from the product itself, with nothing else said: the item is defective.
-        None if safety => Category::Defective,
-        None => Category::Other,
+        (None, None) if cue_safety => Category::Defective,
+        (None, None) => Category::Other,
     };
+    // Danger: the model's head, or a danger cue (the lexicon's list is written for
+    // recall; the model catches what no cue says).
+    let safety = cue_safety || learned.is_some_and(|l| l.danger);
     let sub_reason = best_sub[category as usize].1;
 
     let escalated = has(Flag::Legal)
         || has(Flag::Dispute)
         || has(Flag::Repeat)
         || has(Flag::FailedFix)
-        || category == Category::Counterfeit;
+        || category == Category::Counterfeit
+        || learned.is_some_and(|l| l.high);
     // Tie-break 1: danger never changes the category, only the priority.
     let priority = if safety {
         Priority::Urgent
     } else if escalated {
         Priority::High
-    } else if has(Flag::Wish) && category == Category::Other {
+    } else if category == Category::Other && learned.map_or(has(Flag::Wish), |l| l.low) {
         Priority::Low
     } else {
         Priority::Normal
@@ -223,6 +291,19 @@ pub fn assess_with(lexicon: &Lexicon, text: &str) -> Assessment {
             if matches!(flag, Flag::Refund | Flag::Waiting) {
                 signals.push(Signal::new("refund_pending".to_owned(), cue));
             }
+        }
+    }
+    if let Some(learned) = learned {
+        if signals.is_empty() {
+            // No cue of the category: the model's reading is the explanation.
+            let percent = format!("{:.0}%", learned.confidence * 100.0);
+            signals.push(Signal::new(
+                format!("category:{}", category.code()),
+                &percent,
+            ));
+        }
+        if learned.danger && !cue_safety {
+            signals.push(Signal::new("safety".to_owned(), "model"));
         }
     }
     for (flag, cue) in &flags {
@@ -421,11 +502,10 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_nonsense_text_is_other_and_normal() {
+    fn empty_text_is_other_and_nonsense_is_neither_urgent_nor_high() {
         assert_eq!(verdict(""), (Category::Other, Priority::Normal, false));
-        assert_eq!(
-            verdict("asdf qwer zxcv"),
-            (Category::Other, Priority::Normal, false)
-        );
+        assert_eq!(verdict("?!…"), (Category::Other, Priority::Normal, false));
+        let (_, priority, safety) = verdict("asdf qwer zxcv");
+        assert!(priority < Priority::High && !safety, "{priority:?}");
     }
 }
