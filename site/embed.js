@@ -1,8 +1,9 @@
 /* Redress loader. One tag on a storefront:
  *  <script src="https://EDGE/embed.js" data-store="STORE" async></script>
  * It adds a launcher inside a shadow root and fetches the WebAssembly app only when
- * the shopper opens it. Before that it costs this file alone: no wasm, no fonts, no
- * cookies, no storage.
+ * the shopper shows intent (a pointer over the launcher, a touch, focus on it) or
+ * opens it; with data-prefetch="idle", once the page is idle. Before that it costs
+ * this file alone: no wasm, no fonts, no cookies, no storage.
  *
  * Page API, usable before this file has loaded (calls queue up):
  *   window.Redress = window.Redress || function () { (Redress.q = Redress.q || []).push(arguments); };
@@ -85,25 +86,46 @@
     return root.getElementById("redress-panel");
   }
 
+  // The app's glue and its wasm, compiled while it downloads, from the first sign of
+  // intent, so that the click finds it on its way. The store's settings (its limits,
+  // words and a fresh form token) wait for real intent: an idle page must not hold a
+  // form token nobody asked for.
+  var wasm = base + "/widget/redress-widget_bg.wasm";
+  var app, settings;
+  function fetchApp() {
+    return (app =
+      app ||
+      Promise.all([
+        import(base + "/widget/redress-widget.js"),
+        // A server without application/wasm: the glue fetches it itself.
+        WebAssembly.compileStreaming(fetch(wasm)).catch(function () {
+          return wasm;
+        }),
+      ]));
+  }
+  function intent() {
+    settings =
+      settings ||
+      get(
+        edge + "/v1/stores/" + encodeURIComponent(data.store) + "/widget?locale=" +
+          encodeURIComponent(wanted.join(","))
+      );
+    return Promise.all([fetchApp(), settings]);
+  }
+
   function open(options) {
     options = options || {};
     emit("opened", {});
     state.opened =
       state.opened ||
-      Promise.all([
-        import(base + "/widget/redress-widget.js"),
-        // The store's evidence limits travel beside the wasm; without them, the defaults.
-        get(
-          edge + "/v1/stores/" + encodeURIComponent(data.store) + "/widget?locale=" +
-            encodeURIComponent(wanted.join(","))
-        ),
-      ]).then(function (got) {
-        var app = got[0];
-        return app.default({ module_or_path: base + "/widget/redress-widget_bg.wasm" }).then(function () {
-          app.mount(root, {
+      intent().then(function (got) {
+        var glue = got[0][0];
+        var store = got[1]; // the store's evidence limits and words; null: the defaults
+        return glue.default({ module_or_path: got[0][1] }).then(function () {
+          glue.mount(root, {
             store: data.store,
             api: edge,
-            settings: got[1],
+            settings: store,
             assets: base,
             product: options.productId || data.product,
             productUrl: location.href.split("#")[0],
@@ -112,7 +134,7 @@
             locale: wanted[0],
             nonce: nonce,
           });
-          if (got[1] && got[1].turnstile) challenge(got[1].turnstile);
+          if (store && store.turnstile) challenge(store.turnstile);
         });
       });
     return state.opened.then(function () {
@@ -159,6 +181,10 @@
   launcher.addEventListener("click", function () {
     open();
   });
+  ["pointerenter", "touchstart", "focus"].forEach(function (type) {
+    launcher.addEventListener(type, intent, { passive: true });
+  });
+  if (data.prefetch === "idle") (window.requestIdleCallback || setTimeout)(fetchApp);
 
   function api(command, a, b) {
     if (command === "open") open(a);

@@ -8,7 +8,7 @@
 //! ```
 
 use redress_classify::{heldout, train, training_part, weights_path};
-use redress_shared::categorize::training::{Figures, Tally};
+use redress_shared::categorize::training::Tally;
 use redress_shared::categorize::{assess_with_model, embedded};
 
 fn main() -> Result<(), String> {
@@ -40,30 +40,5 @@ fn main() -> Result<(), String> {
 }
 
 fn report(title: &str, tally: &Tally) {
-    let Figures {
-        complaints,
-        accuracy,
-        macro_f1,
-        urgent_recall,
-        urgent_precision,
-        high_recall,
-        high_precision,
-    } = tally.figures();
-    println!("\n{title}: {complaints} complaints");
-    println!("  category accuracy {accuracy:.3}   macro-F1 {macro_f1:.3}");
-    println!(
-        "  urgent recall {urgent_recall:.3} precision {urgent_precision:.3}   high recall {high_recall:.3} precision {high_precision:.3}"
-    );
-    let categories: Vec<String> = tally
-        .by_category()
-        .iter()
-        .map(|(c, n, recall)| format!("{} {recall:.2} ({n})", c.code()))
-        .collect();
-    println!("  recall by category: {}", categories.join(", "));
-    let languages: Vec<String> = tally
-        .by_language()
-        .iter()
-        .map(|(lang, _, accuracy)| format!("{lang} {accuracy:.2}"))
-        .collect();
-    println!("  accuracy by language: {}", languages.join(", "));
+    println!("\n{title}: {}", tally.report());
 }

@@ -4,7 +4,7 @@
 //! per language and category are printed. And the model compiled in is exactly the one
 //! the training part trains, so nobody ships weights the corpus does not explain.
 
-use redress_shared::categorize::training::{self, Figures, Tally};
+use redress_shared::categorize::training::Tally;
 use redress_shared::categorize::{classify, WEIGHTS_OFFSET};
 
 const MIN_ACCURACY: f64 = 0.85;
@@ -14,15 +14,9 @@ const MIN_URGENT_PRECISION: f64 = 0.85;
 const MIN_HIGH_RECALL: f64 = 0.85;
 const MIN_LANGUAGE: f64 = 0.98;
 
-fn corpus(file: &str) -> Vec<training::Labelled> {
-    let path = format!("{}/../shared/testdata/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    training::read_labelled(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 #[test]
 fn the_categorizer_clears_the_bars_on_the_held_out_part() {
-    let heldout = corpus("voice/heldout.jsonl");
+    let heldout = redress_classify::heldout().expect("the held-out part");
     assert!(heldout.len() >= 400, "{} complaints", heldout.len());
     let mut tally = Tally::default();
     let mut languages_right = 0;
@@ -31,31 +25,20 @@ fn the_categorizer_clears_the_bars_on_the_held_out_part() {
         tally.add(labelled, &verdict.assessment);
         languages_right += usize::from(verdict.lang == labelled.lang);
     }
-    let Figures {
-        complaints,
-        accuracy,
-        macro_f1,
-        urgent_recall,
-        urgent_precision,
-        high_recall,
-        high_precision,
-    } = tally.figures();
-    let language = languages_right as f64 / complaints as f64;
-    println!("held-out part: {complaints} complaints");
-    println!("category accuracy {accuracy:.3}, macro-F1 {macro_f1:.3}, language {language:.3}");
-    println!("urgent recall {urgent_recall:.3}, precision {urgent_precision:.3}; high recall {high_recall:.3}, precision {high_precision:.3}");
-    for (category, n, recall) in tally.by_category() {
-        println!("  {:<17} recall {recall:.2} of {n}", category.code());
-    }
-    for (lang, n, accuracy) in tally.by_language() {
-        println!("  {lang} accuracy {accuracy:.2} of {n}");
-    }
+    let figures = tally.figures();
+    let language = languages_right as f64 / figures.complaints as f64;
+    println!("held-out part: {}", tally.report());
+    println!("  language {language:.3}");
     let bars = [
-        ("category accuracy", accuracy, MIN_ACCURACY),
-        ("macro-F1", macro_f1, MIN_MACRO_F1),
-        ("urgent recall", urgent_recall, MIN_URGENT_RECALL),
-        ("urgent precision", urgent_precision, MIN_URGENT_PRECISION),
-        ("high recall", high_recall, MIN_HIGH_RECALL),
+        ("category accuracy", figures.accuracy, MIN_ACCURACY),
+        ("macro-F1", figures.macro_f1, MIN_MACRO_F1),
+        ("urgent recall", figures.urgent_recall, MIN_URGENT_RECALL),
+        (
+            "urgent precision",
+            figures.urgent_precision,
+            MIN_URGENT_PRECISION,
+        ),
+        ("high recall", figures.high_recall, MIN_HIGH_RECALL),
         ("language", language, MIN_LANGUAGE),
     ];
     let missed: Vec<String> = bars

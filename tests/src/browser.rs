@@ -86,21 +86,52 @@ impl Browser {
     /// The demo storefront at `page`, its tag swapped for one that names the shopper's
     /// `locale`, for `store`.
     pub async fn storefront_in(&self, page: &str, store: &str, locale: &str) {
+        self.storefront_with(page, &[("store", store), ("locale", locale)])
+            .await;
+    }
+
+    /// The demo storefront at `page`, its tag swapped for one with these `data-`
+    /// attributes (`("prefetch", "idle")` for `data-prefetch="idle"`).
+    pub async fn storefront_with(&self, page: &str, data: &[(&str, &str)]) {
         self.goto(page).await;
         self.widget(widget_ids::LAUNCHER).await;
+        let data: serde_json::Map<String, serde_json::Value> = data
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).into()))
+            .collect();
         self.client
             .execute(
-                "document.getElementById(arguments[2]).remove();
+                "document.getElementById(arguments[1]).remove();
                  delete window.__redress;
                  const tag = document.createElement('script');
                  tag.src = '/embed.js';
-                 tag.dataset.store = arguments[1];
-                 tag.dataset.locale = arguments[0];
+                 Object.assign(tag.dataset, arguments[0]);
                  document.body.appendChild(tag);",
-                vec![locale.into(), store.into(), widget_ids::HOST.into()],
+                vec![data.into(), widget_ids::HOST.into()],
             )
             .await
             .expect("a new tag");
+    }
+
+    /// How many resources whose address contains `part` the page has fetched, once the
+    /// page is idle or a second has passed (what it fetches of its own accord has been
+    /// asked for by then).
+    pub async fn fetched_when_idle(&self, part: &str) -> usize {
+        let count = self
+            .client
+            .execute_async(
+                "const [part, done] = arguments;
+                 const count = () => done(performance.getEntriesByType('resource')
+                   .filter(e => e.name.includes(part)).length);
+                 // An open modal may keep the page from ever idling: a second at most.
+                 window.requestIdleCallback
+                   ? requestIdleCallback(count, { timeout: 1000 })
+                   : setTimeout(count, 100);",
+                vec![part.into()],
+            )
+            .await
+            .expect("resource timing");
+        count.as_u64().expect("a count") as usize
     }
 
     /// An element inside the widget's shadow root, waiting for it to appear (the
@@ -157,6 +188,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click #{id}: {e}"));
     }
 
+    /// Clicks a page element (outside any shadow root), waiting for it.
+    pub async fn click_on(&self, selector: &str) {
+        self.page(selector)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
     /// Types into an input, or gives a file input a file's path.
     pub async fn type_into(&self, id: &str, text: &str) {
         self.widget(id)
@@ -172,6 +212,16 @@ impl Browser {
             .select_by_value(value)
             .await
             .unwrap_or_else(|e| panic!("choose {value} in #{id}: {e}"));
+    }
+
+    /// The address the widget's receipt links to: the case page.
+    pub async fn receipt_link(&self) -> String {
+        self.widget(widget_ids::STATUS_LINK)
+            .await
+            .attr("href")
+            .await
+            .expect("href")
+            .expect("the receipt links to the case page")
     }
 
     /// The text of a widget element once it is not empty.

@@ -505,13 +505,7 @@ async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentCli
         .widget_text(widget_ids::REFERENCE, Duration::from_secs(30))
         .await
         .expect("the receipt shows a reference");
-    let status_link = browser
-        .widget(widget_ids::STATUS_LINK)
-        .await
-        .attr("href")
-        .await
-        .expect("href")
-        .expect("the receipt links to the case's status");
+    let status_link = browser.receipt_link().await;
     let status_token = status_link
         .rsplit_once('.')
         .map(|(_, token)| token.to_owned())
@@ -523,8 +517,10 @@ async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentCli
         .send_keys(agent.token())
         .await
         .expect("type the token");
-    click(&browser, &format!("#{}", ids::SIGN_IN)).await;
-    click(&browser, &format!("[data-reference='{reference}']")).await;
+    browser.click_on(&format!("#{}", ids::SIGN_IN)).await;
+    browser
+        .click_on(&format!("[data-reference='{reference}']"))
+        .await;
 
     let description = browser
         .page_text_where(&format!("#{}", ids::CASE_DESCRIPTION), |t| !t.is_empty())
@@ -541,7 +537,7 @@ async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentCli
         .send_keys(reply)
         .await
         .expect("type the reply");
-    click(&browser, &format!("#{}", ids::REPLY_SEND)).await;
+    browser.click_on(&format!("#{}", ids::REPLY_SEND)).await;
     let timeline = format!("#{}", ids::CASE_TIMELINE);
     browser
         .page_text_where(&timeline, |t| t.contains(reply))
@@ -553,7 +549,7 @@ async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentCli
         .send_keys("Refund issued in the shop's back office.")
         .await
         .expect("type the note");
-    click(&browser, &format!("#{}", ids::NOTE_SEND)).await;
+    browser.click_on(&format!("#{}", ids::NOTE_SEND)).await;
     browser
         .page_text_where(&timeline, |t| t.contains("back office"))
         .await
@@ -564,14 +560,14 @@ async fn an_agent_works_a_case_in_the_inbox_page(app: &TestApp, agent: &AgentCli
         .select_by_value("full_refund")
         .await
         .expect("choose the resolution");
-    click(&browser, "[data-status='resolved']").await;
+    browser.click_on("[data-status='resolved']").await;
     browser
         .page_text_where(&format!("#{}", ids::CASE_STATUS), |t| t == "resolved")
         .await
         .expect("the case shows resolved");
 
     // The trends page charts this store's complaints.
-    click(&browser, &format!("#{}", ids::NAV_TRENDS)).await;
+    browser.click_on(&format!("#{}", ids::NAV_TRENDS)).await;
     browser
         .page_text_where(&format!("#{}", ids::TRENDS), |t| t.contains("damaged"))
         .await
@@ -611,15 +607,6 @@ async fn post_text(agent: &AgentClient<'_>, path: &str, text: &str) -> u16 {
         .try_send(Method::POST, path, json!({ "text": text }))
         .await
         .0
-}
-
-async fn click(browser: &Browser, selector: &str) {
-    browser
-        .page(selector)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {

@@ -101,13 +101,7 @@ async fn an_arabic_complaint_filed_in_the_widget_is_acknowledged_by_email(
     }
     .file(browser)
     .await;
-    let on_receipt = browser
-        .widget(widget_ids::STATUS_LINK)
-        .await
-        .attr("href")
-        .await
-        .expect("href")
-        .expect("the receipt links to the case page");
+    let on_receipt = browser.receipt_link().await;
 
     let emails = app.settled_emails_to(SHOPPER, 1).await;
     assert_eq!(emails.len(), 1, "one acknowledgement");
@@ -199,18 +193,9 @@ async fn open_in_inbox(app: &TestApp, browser: &Browser, token: &str, case: &Fil
             .send_keys(token)
             .await
             .expect("type the token");
-        click(browser, &format!("#{}", inbox_ids::SIGN_IN)).await;
+        browser.click_on(&format!("#{}", inbox_ids::SIGN_IN)).await;
     }
-    click(browser, &row).await;
-}
-
-async fn click(browser: &Browser, selector: &str) {
-    browser
-        .page(selector)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    browser.click_on(&row).await;
 }
 
 /// The agent asks for a photo in the inbox and waits for the shopper; the shopper, told
@@ -229,14 +214,18 @@ async fn the_shopper_answers_from_the_keyboard_with_a_photo(
         .send_keys(question)
         .await
         .expect("type the question");
-    click(browser, &format!("#{}", inbox_ids::REPLY_SEND)).await;
+    browser
+        .click_on(&format!("#{}", inbox_ids::REPLY_SEND))
+        .await;
     browser
         .page_text_where(&format!("#{}", inbox_ids::CASE_TIMELINE), |t| {
             t.contains(question)
         })
         .await
         .expect("the question is on the timeline");
-    click(browser, "[data-status='waiting_for_shopper']").await;
+    browser
+        .click_on("[data-status='waiting_for_shopper']")
+        .await;
     browser
         .page_text_where(&format!("#{}", inbox_ids::CASE_STATUS), |t| {
             t == "waiting_for_shopper"

@@ -22,6 +22,60 @@ async fn the_widget_serves_every_shopper_on_any_storefront() {
     on_a_phone_the_widget_is_a_full_screen_sheet(&edge).await;
     at_200_percent_zoom_every_control_is_reachable(&edge).await;
     a_draft_survives_closing_and_reloading_until_it_is_sent(&edge).await;
+    the_app_is_fetched_on_intent_and_not_before(&edge).await;
+}
+
+/// A storefront pays for the loader alone until the shopper shows intent: focus on the
+/// launcher (a keyboard user's Tab, as a pointer over it or a touch) starts fetching
+/// the app and the store's settings before any click, and the click fetches nothing
+/// twice. A store that asks for `data-prefetch="idle"` gets the app once the page is
+/// idle, and still no settings (no form token before intent).
+async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
+    const WASM: &str = "redress-widget_bg.wasm";
+    const SETTINGS: &str = "/widget?locale=";
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    browser.widget(ids::LAUNCHER).await;
+    assert_eq!(browser.fetched_when_idle(WASM).await, 0, "no intent yet");
+    assert_eq!(browser.fetched_when_idle(SETTINGS).await, 0);
+    tab_until(&browser, ids::LAUNCHER, 20).await;
+    let fetched = redress_e2e::eventually(Duration::from_secs(15), || async {
+        let (wasm, settings) = (
+            browser.fetched_when_idle(WASM).await,
+            browser.fetched_when_idle(SETTINGS).await,
+        );
+        (wasm == 1 && settings == 1).then_some(())
+    })
+    .await;
+    assert!(fetched.is_some(), "focus on the launcher fetches the app");
+    browser.press(&String::from(char::from(Key::Enter))).await;
+    browser.widget(ids::DESCRIPTION).await;
+    assert_eq!(
+        browser.fetched_when_idle(WASM).await,
+        1,
+        "not fetched twice"
+    );
+    assert_eq!(browser.fetched_when_idle(SETTINGS).await, 1);
+    browser.close().await;
+
+    let browser = Browser::start().await;
+    browser
+        .storefront_with(
+            &edge.url("/"),
+            &[("store", "demo-store"), ("prefetch", "idle")],
+        )
+        .await;
+    let fetched = redress_e2e::eventually(Duration::from_secs(15), || async {
+        (browser.fetched_when_idle(WASM).await == 1).then_some(())
+    })
+    .await;
+    assert!(fetched.is_some(), "an idle page fetches the app");
+    assert_eq!(
+        browser.fetched_when_idle(SETTINGS).await,
+        0,
+        "no settings before intent"
+    );
+    browser.close().await;
 }
 
 /// Nothing is stored until the shopper types; then their words (not their files) are

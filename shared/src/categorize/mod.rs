@@ -232,7 +232,6 @@ fn judge(lexicon: &Lexicon, model: Option<&Model>, text: &str) -> Assessment {
     {
         category = Some(Category::Counterfeit);
     }
-    // Tie-break 5: "nobody answers" is the subject only when nothing else is.
     let cue_safety = has(Flag::Safety);
     // The model's logits and the cues' weights together: where the lexicon speaks it
     // is most often right, and where it is silent the model still chooses. Support's
@@ -254,6 +253,7 @@ fn judge(lexicon: &Lexicon, model: Option<&Model>, text: &str) -> Assessment {
     let category = match (blended, category) {
         (Some(blended), _) => blended,
         (None, Some(c)) => c,
+        // Tie-break 5: "nobody answers" is the subject only when nothing else is.
         (None, None) if soft_service > 0.0 => Category::Service,
         // Harm from the product itself, with nothing else said: the item is defective.
         (None, None) if cue_safety => Category::Defective,

@@ -236,13 +236,25 @@ mod tests {
     fn features_are_the_texts_grams_and_cues_each_once_in_order() {
         let lexicon = embedded();
         let features = model_features(lexicon, "Never arrived!! never arrived");
-        assert!(features.windows(2).all(|w| w[0] < w[1]), "sorted, each once");
+        assert!(
+            features.windows(2).all(|w| w[0] < w[1]),
+            "sorted, each once"
+        );
         assert!(features.contains(&slot(b'B', "")));
         assert!(features.contains(&slot(b'G', "<nev")));
         assert!(features.contains(&slot(b'G', "ed>")));
-        assert!(features.contains(&slot(b'T', "not_received")), "the cue's target");
+        assert!(
+            features.contains(&slot(b'T', "not_received")),
+            "the cue's target"
+        );
         let chinese = model_features(lexicon, "快递没收到");
-        assert!(chinese.contains(&slot(b'J', "收到")), "runs of Han as n-grams");
-        assert_eq!(features, model_features(lexicon, "never ARRIVED never arrived"));
+        assert!(
+            chinese.contains(&slot(b'J', "收到")),
+            "runs of Han as n-grams"
+        );
+        assert_eq!(
+            features,
+            model_features(lexicon, "never ARRIVED never arrived")
+        );
     }
 }

@@ -307,6 +307,37 @@ impl Tally {
         }
     }
 
+    /// The figures, then recall per category and accuracy per language, as lines.
+    pub fn report(&self) -> String {
+        let Figures {
+            complaints,
+            accuracy,
+            macro_f1,
+            urgent_recall,
+            urgent_precision,
+            high_recall,
+            high_precision,
+        } = self.figures();
+        let categories: Vec<String> = self
+            .by_category()
+            .iter()
+            .map(|(c, n, recall)| format!("{} {recall:.2} ({n})", c.code()))
+            .collect();
+        let languages: Vec<String> = self
+            .by_language()
+            .iter()
+            .map(|(lang, _, accuracy)| format!("{lang} {accuracy:.2}"))
+            .collect();
+        format!(
+            "{complaints} complaints\n  category accuracy {accuracy:.3}, macro-F1 {macro_f1:.3}\n  \
+             urgent recall {urgent_recall:.3}, precision {urgent_precision:.3}; high recall \
+             {high_recall:.3}, precision {high_precision:.3}\n  recall by category: {}\n  \
+             accuracy by language: {}",
+            categories.join(", "),
+            languages.join(", ")
+        )
+    }
+
     /// Category accuracy per language.
     pub fn by_language(&self) -> Vec<(String, usize, f64)> {
         self.by_language

@@ -464,6 +464,18 @@ async fn page_fetches(edge: &Edge, report: &mut Report) {
     browser.goto(&edge.url("/")).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = fetched(&browser).await;
+    // Intent: the pointer over the launcher (as a hover, a touch or focus would).
+    let launcher = browser.widget(ids::LAUNCHER).await;
+    browser
+        .client
+        .execute(
+            "arguments[0].dispatchEvent(new PointerEvent('pointerenter'));",
+            vec![serde_json::to_value(&launcher).expect("an element")],
+        )
+        .await
+        .expect("pointer over the launcher");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let intent = fetched(&browser).await;
     browser.click(ids::LAUNCHER).await;
     browser.widget(ids::DESCRIPTION).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -480,6 +492,11 @@ async fn page_fetches(edge: &Edge, report: &mut Report) {
         &format!("{} resource(s), {} wasm", before.1, before.2),
     );
     report.row(
+        "page fetches after intent (pointer over the launcher)",
+        kb(intent.0),
+        &format!("{} resource(s), {} wasm", intent.1, intent.2),
+    );
+    report.row(
         "page fetches after opening",
         kb(opened.0),
         &format!("{} resource(s), {} wasm", opened.1, opened.2),
@@ -491,7 +508,7 @@ async fn page_fetches(edge: &Edge, report: &mut Report) {
     );
     report.put(
         "page_fetches_bytes",
-        json!({ "before_open": before.0, "after_open": opened.0, "after_typing": typed.0 }),
+        json!({ "before_open": before.0, "after_intent": intent.0, "after_open": opened.0, "after_typing": typed.0 }),
     );
 }
 
