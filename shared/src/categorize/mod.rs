@@ -296,7 +296,7 @@ fn judge(lexicon: &Lexicon, model: Option<&Model>, text: &str) -> Assessment {
     if let Some(learned) = learned {
         if signals.is_empty() {
             // No cue of the category: the model's reading is the explanation.
-            let percent = format!("{:.0}%", learned.confidence * 100.0);
+            let percent = format!("{:.0}%", learned.probability(category) * 100.0);
             signals.push(Signal::new(
                 format!("category:{}", category.code()),
                 &percent,

@@ -101,12 +101,20 @@ impl Model {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Learned {
     pub logits: [f32; HEADS],
-    pub category: Category,
-    /// The category's probability, for the signal that explains it.
-    pub confidence: f32,
     pub danger: bool,
     pub high: bool,
     pub low: bool,
+}
+
+impl Learned {
+    /// The model's probability of `category` (softmax over the categories), for the
+    /// signal that explains a verdict no cue supports.
+    pub fn probability(&self, category: Category) -> f32 {
+        let categories = &self.logits[..Category::ALL.len()];
+        let top = categories.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let total: f32 = categories.iter().map(|l| (l - top).exp()).sum();
+        (self.logits[category as usize] - top).exp() / total
+    }
 }
 
 /// The `high` head's threshold: where cross-validation balances its recall and
@@ -116,20 +124,8 @@ const HIGH_LOGIT: f32 = -1.0;
 impl Model {
     pub(crate) fn judge(&self, features: &[u32]) -> Learned {
         let logits = self.logits(features);
-        let categories = &logits[..Category::ALL.len()];
-        let (best, top) =
-            categories
-                .iter()
-                .enumerate()
-                .fold(
-                    (0, f32::NEG_INFINITY),
-                    |(b, t), (i, &l)| if l > t { (i, l) } else { (b, t) },
-                );
-        let total: f32 = categories.iter().map(|l| (l - top).exp()).sum();
         Learned {
             logits,
-            category: Category::ALL[best],
-            confidence: 1.0 / total,
             danger: logits[DANGER] > self.danger_threshold,
             high: logits[HIGH] > HIGH_LOGIT,
             low: logits[LOW] > 0.0,
