@@ -103,7 +103,7 @@ impl Sending {
                     let _ = bar.set_attribute("value", "100");
                 }
                 say(&t("file.sent"));
-                draw(&self.document, &view, &self.locale);
+                draw(&self.document, &view, &self.locale, &self.link);
             }
             refused => {
                 let (why, worth_retrying) = refusal(&refused);

@@ -8,6 +8,7 @@
 //! everything from the server set as text, never parsed as markup.
 
 mod files;
+mod offers;
 
 use std::cell::RefCell;
 
@@ -77,7 +78,7 @@ async fn start() {
     set_text(&document, ".private", &t("keep_private"));
     match (answer, link) {
         (Answer::Ok(view), Some(link)) => {
-            draw(&document, &view, &locale);
+            draw(&document, &view, &locale, &link);
             wire_form(&document, link.clone(), locale.clone());
             files::wire(&document, link, locale);
         }
@@ -116,8 +117,10 @@ fn browser_languages() -> String {
         .unwrap_or_default()
 }
 
-/// Draws the case: its reference, status and promise, and the conversation.
-fn draw(document: &Document, view: &JsValue, locale: &str) {
+/// Draws the case: its reference, status and promise, the store's offers, and the
+/// conversation.
+fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
+    offers::draw(document, view, locale, link);
     set_text(
         document,
         &format!("#{}", ids::REFERENCE),
@@ -161,6 +164,21 @@ fn draw(document: &Document, view: &JsValue, locale: &str) {
             },
             "shopper_message" => (t("you_wrote"), "shopper", Some(value)),
             "evidence_added" => (t("evidence_added"), "shopper", Some(value)),
+            "offer_made" | "offer_answered" | "offer_withdrawn" | "offer_expired" => {
+                let offer = offers::by_number(view, &value);
+                let what = offer
+                    .as_ref()
+                    .map(|offer| offers::describe(offer, locale))
+                    .unwrap_or_default();
+                let (key, who) = match kind.as_str() {
+                    "offer_answered" => {
+                        let state = offer.and_then(|o| text_of(&o, "state")).unwrap_or_default();
+                        (format!("offer_answered.{state}"), "shopper")
+                    }
+                    _ => (kind.clone(), "store"),
+                };
+                (with(&key, &what), who, None)
+            }
             _ => (
                 with("status_changed", &t(&format!("status.{value}"))),
                 "store",
@@ -182,7 +200,7 @@ fn draw(document: &Document, view: &JsValue, locale: &str) {
             }
         }
     }
-    if let Some(section) = document.query_selector("section").ok().flatten() {
+    if let Some(section) = by_id(document, "case-conversation") {
         let _ = section.remove_attribute("hidden");
     }
 }
@@ -227,7 +245,7 @@ async fn send(document: &Document, link: &Link, locale: &str) {
     match answer {
         Answer::Ok(view) => {
             textarea.set_value("");
-            draw(document, &view, locale);
+            draw(document, &view, locale, link);
             set_text(document, &format!("#{}", ids::WRITE_STATUS), &t("sent"));
             let _ = textarea.remove_attribute("aria-invalid");
         }

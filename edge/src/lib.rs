@@ -42,6 +42,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Post, routes::CASE_EVIDENCE, [reference]) => {
             shopper_status::post_evidence(req, env, reference).await
         }
+        (Method::Post, routes::CASE_OFFER, [reference, number]) => {
+            shopper_status::answer_offer(req, env, reference, number).await
+        }
         (Method::Get, routes::CASE_STATUS, [reference]) => {
             shopper_status::handle(req, env, reference).await
         }
@@ -57,6 +60,10 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         }
         (Method::Post, routes::AGENT_CASE_REPLIES, [id]) => {
             agent::message(req, env, id, EventKind::Reply).await
+        }
+        (Method::Post, routes::AGENT_CASE_OFFERS, [id]) => agent::make_offer(req, env, id).await,
+        (Method::Post, routes::AGENT_CASE_OFFER_WITHDRAWAL, [id, number]) => {
+            agent::withdraw_offer(req, env, id, number).await
         }
         (Method::Get, routes::AGENT_CASE_EVIDENCE, [id, position]) => {
             agent::evidence(req, env, id, position).await
@@ -107,6 +114,11 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(0) => {}
         Ok(n) => worker::console_log!("escalated {n} case(s) nearing their deadline"),
         Err(e) => worker::console_error!("escalation failed: {}", e.message),
+    }
+    match outbox::expire_offers(&env).await {
+        Ok(0) => {}
+        Ok(n) => worker::console_log!("{n} offer(s) expired unanswered"),
+        Err(e) => worker::console_error!("offer expiry failed: {}", e.message),
     }
     match upload_cleanup::run(&env).await {
         Ok(0) => {}

@@ -6,6 +6,8 @@ use leptos::task::spawn_local;
 use redress_shared::agent_api::{CaseDetail, CaseMessage, CaseUpdate};
 use redress_shared::complaint::Resolution;
 use redress_shared::inbox_ids as ids;
+use redress_shared::money::Money;
+use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
 use redress_shared::{routes, CaseEvidence, CaseStatus};
 
 use crate::api::Api;
@@ -92,7 +94,11 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
                     <time>{local_time(&e.at)}</time>" "
                     <strong>{e.actor.clone()}</strong>" "
                     <span>{e.kind.code()}</span>
-                    {e.value.clone().map(|v| view! { <p class="value">{v}</p> })}
+                    {e.value.clone().map(|v| {
+                        // An offer's entries name it by its number (see "Offers").
+                        let v = if e.kind.names_offer() { format!("offer #{v}") } else { v };
+                        view! { <p class="value">{v}</p> }
+                    })}
                 </li>
             }).collect_view()}
         </ol>
@@ -146,6 +152,10 @@ fn Actions(
     let assignee = RwSignal::new(case.assignee.clone().unwrap_or_default());
     let note = RwSignal::new(String::new());
     let reply = RwSignal::new(String::new());
+    let offer_kind = RwSignal::new(Resolution::PartialRefund.code().to_owned());
+    let amount = RwSignal::new(String::new());
+    let currency = RwSignal::new(case.currencies.first().cloned().unwrap_or_default());
+    let terms = RwSignal::new(String::new());
     let id = case.case.id.as_str().to_owned();
 
     // Every action answers with the case as it now stands.
@@ -168,6 +178,15 @@ fn Actions(
                     )
                     .await
                 }
+                Request::Offer(draft) => {
+                    api.post(&routes::fill(routes::AGENT_CASE_OFFERS, &[&id]), draft)
+                        .await
+                }
+                Request::Withdraw(number) => {
+                    let number = number.to_string();
+                    let path = routes::fill(routes::AGENT_CASE_OFFER_WITHDRAWAL, &[&id, &number]);
+                    api.post(&path, &serde_json::json!({})).await
+                }
             };
             match answer {
                 Ok(updated) => {
@@ -175,7 +194,11 @@ fn Actions(
                     match request {
                         Request::Note(_) => note.set(String::new()),
                         Request::Reply(_) => reply.set(String::new()),
-                        Request::Update(_) => {}
+                        Request::Offer(_) => {
+                            amount.set(String::new());
+                            terms.set(String::new());
+                        }
+                        Request::Update(_) | Request::Withdraw(_) => {}
                     }
                     detail.set(Some(updated));
                 }
@@ -194,7 +217,72 @@ fn Actions(
             }))
         });
     };
+    // The amount is typed as a decimal in the chosen currency and sent in minor units.
+    let make_offer = move || {
+        let Some(kind) = Resolution::from_code(&offer_kind.get_untracked()) else {
+            return;
+        };
+        let typed = amount.get_untracked();
+        let amount = if moves_money(kind) {
+            match Money::parse(&typed, &currency.get_untracked()) {
+                Some(money) => Some(money),
+                None => {
+                    error.set(Some(format!(
+                        "{typed:?} is not an amount: write it as 12.30"
+                    )));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let draft = OfferDraft {
+            kind,
+            amount,
+            terms: terms.get_untracked(),
+        };
+        act.with_value(|act| act(Request::Offer(draft)));
+    };
+    let offers = case.offers.clone();
     view! {
+        <section class="actions offers">
+            <h2>"Offers"</h2>
+            <ol id=ids::OFFERS>
+                {offers.into_iter().map(|offer| {
+                    let number = offer.number;
+                    let open = offer.state == OfferState::Offered;
+                    view! {
+                        <li data-offer=number data-state=offer.state.code()>
+                            <strong>{describe(&offer)}</strong>" · "{offer.state.code()}
+                            " · until "{local_time(&offer.expires_at)}
+                            {(!offer.terms.is_empty()).then(|| view! { <p class="value">{offer.terms.clone()}</p> })}
+                            {open.then(|| view! {
+                                <button on:click=move |_| act.with_value(|act| act(Request::Withdraw(number)))>"Withdraw"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <h3>"Propose a solution"</h3>
+            <label>"Outcome"
+                <select id=ids::OFFER_KIND on:change=move |ev| offer_kind.set(event_target_value(&ev))>
+                    {Resolution::ALL.iter().map(|r| view! {
+                        <option value=r.code() selected=offer_kind.get_untracked() == r.code()>{r.code()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Amount (refunds and store credit)"
+                <input id=ids::OFFER_AMOUNT inputmode="decimal" placeholder="12.30" prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
+            </label>
+            <label>"Currency"
+                <select id=ids::OFFER_CURRENCY on:change=move |ev| currency.set(event_target_value(&ev))>
+                    {case.currencies.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label for=ids::OFFER_TERMS>"What happens next (the shopper reads it)"</label>
+            <textarea id=ids::OFFER_TERMS prop:value=move || terms.get() on:input=move |ev| terms.set(event_target_value(&ev))></textarea>
+            <button id=ids::OFFER_SEND on:click=move |_| make_offer()>"Make offer"</button>
+        </section>
         <section class="actions">
             <h2>"Work the case"</h2>
             <label>"Resolution taken"
@@ -230,4 +318,20 @@ enum Request {
     Update(CaseUpdate),
     Note(String),
     Reply(String),
+    Offer(OfferDraft),
+    Withdraw(u32),
+}
+
+/// An offer as agents read it: `partial_refund 12.30 EUR`.
+fn describe(offer: &Offer) -> String {
+    match &offer.amount {
+        Some(money) => format!(
+            "#{} {} {} {}",
+            offer.number,
+            offer.kind.code(),
+            money.decimal(),
+            money.currency
+        ),
+        None => format!("#{} {}", offer.number, offer.kind.code()),
+    }
 }

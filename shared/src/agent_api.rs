@@ -333,6 +333,10 @@ pub struct CaseDetail {
     pub next_statuses: Vec<CaseStatus>,
     pub deliveries: Vec<DeliveryRecord>,
     pub timeline: Vec<TimelineEvent>,
+    /// The store's offers on the case, oldest first, as they stand now.
+    pub offers: Vec<crate::offer::Offer>,
+    /// The currencies the store's offers may be in, its main one first.
+    pub currencies: Vec<String>,
 }
 
 /// How a notification of the case fared on one channel.

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     IllegalTransition,
     /// Someone changed the case since it was read; read it again and retry.
     EditConflict,
+    /// The offer was answered, withdrawn or has expired.
+    OfferNotOpen,
     /// The `Idempotency-Key` was first used with a different request.
     IdempotencyKeyReused,
     /// The form's token is missing, forged, for another store, or a day old.
@@ -63,7 +65,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -81,6 +83,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::IllegalTransition,
         ErrorCode::EditConflict,
+        ErrorCode::OfferNotOpen,
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::FormTokenInvalid,
         ErrorCode::SubmittedTooSoon,
@@ -102,7 +105,7 @@ impl ErrorCode {
             | ErrorCode::TurnstileFailed => 403,
             ErrorCode::UnknownStore | ErrorCode::NotFound | ErrorCode::RouteNotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::IllegalTransition | ErrorCode::EditConflict => 409,
+            ErrorCode::IllegalTransition | ErrorCode::EditConflict | ErrorCode::OfferNotOpen => 409,
             ErrorCode::LengthRequired => 411,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyKeyReused

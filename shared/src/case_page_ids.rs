@@ -18,3 +18,19 @@ pub const WRITE_STATUS: &str = "case-write-status";
 pub const FILE: &str = "case-file";
 /// The files sent from this page, each with its progress and what happened to it.
 pub const FILES: &str = "case-files";
+/// The store's offers (hidden while there are none).
+pub const OFFERS: &str = "case-offers";
+pub const OFFER_LIST: &str = "case-offer-list";
+/// Why an answer to an offer was refused (`role="alert"`).
+pub const OFFER_ERROR: &str = "case-offer-error";
+
+/// The button that gives `answer` (`accept`, `decline`, `counter`) to offer `number`;
+/// `counter` opens a box for the shopper's proposal, sent by `send_counter`.
+pub fn offer_button(number: u32, answer: &str) -> String {
+    format!("case-offer-{number}-{answer}")
+}
+
+/// The box for a counter-proposal to offer `number`.
+pub fn offer_counter_text(number: u32) -> String {
+    format!("case-offer-{number}-message")
+}

@@ -128,6 +128,7 @@ pub(crate) mod tests {
             event,
             activity: None,
             resolution_taken: None,
+            offer: None,
             case,
         }
     }

@@ -67,7 +67,7 @@ pub fn clock_runs_in(status: CaseStatus) -> bool {
 /// the case (`value` is the new status of a status change).
 pub fn is_response(kind: EventKind, value: Option<&str>) -> bool {
     match kind {
-        EventKind::Reply => true,
+        EventKind::Reply | EventKind::OfferMade => true,
         EventKind::StatusChanged => value == Some(CaseStatus::Resolved.code()),
         EventKind::Created
         | EventKind::Escalated
@@ -75,7 +75,10 @@ pub fn is_response(kind: EventKind, value: Option<&str>) -> bool {
         | EventKind::ResolutionTaken
         | EventKind::Note
         | EventKind::ShopperMessage
-        | EventKind::EvidenceAdded => false,
+        | EventKind::EvidenceAdded
+        | EventKind::OfferAnswered
+        | EventKind::OfferWithdrawn
+        | EventKind::OfferExpired => false,
     }
 }
 

@@ -24,3 +24,11 @@ pub const REPLY_SEND: &str = "redress-inbox-reply-send";
 pub const TRENDS: &str = "redress-inbox-trends";
 pub const TRENDS_FROM: &str = "redress-inbox-trends-from";
 pub const TRENDS_TO: &str = "redress-inbox-trends-to";
+/// The case's offers, each with its state (and a withdraw button while open).
+pub const OFFERS: &str = "redress-inbox-offers";
+pub const OFFER_KIND: &str = "redress-inbox-offer-kind";
+/// The amount as the agent types it (`12.30`), in the chosen currency.
+pub const OFFER_AMOUNT: &str = "redress-inbox-offer-amount";
+pub const OFFER_CURRENCY: &str = "redress-inbox-offer-currency";
+pub const OFFER_TERMS: &str = "redress-inbox-offer-terms";
+pub const OFFER_SEND: &str = "redress-inbox-offer-send";

@@ -23,7 +23,9 @@ pub mod inbox_ids;
 pub mod intake;
 #[cfg(feature = "language")]
 pub mod language;
+pub mod money;
 pub mod notification;
+pub mod offer;
 pub mod photo;
 pub mod public_status;
 pub mod rate_limit;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{Case, CaseStatus};
 use crate::complaint::Resolution;
+use crate::offer::Offer;
 use crate::timeline::{EventKind, TimelineEvent};
 
 /// What happened to a case that a store's channels hear about.
@@ -31,10 +32,19 @@ pub enum NotificationEvent {
     /// Its deadline is near or past and the store has not answered yet.
     #[serde(rename = "case.escalated")]
     CaseEscalated,
+    /// An agent made the shopper an offer (carried in `offer`).
+    #[serde(rename = "case.offer_made")]
+    CaseOfferMade,
+    /// The shopper accepted, declined or countered an offer (its `state` says which).
+    #[serde(rename = "case.offer_answered")]
+    CaseOfferAnswered,
+    /// An offer's time ran out unanswered.
+    #[serde(rename = "case.offer_expired")]
+    CaseOfferExpired,
 }
 
 impl NotificationEvent {
-    pub const ALL: [NotificationEvent; 7] = [
+    pub const ALL: [NotificationEvent; 10] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseStatusChanged,
         NotificationEvent::CaseAgentReplied,
@@ -42,6 +52,9 @@ impl NotificationEvent {
         NotificationEvent::CaseEvidenceAdded,
         NotificationEvent::CaseResolved,
         NotificationEvent::CaseEscalated,
+        NotificationEvent::CaseOfferMade,
+        NotificationEvent::CaseOfferAnswered,
+        NotificationEvent::CaseOfferExpired,
     ];
 
     /// As webhooks, `deliveries.event` and the store's settings spell it.
@@ -54,6 +67,9 @@ impl NotificationEvent {
             NotificationEvent::CaseEvidenceAdded => "case.evidence_added",
             NotificationEvent::CaseResolved => "case.resolved",
             NotificationEvent::CaseEscalated => "case.escalated",
+            NotificationEvent::CaseOfferMade => "case.offer_made",
+            NotificationEvent::CaseOfferAnswered => "case.offer_answered",
+            NotificationEvent::CaseOfferExpired => "case.offer_expired",
         }
     }
 
@@ -73,6 +89,9 @@ impl NotificationEvent {
             NotificationEvent::CaseEvidenceAdded => "The shopper added evidence",
             NotificationEvent::CaseResolved => "Case resolved",
             NotificationEvent::CaseEscalated => "Deadline near, no answer yet",
+            NotificationEvent::CaseOfferMade => "Offer made to the shopper",
+            NotificationEvent::CaseOfferAnswered => "The shopper answered an offer",
+            NotificationEvent::CaseOfferExpired => "An offer expired unanswered",
         }
     }
 
@@ -96,7 +115,13 @@ impl NotificationEvent {
             EventKind::Reply => Some(NotificationEvent::CaseAgentReplied),
             EventKind::ShopperMessage => Some(NotificationEvent::CaseShopperReplied),
             EventKind::EvidenceAdded => Some(NotificationEvent::CaseEvidenceAdded),
-            EventKind::Created
+            EventKind::OfferMade => Some(NotificationEvent::CaseOfferMade),
+            EventKind::OfferAnswered => Some(NotificationEvent::CaseOfferAnswered),
+            EventKind::OfferExpired => Some(NotificationEvent::CaseOfferExpired),
+            // The store's own act (or the shopper's acceptance of another offer,
+            // which `case.offer_answered` announces).
+            EventKind::OfferWithdrawn
+            | EventKind::Created
             | EventKind::Escalated
             | EventKind::Assigned
             | EventKind::ResolutionTaken
@@ -106,10 +131,12 @@ impl NotificationEvent {
 
     /// The events a chat or the store's email gets until the store chooses: what needs
     /// someone's attention, not every step the team itself took.
-    pub const ATTENTION: [NotificationEvent; 3] = [
+    pub const ATTENTION: [NotificationEvent; 5] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseShopperReplied,
         NotificationEvent::CaseEscalated,
+        NotificationEvent::CaseOfferAnswered,
+        NotificationEvent::CaseOfferExpired,
     ];
 }
 
@@ -133,6 +160,9 @@ pub struct CaseNotification {
     /// What the store did, with `case.resolved`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_taken: Option<Resolution>,
+    /// The offer, as it stands when sent, with the offer events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<Offer>,
     pub case: Case,
 }
 
@@ -142,6 +172,7 @@ impl CaseNotification {
             event: NotificationEvent::CaseCreated,
             activity: None,
             resolution_taken: None,
+            offer: None,
             case,
         }
     }
@@ -151,21 +182,25 @@ impl CaseNotification {
             event: NotificationEvent::CaseEscalated,
             activity: None,
             resolution_taken: None,
+            offer: None,
             case,
         }
     }
 
     /// The announcement of timeline entry `seq` of `case`, if the store hears of it;
-    /// `resolution_taken` is the case's, carried when the entry resolves it.
+    /// `resolution_taken` is the case's, carried when the entry resolves it, and
+    /// `offer` the one an offer entry names.
     pub fn of_activity(
         case: Case,
         seq: u64,
         entry: TimelineEvent,
         resolution_taken: Option<Resolution>,
+        offer: Option<Offer>,
     ) -> Option<CaseNotification> {
         let event = NotificationEvent::announcing(entry.kind, entry.value.as_deref())?;
         Some(CaseNotification {
             event,
+            offer: offer.filter(|_| entry.kind.names_offer()),
             activity: Some(Activity { seq, entry }),
             resolution_taken: resolution_taken.filter(|_| event == NotificationEvent::CaseResolved),
             case,
@@ -181,6 +216,10 @@ impl CaseNotification {
                 self.event.headline(),
                 activity.entry.value.as_deref().unwrap_or_default()
             ),
+            (NotificationEvent::CaseOfferAnswered, _) => match &self.offer {
+                Some(offer) => format!("{}: {}", self.event.headline(), offer.state.code()),
+                None => self.event.headline().to_owned(),
+            },
             _ => self.event.headline().to_owned(),
         }
     }
@@ -293,7 +332,7 @@ mod tests {
             public: true,
         };
         let replied =
-            CaseNotification::of_activity(case.clone(), 42, reply, Some(Resolution::Repair))
+            CaseNotification::of_activity(case.clone(), 42, reply, Some(Resolution::Repair), None)
                 .expect("announced");
         assert_eq!(
             replied.resolution_taken, None,

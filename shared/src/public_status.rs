@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::CaseStatus;
 use crate::deadline::ResponseClock;
+use crate::offer::Offer;
 use crate::timeline::{EventKind, TimelineEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +23,9 @@ pub struct PublicStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respond_by: Option<String>,
     pub timeline: Vec<PublicEvent>,
+    /// The store's offers, oldest first, each as it stands now (`offer::as_of`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<Offer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +48,7 @@ impl PublicStatus {
         created_at: String,
         timeline: Vec<TimelineEvent>,
         agent_names_shown: bool,
+        offers: Vec<Offer>,
     ) -> PublicStatus {
         let timeline = timeline
             .into_iter()
@@ -62,6 +67,7 @@ impl PublicStatus {
             created_at,
             respond_by: clock.promised_by().map(str::to_owned),
             timeline,
+            offers,
         }
     }
 }
@@ -95,6 +101,7 @@ mod tests {
                 event(EventKind::Reply, "A new shade is on its way.", true),
             ],
             agent_names_shown,
+            Vec::new(),
         )
     }
 
@@ -133,6 +140,7 @@ mod tests {
                 event(EventKind::Note, "marked public by mistake", true),
             ],
             false,
+            Vec::new(),
         );
         let kinds: Vec<EventKind> = status.timeline.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventKind::StatusChanged, EventKind::Reply]);
@@ -163,6 +171,7 @@ mod tests {
                 String::new(),
                 Vec::new(),
                 false,
+                Vec::new(),
             )
         };
         let new = view(CaseStatus::New, None);

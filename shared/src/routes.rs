@@ -11,6 +11,8 @@ pub const CASE_PAGE: &str = "/case/";
 pub const CASE_MESSAGES: &str = "/v1/status/{reference}/messages";
 /// The shopper adds a file to their case, with their status token: one file per request.
 pub const CASE_EVIDENCE: &str = "/v1/status/{reference}/evidence";
+/// The shopper answers one of the store's offers, with their status token.
+pub const CASE_OFFER: &str = "/v1/status/{reference}/offers/{number}";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
@@ -18,6 +20,8 @@ pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
 pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
 pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
 pub const AGENT_CASE_EVIDENCE: &str = "/v1/agent/cases/{id}/evidence/{position}";
+pub const AGENT_CASE_OFFERS: &str = "/v1/agent/cases/{id}/offers";
+pub const AGENT_CASE_OFFER_WITHDRAWAL: &str = "/v1/agent/cases/{id}/offers/{number}/withdrawal";
 
 /// Every (method, path template) the worker answers, besides CORS preflights.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -27,6 +31,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", CASE_STATUS),
     ("POST", CASE_MESSAGES),
     ("POST", CASE_EVIDENCE),
+    ("POST", CASE_OFFER),
     ("GET", STORE_WIDGET),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),
@@ -35,6 +40,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", AGENT_CASE_NOTES),
     ("POST", AGENT_CASE_REPLIES),
     ("GET", AGENT_CASE_EVIDENCE),
+    ("POST", AGENT_CASE_OFFERS),
+    ("POST", AGENT_CASE_OFFER_WITHDRAWAL),
 ];
 
 /// The path of `template` with its `{parameters}` set to `values`, in order. (Segment

@@ -39,6 +39,16 @@ pub struct Context<'a> {
     pub reply_to: Option<&'a str>,
     /// The store's choice: a reply's email names the agent who wrote it.
     pub agent_names_shown: bool,
+    /// With `case.offer_made`: the offer's amount and its expiry as the shopper's
+    /// locale writes them.
+    pub offer: Option<OfferText<'a>>,
+}
+
+/// An offer's figures in the shopper's locale (the edge formats them with `Intl`).
+#[derive(Debug, Clone, Copy)]
+pub struct OfferText<'a> {
+    pub amount: Option<&'a str>,
+    pub expires_at: &'a str,
 }
 
 impl ShopperEmail {
@@ -48,10 +58,14 @@ impl ShopperEmail {
             NotificationEvent::CaseCreated
             | NotificationEvent::CaseStatusChanged
             | NotificationEvent::CaseAgentReplied
-            | NotificationEvent::CaseResolved => true,
+            | NotificationEvent::CaseResolved
+            | NotificationEvent::CaseOfferMade => true,
+            // The shopper's own answers, and the store's business.
             NotificationEvent::CaseShopperReplied
             | NotificationEvent::CaseEvidenceAdded
-            | NotificationEvent::CaseEscalated => false,
+            | NotificationEvent::CaseEscalated
+            | NotificationEvent::CaseOfferAnswered
+            | NotificationEvent::CaseOfferExpired => false,
         }
     }
 
@@ -69,6 +83,8 @@ impl ShopperEmail {
         // Each paragraph, and the store's words quoted when it replied.
         let mut lead: Vec<String> = Vec::new();
         let mut quoted = None;
+        // Paragraphs after the quotation.
+        let mut after: Vec<String> = Vec::new();
         match n.event {
             NotificationEvent::CaseCreated => {
                 lead.push(words.fill(
@@ -108,9 +124,24 @@ impl ShopperEmail {
                     lead.push(words.fill("resolved.outcome", &[("resolution", &done)]));
                 }
             }
+            NotificationEvent::CaseOfferMade => {
+                let (offer, text) = n.offer.as_ref().zip(cx.offer)?;
+                lead.push(words.fill("offer.lead", &[("store", store)]));
+                let kind = words.resolution(offer.kind.code());
+                lead.push(match text.amount {
+                    Some(amount) => {
+                        words.fill("offer.what", &[("resolution", &kind), ("amount", amount)])
+                    }
+                    None => kind,
+                });
+                quoted = Some(offer.terms.as_str()).filter(|t| !t.is_empty());
+                after.push(words.fill("offer.answer_by", &[("date", text.expires_at)]));
+            }
             NotificationEvent::CaseShopperReplied
             | NotificationEvent::CaseEvidenceAdded
-            | NotificationEvent::CaseEscalated => return None,
+            | NotificationEvent::CaseEscalated
+            | NotificationEvent::CaseOfferAnswered
+            | NotificationEvent::CaseOfferExpired => return None,
         }
         let link = cx.case_link.map(|link| {
             (
@@ -127,6 +158,9 @@ impl ShopperEmail {
         let mut text = format!("{greeting}\n\n{}\n", lead.join("\n"));
         if let Some(quote) = quoted {
             text.push_str(&format!("\n{}\n", quote_lines(quote)));
+        }
+        for paragraph in &after {
+            text.push_str(&format!("\n{paragraph}\n"));
         }
         if let Some((line, private, _, _)) = &link {
             text.push_str(&format!("\n{line}\n{private}\n"));
@@ -154,6 +188,9 @@ impl ShopperEmail {
                  border-inline-start:3px solid #999\">{}</blockquote>",
                 escape(quote)
             ));
+        }
+        for paragraph in &after {
+            html.push_str(&format!("<p>{}</p>", escape(paragraph)));
         }
         if let Some((_, private, open, href)) = &link {
             html.push_str(&format!(
@@ -302,6 +339,7 @@ mod tests {
         case_link: Some("https://redress.example/case/#RD-1.st_x"),
         reply_to: Some("reply+1.2@reply.redress.example"),
         agent_names_shown: false,
+        offer: None,
     };
 
     fn activity(kind: EventKind, value: &str, event: NotificationEvent) -> CaseNotification {
@@ -349,6 +387,52 @@ mod tests {
         assert!(mail
             .headers
             .contains(&("Auto-Submitted", "auto-generated".to_owned())));
+    }
+
+    #[test]
+    fn an_offer_says_what_the_store_proposes_in_the_shoppers_language_and_by_when() {
+        let offer = crate::offer::Offer {
+            number: 1,
+            kind: Resolution::PartialRefund,
+            amount: Some(crate::money::Money {
+                minor: 1230,
+                currency: "EUR".into(),
+            }),
+            terms: "Quédese la lámpara <gratis>.".into(),
+            state: crate::offer::OfferState::Offered,
+            made_at: "2026-12-02T10:00:00.000Z".into(),
+            expires_at: "2026-12-09T10:00:00.000Z".into(),
+            answered_at: None,
+        };
+        let mut spanish = activity(EventKind::OfferMade, "1", NotificationEvent::CaseOfferMade);
+        spanish.case.details.locale = "es".into();
+        spanish.offer = Some(offer);
+        let cx = Context {
+            offer: Some(OfferText {
+                amount: Some("12,30 €"),
+                expires_at: "9 de diciembre de 2026, 10:00 UTC",
+            }),
+            ..CX
+        };
+        let mail = ShopperEmail::for_notification(&spanish, &cx).expect("an offer email");
+        for expected in [
+            "Demo Store",
+            "Reembolso parcial",
+            "12,30 €",
+            "> Quédese la lámpara <gratis>.",
+            "9 de diciembre de 2026",
+        ] {
+            assert!(mail.text.contains(expected), "{expected}: {}", mail.text);
+        }
+        assert!(mail.html.contains("&lt;gratis&gt;"));
+        let without_figures = ShopperEmail::for_notification(&spanish, &CX);
+        assert_eq!(without_figures, None, "never an offer without its amount");
+        let answered = activity(
+            EventKind::OfferAnswered,
+            "1",
+            NotificationEvent::CaseOfferAnswered,
+        );
+        assert_eq!(ShopperEmail::for_notification(&answered, &cx), None);
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct StoreConfig {
     /// Whether shoppers see the name of the agent who replied (on their case page and
     /// in the reply's email); otherwise they hear from the store alone.
     pub agent_names_shown: bool,
+    /// What the store's offers may be made in (ISO 4217), its main currency first.
+    pub currencies: Vec<String>,
+    /// How many days a shopper has to answer an offer.
+    pub offer_days: u32,
     /// Cloudflare Turnstile, when the store asks shoppers to pass it (`turnstile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileKeys>,
@@ -131,6 +135,9 @@ pub struct StoreRow {
     pub original_photos: u8,
     /// 0 or 1.
     pub agent_names_shown: u8,
+    /// A JSON array of ISO 4217 codes.
+    pub currencies: String,
+    pub offer_days: u32,
     pub turnstile_site_key: Option<String>,
     pub turnstile_secret: Option<String>,
 }
@@ -141,7 +148,7 @@ impl StoreRow {
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
         chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
         original_photos, turnstile_site_key, turnstile_secret, chat_events, email_events, \
-        agent_names_shown";
+        agent_names_shown, currencies, offer_days";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -158,6 +165,8 @@ impl StoreRow {
             evidence,
             original_photos_allowed: self.original_photos != 0,
             agent_names_shown: self.agent_names_shown != 0,
+            currencies: parse_origins(&self.currencies),
+            offer_days: self.offer_days,
             turnstile: self
                 .turnstile_site_key
                 .zip(self.turnstile_secret)
@@ -242,6 +251,10 @@ pub enum StoreConfigError {
     InvalidEmail(String),
     /// A Turnstile site key or secret that is missing or not printable ASCII.
     InvalidTurnstileKeys,
+    /// No currency, or a code that is not ISO 4217 (as `money` knows them).
+    InvalidCurrencies,
+    /// Offers stay open 1 to 60 days.
+    InvalidOfferDays(u32),
 }
 
 impl std::fmt::Display for StoreConfigError {
@@ -268,6 +281,12 @@ impl std::fmt::Display for StoreConfigError {
                 f.write_str("evidence limits are 1-20 files and 1 byte to 500 MB")
             }
             StoreConfigError::InvalidEmail(e) => write!(f, "{e:?} is not an email address"),
+            StoreConfigError::InvalidCurrencies => f.write_str(
+                "currencies are one or more ISO 4217 codes such as EUR,USD (upper case)",
+            ),
+            StoreConfigError::InvalidOfferDays(d) => {
+                write!(f, "{d} days is not an offer's life: use 1 to {MAX_OFFER_DAYS}")
+            }
             StoreConfigError::InvalidTurnstileKeys => f.write_str(
                 "Turnstile needs both --turnstile-site-key and --turnstile-secret, as Cloudflare shows them",
             ),
@@ -278,6 +297,7 @@ impl std::fmt::Display for StoreConfigError {
 impl std::error::Error for StoreConfigError {}
 
 const MAX_DEADLINE_HOURS: u32 = 24 * 365;
+const MAX_OFFER_DAYS: u32 = 60;
 /// The most files any store may allow on one complaint.
 pub const MAX_FILES: usize = 20;
 /// Cloudflare's request body limit on its larger plans.
@@ -297,6 +317,8 @@ impl StoreConfig {
             evidence: EvidenceLimits::default(),
             original_photos_allowed: false,
             agent_names_shown: false,
+            currencies: vec!["USD".to_owned()],
+            offer_days: 7,
             turnstile: None,
         }
     }
@@ -350,6 +372,14 @@ impl StoreConfig {
             .all(bytes_ok)
         {
             return Err(StoreConfigError::InvalidEvidenceLimits);
+        }
+        if self.currencies.is_empty()
+            || !self.currencies.iter().all(|c| crate::money::is_currency(c))
+        {
+            return Err(StoreConfigError::InvalidCurrencies);
+        }
+        if !(1..=MAX_OFFER_DAYS).contains(&self.offer_days) {
+            return Err(StoreConfigError::InvalidOfferDays(self.offer_days));
         }
         let c = &self.channels;
         for url in [&c.webhook_url, &c.chat_webhook_url].into_iter().flatten() {
@@ -510,6 +540,29 @@ mod tests {
                 ..store()
             };
             assert_eq!(s.check(), Err(StoreConfigError::InvalidHours(hours)));
+        }
+    }
+
+    #[test]
+    fn offers_are_in_known_currencies_and_stay_open_one_to_sixty_days() {
+        let with = |currencies: &[&str], offer_days| StoreConfig {
+            currencies: currencies.iter().map(|c| (*c).to_owned()).collect(),
+            offer_days,
+            ..store()
+        };
+        assert_eq!(with(&["EUR", "USD"], 14).check(), Ok(()));
+        for bad in [&[][..], &["eur"], &["EUR", "EURO"]] {
+            assert_eq!(
+                with(bad, 7).check(),
+                Err(StoreConfigError::InvalidCurrencies),
+                "{bad:?}"
+            );
+        }
+        for days in [0, MAX_OFFER_DAYS + 1] {
+            assert_eq!(
+                with(&["EUR"], days).check(),
+                Err(StoreConfigError::InvalidOfferDays(days))
+            );
         }
     }
 

@@ -38,6 +38,14 @@ pub enum EventKind {
     ShopperMessage,
     /// The shopper added evidence (the value is the file's name).
     EvidenceAdded,
+    /// The store made an offer; this and the other offer entries hold its number.
+    OfferMade,
+    /// The shopper accepted, declined or countered it (the offer holds which).
+    OfferAnswered,
+    /// The store withdrew it, or the shopper accepted another.
+    OfferWithdrawn,
+    /// Its time ran out unanswered.
+    OfferExpired,
 }
 
 impl EventKind {
@@ -52,7 +60,22 @@ impl EventKind {
             EventKind::Reply => "reply",
             EventKind::ShopperMessage => "shopper_message",
             EventKind::EvidenceAdded => "evidence_added",
+            EventKind::OfferMade => "offer_made",
+            EventKind::OfferAnswered => "offer_answered",
+            EventKind::OfferWithdrawn => "offer_withdrawn",
+            EventKind::OfferExpired => "offer_expired",
         }
+    }
+
+    /// Whether the entry's value is an offer's number.
+    pub fn names_offer(self) -> bool {
+        matches!(
+            self,
+            EventKind::OfferMade
+                | EventKind::OfferAnswered
+                | EventKind::OfferWithdrawn
+                | EventKind::OfferExpired
+        )
     }
 
     /// Whether the shopper sees this kind of event.
@@ -62,7 +85,11 @@ impl EventKind {
             | EventKind::StatusChanged
             | EventKind::Reply
             | EventKind::ShopperMessage
-            | EventKind::EvidenceAdded => true,
+            | EventKind::EvidenceAdded
+            | EventKind::OfferMade
+            | EventKind::OfferAnswered
+            | EventKind::OfferWithdrawn
+            | EventKind::OfferExpired => true,
             EventKind::Escalated
             | EventKind::Assigned
             | EventKind::ResolutionTaken

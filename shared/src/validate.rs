@@ -174,12 +174,18 @@ pub fn validate(
 /// A shopper's message to the store, held to a complaint's rules for free text (at most
 /// as long as a description, no control or bidi characters); answers it trimmed.
 pub fn validate_message(text: &str, limits: &Limits) -> Result<String, Vec<FieldError>> {
+    validate_text("text", text, limits.max_description_chars)
+}
+
+/// Checks someone's free text (a message, an offer's terms) in `field`: present, at
+/// most `max_chars`, no control characters; trimmed.
+pub fn validate_text(field: &str, text: &str, max_chars: usize) -> Result<String, Vec<FieldError>> {
     let text = text.trim();
     required(text)
-        .and_then(|_| at_most(text, limits.max_description_chars))
+        .and_then(|_| at_most(text, max_chars))
         .and_then(|_| free_text(text))
         .map(|_| text.to_owned())
-        .map_err(|(code, message)| vec![FieldError::new("text", code, &message)])
+        .map_err(|(code, message)| vec![FieldError::new(field, code, &message)])
 }
 
 /// Checks how many files are attached, before they are uploaded (the widget) or as

@@ -8,7 +8,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use redress_shared::widget_ids;
+use redress_shared::{inbox_ids, widget_ids};
 use tempfile::TempDir;
 
 use crate::process::Group;
@@ -212,6 +212,34 @@ impl Browser {
             .select_by_value(value)
             .await
             .unwrap_or_else(|e| panic!("choose {value} in #{id}: {e}"));
+    }
+
+    /// The inbox (at `inbox`, its URL) open at case `reference`, signing in with
+    /// `token` unless this tab already has.
+    pub async fn open_in_inbox(&self, inbox: &str, token: &str, reference: &str) {
+        self.goto("about:blank").await;
+        self.goto(inbox).await;
+        let row = format!("[data-reference='{reference}']");
+        let sign_in = format!("#{}", inbox_ids::TOKEN_INPUT);
+        let signed_in = eventually(Duration::from_secs(30), || async {
+            if self.client.find(Locator::Css(&row)).await.is_ok() {
+                Some(true)
+            } else {
+                let form = self.client.find(Locator::Css(&sign_in)).await;
+                form.ok().map(|_| false)
+            }
+        })
+        .await
+        .expect("the inbox");
+        if !signed_in {
+            self.page(&sign_in)
+                .await
+                .send_keys(token)
+                .await
+                .expect("type the token");
+            self.click_on(&format!("#{}", inbox_ids::SIGN_IN)).await;
+        }
+        self.click_on(&row).await;
     }
 
     /// The address the widget's receipt links to: the case page.

@@ -74,3 +74,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     redress_shared::hex(&sha2::Sha256::digest(bytes))
 }
+
+/// The case page's text for `key` in `locale` (`shared/locales/case/`).
+pub fn case_words(locale: &str, key: &str) -> String {
+    let path = repo_root().join(format!("shared/locales/case/{locale}.json"));
+    let catalog: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the catalog")).expect("JSON");
+    catalog[key].as_str().expect("a text").to_owned()
+}

@@ -13,8 +13,8 @@ use std::time::Duration;
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use redress_e2e::{
-    assert_refused, eventually, files, standard_webhooks, AgentClient, Browser, Complaint, TestApp,
-    WebhookReceiver,
+    assert_refused, case_words as words, eventually, files, standard_webhooks, AgentClient,
+    Browser, Complaint, TestApp, WebhookReceiver,
 };
 use redress_shared::case_page_ids as ids;
 use redress_shared::{inbox_ids, widget_ids};
@@ -170,34 +170,6 @@ async fn the_link_opens_the_case_page_in_arabic_right_to_left(browser: &Browser,
     assert!(violations.is_empty(), "{violations:?}");
 }
 
-/// The inbox at the case, signing in with `token` unless this tab already has.
-async fn open_in_inbox(app: &TestApp, browser: &Browser, token: &str, case: &Filed) {
-    browser.goto("about:blank").await;
-    browser.goto(&app.edge.url("/agent/")).await;
-    let row = format!("[data-reference='{}']", case.reference);
-    let sign_in = format!("#{}", inbox_ids::TOKEN_INPUT);
-    let signed_in = eventually(Duration::from_secs(30), || async {
-        if browser.client.find(Locator::Css(&row)).await.is_ok() {
-            Some(true)
-        } else {
-            let form = browser.client.find(Locator::Css(&sign_in)).await;
-            form.ok().map(|_| false)
-        }
-    })
-    .await
-    .expect("the inbox");
-    if !signed_in {
-        browser
-            .page(&sign_in)
-            .await
-            .send_keys(token)
-            .await
-            .expect("type the token");
-        browser.click_on(&format!("#{}", inbox_ids::SIGN_IN)).await;
-    }
-    browser.click_on(&row).await;
-}
-
 /// The agent asks for a photo in the inbox and waits for the shopper; the shopper, told
 /// by email, adds the photo on the case page and writes, from the keyboard.
 async fn the_shopper_answers_from_the_keyboard_with_a_photo(
@@ -207,7 +179,13 @@ async fn the_shopper_answers_from_the_keyboard_with_a_photo(
     case: &Filed,
 ) {
     let question = "نأسف لذلك. هل يمكنك إرسال صورة للملصق ورقم الطراز؟";
-    open_in_inbox(app, browser, store.agent.token(), case).await;
+    browser
+        .open_in_inbox(
+            &app.edge.url("/agent/"),
+            store.agent.token(),
+            &case.reference,
+        )
+        .await;
     browser
         .page(&format!("#{}", inbox_ids::REPLY_TEXT))
         .await
@@ -344,7 +322,9 @@ async fn the_inbox_shows_the_shoppers_message_and_photo(
     token: &str,
     case: &Filed,
 ) {
-    open_in_inbox(app, browser, token, case).await;
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), token, &case.reference)
+        .await;
     browser
         .page_text_where(&format!("#{}", inbox_ids::CASE_TIMELINE), |t| {
             t.contains(ANSWER)
@@ -646,12 +626,4 @@ fn base64_lines(bytes: &[u8]) -> String {
         .map(|line| String::from_utf8_lossy(line).into_owned())
         .collect::<Vec<_>>()
         .join("\r\n")
-}
-
-/// A text of the case page's catalog in `locale`.
-fn words(locale: &str, key: &str) -> String {
-    let path = redress_e2e::repo_root().join(format!("shared/locales/case/{locale}.json"));
-    let catalog: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("the catalog")).expect("JSON");
-    catalog[key].as_str().expect("a text").to_owned()
 }

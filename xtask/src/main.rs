@@ -122,6 +122,12 @@ struct PutStore {
     /// reply's email (default false: they hear from the store alone).
     #[arg(long, value_name = "BOOL")]
     agent_names: Option<bool>,
+    /// The currencies offers may be made in, ISO 4217, the main one first (default USD).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    currencies: Option<Vec<String>>,
+    /// How many days a shopper has to answer an offer (default 7).
+    #[arg(long, value_name = "DAYS")]
+    offer_days: Option<u32>,
     /// Ask shoppers to pass Cloudflare Turnstile: the site key from Cloudflare's
     /// dashboard ('' turns Turnstile off). Needs --turnstile-secret the first time.
     #[arg(long, value_name = "KEY")]
@@ -241,6 +247,8 @@ impl PutStore {
             max_total_mb: self.max_total_mb,
             original_photos_allowed: self.original_photos,
             agent_names_shown: self.agent_names,
+            currencies: self.currencies,
+            offer_days: self.offer_days,
             turnstile_site_key: self.turnstile_site_key,
             turnstile_secret: self.turnstile_secret,
         }

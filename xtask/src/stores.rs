@@ -39,6 +39,10 @@ pub struct StoreChanges {
     pub original_photos_allowed: Option<bool>,
     /// Whether shoppers see the name of the agent who replied.
     pub agent_names_shown: Option<bool>,
+    /// Replaces the currencies offers may be made in (ISO 4217), main one first.
+    pub currencies: Option<Vec<String>>,
+    /// How many days a shopper has to answer an offer.
+    pub offer_days: Option<u32>,
     /// Cloudflare Turnstile's site key and secret for the store; `Some("")` as the
     /// site key turns Turnstile off.
     pub turnstile_site_key: Option<String>,
@@ -143,6 +147,12 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     if let Some(shown) = changes.agent_names_shown {
         config.agent_names_shown = shown;
     }
+    if let Some(currencies) = changes.currencies {
+        config.currencies = currencies;
+    }
+    if let Some(days) = changes.offer_days {
+        config.offer_days = days;
+    }
     match (changes.turnstile_site_key, changes.turnstile_secret) {
         (Some(site_key), _) if site_key.is_empty() => config.turnstile = None,
         (site_key, secret) => {
@@ -177,11 +187,11 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
                              webhook_secret, chat_webhook_url, email_to, max_files,
                              max_image_bytes, max_video_bytes, max_total_bytes, original_photos,
                              turnstile_site_key, turnstile_secret, chat_events, email_events,
-                             agent_names_shown, updated_at)
+                             agent_names_shown, currencies, offer_days, updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
                  {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
                  {originals}, {turnstile_site_key}, {turnstile_secret}, {chat_events},
-                 {email_events}, {names}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {email_events}, {names}, {currencies}, {offer_days}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -195,7 +205,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            turnstile_site_key = excluded.turnstile_site_key,
            turnstile_secret = excluded.turnstile_secret, chat_events = excluded.chat_events,
            email_events = excluded.email_events,
-           agent_names_shown = excluded.agent_names_shown, updated_at = excluded.updated_at",
+           agent_names_shown = excluded.agent_names_shown, currencies = excluded.currencies,
+           offer_days = excluded.offer_days, updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
         origins = text(&origins_json(&config.allowed_origins)),
@@ -220,6 +231,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         total = unless_default(e.max_total_bytes, d.max_total_bytes),
         originals = u8::from(config.original_photos_allowed),
         names = u8::from(config.agent_names_shown),
+        currencies = text(&origins_json(&config.currencies)),
+        offer_days = config.offer_days,
         turnstile_site_key = nullable_text(config.turnstile.as_ref().map(|t| t.site_key.as_str())),
         turnstile_secret = nullable_text(config.turnstile.as_ref().map(|t| t.secret.as_str())),
         chat_events = unless_attention(&c.chat_events),

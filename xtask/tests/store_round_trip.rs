@@ -39,6 +39,8 @@ fn every_store_setting_survives_put_and_load() {
         max_total_mb: Some(60),
         original_photos_allowed: Some(true),
         agent_names_shown: Some(true),
+        currencies: Some(vec!["EUR".to_owned(), "GBP".to_owned()]),
+        offer_days: Some(14),
         turnstile_site_key: Some("0x4AAAAAAA-site".to_owned()),
         turnstile_secret: Some("0x4AAAAAAA-secret".to_owned()),
     };
@@ -63,6 +65,8 @@ fn every_store_setting_survives_put_and_load() {
         evidence,
         original_photos_allowed,
         agent_names_shown,
+        currencies,
+        offer_days,
         turnstile,
     } = read;
     assert_ne!(allowed_origins, defaults.allowed_origins);
@@ -94,6 +98,8 @@ fn every_store_setting_survives_put_and_load() {
     assert_ne!(evidence.max_total_bytes, d.max_total_bytes);
     assert_ne!(original_photos_allowed, defaults.original_photos_allowed);
     assert_ne!(agent_names_shown, defaults.agent_names_shown);
+    assert_ne!(currencies, defaults.currencies);
+    assert_ne!(offer_days, defaults.offer_days);
     assert_eq!(
         turnstile,
         Some(TurnstileKeys {

@@ -2,16 +2,18 @@
 //! authenticates first and passes the agent's store to every query.
 
 use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate};
+use redress_shared::offer::{self, OfferDraft, OfferError, OfferState};
 use redress_shared::time::{rfc3339, MS_PER_DAY};
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{parse_trend_query, Trends};
-use redress_shared::workflow;
+use redress_shared::workflow::{self, WorkState};
 use redress_shared::{hex, ApiError, ErrorCode};
 use worker::{D1Database, Env, Headers, Request, Response};
 
 use crate::api::agent_auth::open;
 use crate::db::agent_cases::{self, Change};
 use crate::db::agent_tokens::Agent;
+use crate::db::stores;
 use crate::jobs::outbox;
 use crate::{bindings, clock, db, http};
 
@@ -75,23 +77,92 @@ pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Respon
     let (to, events) = workflow::plan(&from, &update, &at)?;
     if !events.is_empty() {
         let write_id = hex(&clock::random::<8>()?);
-        let change = Change {
-            store_id: &agent.store_id,
-            case_id,
-            actor: &agent.agent,
-            at: &at,
-            write_id: &write_id,
+        let change = Change::new(
+            store_case(&agent, case_id),
+            &agent.agent,
+            (&at, &write_id),
             events,
-        };
-        if !agent_cases::apply(&db, &change, &from, &to).await? {
-            return Err(ApiError::new(
-                ErrorCode::EditConflict,
-                "Someone changed this case meanwhile; nothing was saved. Reload it and try again.",
-            ));
-        }
-        outbox::announce(env, &db, case_id).await;
+        );
+        commit(env, &db, &change, (&from, &to)).await?;
     }
     detail_response(&db, &agent, case_id).await
+}
+
+/// `POST /v1/agent/cases/{id}/offers`: proposes an outcome to the shopper, in the
+/// store's currencies, open for the store's days; the case waits for their answer.
+pub async fn make_offer(mut req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    let draft: OfferDraft = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let store = stores::load(&db, &agent.store_id)
+        .await?
+        .ok_or_else(not_found)?
+        .config;
+    let draft = draft.checked(&store.currencies)?;
+    let (from, offers) = agent_cases::work_and_offers(&db, &agent.store_id, case_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let now_ms = clock::now_ms();
+    let number = offer::next_number(&offers);
+    let (offer, to, events) = offer::make(&from, draft, number, now_ms, store.offer_days)?;
+    let write_id = hex(&clock::random::<8>()?);
+    let at = offer.made_at.clone();
+    let change = Change::new(
+        store_case(&agent, case_id),
+        &agent.agent,
+        (&at, &write_id),
+        events,
+    )
+    .making(&offer);
+    commit(env, &db, &change, (&from, &to)).await?;
+    Ok(detail_response(&db, &agent, case_id)
+        .await?
+        .with_status(201))
+}
+
+/// `POST /v1/agent/cases/{id}/offers/{number}/withdrawal`: takes back an open offer.
+pub async fn withdraw_offer(
+    req: Request,
+    env: &Env,
+    case_id: &str,
+    number: &str,
+) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    let number: u32 = number
+        .parse()
+        .map_err(|_| ApiError::from(OfferError::NoSuchOffer))?;
+    let (from, offers) = agent_cases::work_and_offers(&db, &agent.store_id, case_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let at = clock::now_rfc3339();
+    let events = offer::withdraw(&offers, number, &at)?;
+    let write_id = hex(&clock::random::<8>()?);
+    let change = Change::new(
+        store_case(&agent, case_id),
+        &agent.agent,
+        (&at, &write_id),
+        events,
+    )
+    .settling(vec![(number, OfferState::Withdrawn)]);
+    commit(env, &db, &change, (&from, &from)).await?;
+    detail_response(&db, &agent, case_id).await
+}
+
+/// Applies an agent's change, all or nothing, and announces it; refused if someone
+/// changed the case since it was read.
+async fn commit(
+    env: &Env,
+    db: &D1Database,
+    change: &Change<'_>,
+    (from, to): (&WorkState, &WorkState),
+) -> Result<(), ApiError> {
+    if !agent_cases::apply(db, change, from, to).await? {
+        return Err(ApiError::new(
+            ErrorCode::EditConflict,
+            "Someone changed this case meanwhile; nothing was saved. Reload it and try again.",
+        ));
+    }
+    outbox::announce(env, db, change.case_id).await;
+    Ok(())
 }
 
 /// `POST /v1/agent/cases/{id}/notes` (internal) and `.../replies` (to the shopper).
@@ -196,6 +267,11 @@ async fn detail_response(
         .await?
         .ok_or_else(not_found)?;
     Ok(http::json(200, &detail))
+}
+
+/// The case `case_id` of the agent's store.
+fn store_case<'a>(agent: &'a Agent, case_id: &'a str) -> (&'a str, &'a str) {
+    (&agent.store_id, case_id)
 }
 
 fn not_found() -> ApiError {

@@ -6,6 +6,7 @@
 use redress_shared::agent_api::CaseMessage;
 use redress_shared::credentials::is_status_token;
 use redress_shared::deadline::ResponseClock;
+use redress_shared::offer::{self, Offer, OfferAnswer, OfferError, OfferState};
 use redress_shared::public_status::PublicStatus;
 use redress_shared::timeline::actor;
 use redress_shared::validate::{validate_message, Limits};
@@ -16,10 +17,10 @@ use worker::{D1Database, Env, Request, Response};
 use crate::api::evidence_upload::{self, Room};
 use crate::db::agent_cases::{self, Change};
 use crate::db::cases::{self, ForShopper};
-use crate::db::{events, stores};
+use crate::db::{events, offers, stores};
 use crate::jobs::outbox;
 use crate::rate_limits::{self, Limit};
-use crate::{bindings, clock, http};
+use crate::{bindings, clock, db, http};
 
 /// Far above the longest message (5,000 characters of four bytes each).
 const MAX_BODY_BYTES: usize = 24 * 1024;
@@ -49,10 +50,7 @@ pub async fn post_message(
             "The case changed while your message was saved; nothing was saved. Please send it again.",
         ));
     }
-    let case = cases::for_shopper(&db, reference)
-        .await?
-        .ok_or_else(not_found)?;
-    answer(&db, &case).await
+    answer_afresh(&db, reference).await
 }
 
 /// `POST /v1/status/{reference}/evidence`: the shopper adds a file to their case, one
@@ -78,20 +76,14 @@ pub async fn post_evidence(req: Request, env: &Env, reference: &str) -> Result<R
     let upload = &received.upload;
     evidence_upload::record(env, upload, cases::add_evidence(&db, &case.id, upload)).await?;
     // The file is kept whatever happens next; a case that kept changing keeps its status.
-    let answered = shopper_acted(
-        env,
-        &db,
-        &case.store_id,
-        &case.id,
-        workflow::shopper_answered,
-    );
+    let answered = shopper_acted(env, &db, &case.store_id, &case.id, |from, _| {
+        let (to, events) = workflow::shopper_answered(from);
+        Ok((to, events, Vec::new()))
+    });
     if !answered.await? {
         outbox::announce(env, &db, &case.id).await;
     }
-    let case = cases::for_shopper(&db, reference)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(answer(&db, &case).await?.with_status(201))
+    Ok(answer_afresh(&db, reference).await?.with_status(201))
 }
 
 /// Writes the shopper's message (from the case page or a reply by email) and announces
@@ -103,39 +95,77 @@ pub async fn record_message(
     case_id: &str,
     text: &str,
 ) -> Result<bool, ApiError> {
-    let wrote = |from: &WorkState| workflow::shopper_wrote(from, text);
+    let wrote = |from: &WorkState, _: &[Offer]| {
+        let (to, events) = workflow::shopper_wrote(from, text);
+        Ok((to, events, Vec::new()))
+    };
     shopper_acted(env, db, store_id, case_id, wrote).await
 }
 
-/// Applies what the shopper did (`act`, a rule of `shared::workflow`) and announces it.
-/// A store's change can land between the read and the write; what the shopper did is
-/// theirs, so it is tried again on the new state. `false`: the case kept changing.
+/// `POST /v1/status/{reference}/offers/{number}`: the shopper accepts, declines or
+/// counters an offer (a counter carries their message). Accepting withdraws the case's
+/// other open offers; the case goes back to the store, which hears of it
+/// (`case.offer_answered`).
+pub async fn answer_offer(
+    mut req: Request,
+    env: &Env,
+    reference: &str,
+    number: &str,
+) -> Result<Response, ApiError> {
+    rate_limits::count(env, Limit::MessagesPerClient, rate_limits::client(&req)).await?;
+    rate_limits::count(env, Limit::MessagesPerCase, reference.to_owned()).await?;
+    let (db, case) = open(&req, env, reference).await?;
+    let number: u32 = number
+        .parse()
+        .map_err(|_| ApiError::from(OfferError::NoSuchOffer))?;
+    let given: OfferAnswer = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let now = clock::now_rfc3339();
+    let answered = shopper_acted(env, &db, &case.store_id, &case.id, |from, offers| {
+        let answered = offer::answer(from, offers, number, &given, &now)?;
+        Ok((answered.case, answered.events, answered.moves))
+    });
+    if !answered.await? {
+        return Err(ApiError::new(
+            ErrorCode::EditConflict,
+            "The case changed while your answer was saved; nothing was saved. Please answer again.",
+        ));
+    }
+    answer_afresh(&db, reference).await
+}
+
+/// What the shopper's act does: the case's new work state, its events, and the offers
+/// it settles.
+type Plan = (WorkState, workflow::Events, Vec<(u32, OfferState)>);
+
+/// Applies what the shopper did (`act`, a rule of `shared::workflow` or `offer`, given
+/// the case and its offers) and announces it. A store's change can land between the
+/// read and the write; what the shopper did is theirs, so it is tried again on the new
+/// state. `false`: the case kept changing.
 async fn shopper_acted(
     env: &Env,
     db: &D1Database,
     store_id: &str,
     case_id: &str,
-    act: impl Fn(&WorkState) -> (WorkState, workflow::Events),
+    act: impl Fn(&WorkState, &[Offer]) -> Result<Plan, ApiError>,
 ) -> Result<bool, ApiError> {
     for _ in 0..3 {
-        let from = agent_cases::work_state(db, store_id, case_id)
+        let (from, offers) = agent_cases::work_and_offers(db, store_id, case_id)
             .await?
             .ok_or_else(not_found)?;
-        let (to, events) = act(&from);
+        let (to, events, offer_moves) = act(&from, &offers)?;
         if events.is_empty() {
             // Nothing changes: no write, so no agent's edit is refused for it.
             outbox::announce(env, db, case_id).await;
             return Ok(true);
         }
         let (at, write_id) = (clock::now_rfc3339(), hex(&clock::random::<8>()?));
-        let change = Change {
-            store_id,
-            case_id,
-            actor: actor::SHOPPER,
-            at: &at,
-            write_id: &write_id,
+        let change = Change::new(
+            (store_id, case_id),
+            actor::SHOPPER,
+            (&at, &write_id),
             events,
-        };
+        )
+        .settling(offer_moves);
         if agent_cases::apply(db, &change, &from, &to).await? {
             outbox::announce(env, db, case_id).await;
             return Ok(true);
@@ -166,9 +196,30 @@ async fn open(
     Ok((db, case))
 }
 
+/// The shopper's view of the case as it is after their change.
+async fn answer_afresh(db: &D1Database, reference: &str) -> Result<Response, ApiError> {
+    let case = cases::for_shopper(db, reference)
+        .await?
+        .ok_or_else(not_found)?;
+    answer(db, &case).await
+}
+
 /// The shopper's view of the case.
 async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError> {
-    let timeline = events::timeline(db, &case.id, true).await?;
+    // One round trip: the public timeline and the offers.
+    let results = db::batch(
+        db,
+        vec![
+            events::timeline_statement(db, &case.id, true),
+            offers::of_case_statement(db, &case.id),
+        ],
+    )
+    .await?;
+    let timeline = events::timeline_from_rows(db::rows(&results, 0)?)?;
+    let offers = offer::as_of(
+        offers::from_rows(db::rows(&results, 1)?)?,
+        &clock::now_rfc3339(),
+    );
     let clock = ResponseClock {
         status: case.status,
         respond_by: &case.respond_by,
@@ -181,6 +232,7 @@ async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError
         case.created_at.clone(),
         timeline,
         case.agent_names_shown != 0,
+        offers,
     );
     let response = http::json(200, &status);
     // The view holds the store's replies to one shopper: never in a shared cache.

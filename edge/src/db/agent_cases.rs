@@ -6,6 +6,8 @@ use redress_shared::agent_api::{
     DeliveryRecord, DescriptionSearch,
 };
 use redress_shared::deadline;
+use redress_shared::offer::{self, Offer, OfferState};
+use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
 use redress_shared::workflow::{next_statuses, Events, WorkState};
@@ -13,7 +15,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database};
 
-use super::{cases, deliveries, events, unavailable, Result, Statement};
+use super::{cases, deliveries, events, offers, stores, unavailable, Result, Statement};
 
 /// A page of the store's cases, filtered and in a stable order.
 pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> Result<CasePage> {
@@ -176,6 +178,26 @@ pub async fn work_state(
     super::first(work_state_statement(db, store_id, case_id)).await
 }
 
+/// The case's work state and its offers, in one round trip.
+pub async fn work_and_offers(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+) -> Result<Option<(WorkState, Vec<Offer>)>> {
+    let results = super::batch(
+        db,
+        vec![
+            work_state_statement(db, store_id, case_id),
+            offers::of_case_statement(db, case_id),
+        ],
+    )
+    .await?;
+    let Some(work) = super::rows::<WorkState>(&results, 0)?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some((work, offers::from_rows(super::rows(&results, 1)?)?)))
+}
+
 /// The case with its work state, deliveries and timeline.
 pub async fn detail(
     db: &D1Database,
@@ -194,6 +216,8 @@ pub async fn detail(
             events::timeline_statement(db, case_id, false),
             case,
             evidence,
+            offers::of_case_statement(db, case_id),
+            stores::select(db, store_id),
         ],
     )
     .await?;
@@ -213,6 +237,12 @@ pub async fn detail(
         resolution_taken: work.resolution_taken,
         deliveries,
         timeline,
+        offers: offer::as_of(offers::from_rows(super::rows(&results, 5)?)?, now),
+        currencies: super::rows::<StoreRow>(&results, 6)?
+            .into_iter()
+            .next()
+            .map(|row| row.into_config().0.currencies)
+            .unwrap_or_default(),
     }))
 }
 
@@ -225,6 +255,48 @@ pub struct Change<'a> {
     /// A fresh random id for this write.
     pub write_id: &'a str,
     pub events: Events,
+    /// An offer this change makes.
+    pub new_offer: Option<&'a Offer>,
+    /// Open offers this change settles (answered or withdrawn), by number.
+    pub offer_moves: Vec<(u32, OfferState)>,
+}
+
+impl<'a> Change<'a> {
+    /// A change of case `case_id` of store `store_id` by `actor`, written `at` with the
+    /// fresh `write_id`, described by `events`; it makes and settles no offer.
+    pub fn new(
+        (store_id, case_id): (&'a str, &'a str),
+        actor: &'a str,
+        (at, write_id): (&'a str, &'a str),
+        events: Events,
+    ) -> Change<'a> {
+        Change {
+            store_id,
+            case_id,
+            actor,
+            at,
+            write_id,
+            events,
+            new_offer: None,
+            offer_moves: Vec::new(),
+        }
+    }
+
+    /// The change also makes `offer`.
+    pub fn making(self, offer: &'a Offer) -> Change<'a> {
+        Change {
+            new_offer: Some(offer),
+            ..self
+        }
+    }
+
+    /// The change also moves these open offers to these states.
+    pub fn settling(self, offer_moves: Vec<(u32, OfferState)>) -> Change<'a> {
+        Change {
+            offer_moves,
+            ..self
+        }
+    }
 }
 
 /// Applies `to` if the case is still as `from` was read, with its events, in one
@@ -250,6 +322,24 @@ pub async fn apply(
         from.last_write.as_deref().unwrap_or(""),
         to.first_response_at.as_deref()
     )];
+    // Written only if this very change was applied, as its events are.
+    if let Some(offer) = change.new_offer {
+        statements.push(offers::insert_if_written(
+            db,
+            change.case_id,
+            change.write_id,
+            offer,
+        ));
+    }
+    for &moved in &change.offer_moves {
+        statements.push(offers::settle_if_written(
+            db,
+            change.case_id,
+            change.write_id,
+            moved,
+            change.at,
+        ));
+    }
     // A reply posted meanwhile (which `last_write` does not see) keeps its first response.
     for (kind, value) in &change.events {
         // Recorded only if this very write was applied.

@@ -1,6 +1,7 @@
 //! `case_events`: each case's timeline.
 
 use redress_shared::delivery::NotifyState;
+use redress_shared::offer::OfferState;
 use redress_shared::timeline::{EventKind, TimelineEvent};
 use redress_shared::{ApiError, ErrorCode, NotificationEvent};
 use serde::Deserialize;
@@ -62,6 +63,32 @@ pub fn append_if_written(
     )
 }
 
+/// Appends an event only if offer `number` of the case moved to `state` at `at`: the
+/// move it describes is the one that was made.
+pub fn append_if_offer_settled(
+    db: &D1Database,
+    case_id: &str,
+    (number, state, at): (u32, OfferState, &str),
+    actor: &str,
+    (kind, value): (EventKind, Option<&str>),
+) -> Statement {
+    query!(
+        db,
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM offers
+         WHERE case_id = ?1 AND number = ?8 AND state = ?9 AND answered_at = ?2",
+        case_id,
+        at,
+        actor,
+        kind,
+        value,
+        u8::from(kind.is_public()),
+        outbox_state(kind, value),
+        number,
+        state
+    )
+}
+
 /// A statement that appends an event to a case of `store_id`, returning its `seq`: no
 /// row when the store has no such case.
 pub fn append_to_store_case(
@@ -97,14 +124,6 @@ pub fn timeline_statement(db: &D1Database, case_id: &str, only_public: bool) -> 
         case_id,
         u8::from(only_public)
     )
-}
-
-pub async fn timeline(
-    db: &D1Database,
-    case_id: &str,
-    only_public: bool,
-) -> Result<Vec<TimelineEvent>> {
-    timeline_from_rows(super::all(timeline_statement(db, case_id, only_public)).await?)
 }
 
 /// `case_events` rows as timeline events.

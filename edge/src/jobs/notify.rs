@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use redress_shared::chat_message::ChatMessage;
 use redress_shared::delivery::{self, Attempt, Channel, ChannelState};
 use redress_shared::email_message::EmailMessage;
-use redress_shared::shopper_email::{self, ShopperEmail};
+use redress_shared::money::Money;
+use redress_shared::shopper_email::{self, OfferText, ShopperEmail};
 use redress_shared::{webhook_signature, ApiError, CaseNotification};
 use wasm_bindgen::JsCast;
 use worker::{
@@ -299,7 +300,17 @@ async fn email_shopper(
         ))
     });
     let from = mailer.from();
-    let respond_by = local_date_time(&case.respond_by, &case.details.locale);
+    let locale = case.details.locale.as_str();
+    let respond_by = local_date_time(&case.respond_by, locale);
+    let offer = notification.offer.as_ref().map(|offer| {
+        (
+            offer
+                .amount
+                .as_ref()
+                .map(|amount| local_money(amount, locale)),
+            local_date_time(&offer.expires_at, locale),
+        )
+    });
     let context = shopper_email::Context {
         store_name,
         sender_domain: from.rsplit_once('@').map_or(from, |(_, domain)| domain),
@@ -307,6 +318,10 @@ async fn email_shopper(
         case_link: case_link.as_deref(),
         reply_to: reply_to.as_deref(),
         agent_names_shown: senders.agent_names_shown,
+        offer: offer.as_ref().map(|(amount, expires_at)| OfferText {
+            amount: amount.as_deref(),
+            expires_at,
+        }),
     };
     let Some(mail) = ShopperEmail::for_notification(notification, &context) else {
         return Ok(());
@@ -372,6 +387,21 @@ fn local_date_time(instant: &str, locale: &str) -> String {
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| instant.to_owned());
     format!("{text} UTC")
+}
+
+/// An amount as the shopper's locale writes it (`12,30 €`), from its exact decimal.
+fn local_money(money: &Money, locale: &str) -> String {
+    let options = js_sys::Object::new();
+    for (name, value) in [("style", "currency"), ("currency", money.currency.as_str())] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    let locales = js_sys::Array::of1(&locale.into());
+    let format = js_sys::Intl::NumberFormat::new(&locales, &options).format();
+    format
+        .call1(&wasm_bindgen::JsValue::UNDEFINED, &money.decimal().into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{} {}", money.decimal(), money.currency))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {

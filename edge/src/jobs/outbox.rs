@@ -10,7 +10,7 @@ use redress_shared::time::{rfc3339, MS_PER_MINUTE};
 use redress_shared::{ApiError, Case, CaseNotification, ErrorCode, NotificationEvent};
 use worker::{D1Database, Env};
 
-use crate::db::{agent_cases, cases, events};
+use crate::db::{agent_cases, cases, events, offers};
 use crate::{bindings, clock};
 
 /// A case younger than this is left to its own message.
@@ -71,7 +71,13 @@ async fn send_entry(env: &Env, db: &D1Database, case: Case, seq: u64) -> Result<
     } else {
         None
     };
-    if let Some(notification) = CaseNotification::of_activity(case, seq, entry, resolution_taken) {
+    // Offer entries carry their offer: one read for those only.
+    let offer = match entry.value.as_deref().and_then(|v| v.parse().ok()) {
+        Some(number) if entry.kind.names_offer() => offers::one(db, &case_id, number).await?,
+        _ => None,
+    };
+    let notification = CaseNotification::of_activity(case, seq, entry, resolution_taken, offer);
+    if let Some(notification) = notification {
         send(env, &notification).await?;
         events::mark_enqueued(db, &case_id, seq, &clock::now_rfc3339()).await?;
     }
@@ -105,6 +111,19 @@ pub async fn escalate(env: &Env) -> Result<usize, ApiError> {
         }
     }
     Ok(sent)
+}
+
+/// Records the expiry of open offers past their time, each with its timeline entry,
+/// and announces it (`case.offer_expired`); returns how many.
+pub async fn expire_offers(env: &Env) -> Result<usize, ApiError> {
+    let db = bindings::db(env)?;
+    let now = clock::now_rfc3339();
+    let due = offers::due_to_expire(&db, &now, SWEEP_LIMIT).await?;
+    for offer in &due {
+        offers::expire(&db, offer, &now).await?;
+        announce(env, &db, &offer.case_id).await;
+    }
+    Ok(due.len())
 }
 
 /// Re-enqueues stranded cases and timeline entries; returns how many.

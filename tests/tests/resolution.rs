@@ -1,0 +1,431 @@
+//! Putting it right with the shopper, in Chromium against the real worker: an agent
+//! offers a 30% partial refund from the inbox on a Spanish complaint about a damaged
+//! lamp; the shopper is emailed the offer in Spanish with the amount as Spain writes it,
+//! sees it on the case page and accepts it there (the store's other open offer is
+//! withdrawn with it); the store hears each step on its signed webhook. Offers that are
+//! withdrawn, answered or past their time cannot be accepted, and bad amounts are
+//! refused with their codes, writing nothing.
+//!
+//! One worker serves every scenario, in order, inside one test.
+
+use std::time::Duration;
+
+use redress_e2e::{
+    api, assert_refused, case_words as words, field_codes, standard_webhooks, AgentClient, Browser,
+    TestApp, WebhookReceiver,
+};
+use redress_shared::{case_page_ids as ids, inbox_ids, routes};
+use reqwest::Method;
+use serde_json::{json, Value};
+use xtask::stores::StoreChanges;
+
+const STORE: &str = "tienda-aurora";
+const SHOPPER: &str = "lucia.offers@example.com";
+/// The offer's terms, in the store's words (the agent writes Spanish to this shopper).
+const TERMS: &str = "Quédese la lámpara: le devolvemos el 30 % en 3 días hábiles.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_offers_a_partial_refund_and_the_shopper_accepts_it_on_the_case_page() {
+    let webhook = WebhookReceiver::start();
+    let app = TestApp::start(&[]).await;
+    let secret = app
+        .edge
+        .put_store(
+            STORE,
+            StoreChanges {
+                name: Some("Tienda Aurora".to_owned()),
+                webhook_url: Some(webhook.url().to_owned()),
+                currencies: Some(vec!["EUR".to_owned(), "USD".to_owned()]),
+                ..StoreChanges::default()
+            },
+        )
+        .new_webhook_secret
+        .expect("a webhook secret");
+    let issued = app.edge.issue_agent_token(STORE, "Marta");
+    let agent = app.agent(issued.token.as_str());
+    let case = a_spanish_complaint_about_a_damaged_lamp(&app, &agent).await;
+
+    let browser = Browser::start().await;
+    the_agent_offers_a_partial_refund_from_the_inbox(&app, &browser, &agent, &case).await;
+    amounts_the_store_cannot_pay_are_refused_and_nothing_is_written(&agent, &case).await;
+    the_shopper_is_emailed_the_offer_in_spanish(&app, &case).await;
+    let withdrawn =
+        the_agent_withdraws_an_offer_and_it_can_no_longer_be_accepted(&app, &agent, &case).await;
+    the_shopper_accepts_on_the_case_page_and_the_other_offer_is_withdrawn(
+        &app, &browser, &agent, &case, withdrawn,
+    )
+    .await;
+    an_offer_past_its_time_expires_and_the_store_is_told(&app, &agent, &case).await;
+    the_store_heard_each_step_on_its_signed_webhook(&webhook, &secret, &case).await;
+    browser.close().await;
+}
+
+struct Filed {
+    id: String,
+    reference: String,
+    token: String,
+}
+
+async fn a_spanish_complaint_about_a_damaged_lamp(app: &TestApp, agent: &AgentClient<'_>) -> Filed {
+    let mut complaint = api::complaint(
+        "ES-3017",
+        SHOPPER,
+        "La lámpara llegó con la pantalla de cristal rota y la base abollada.",
+        "partial_refund",
+    );
+    complaint["store_id"] = json!(STORE);
+    complaint["locale"] = json!("es");
+    let receipt = app.file_complaint(complaint).await;
+    let reference = receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let token = receipt["status_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    let found = agent.list(format!("?q={reference}")).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    Filed {
+        id: found[0].clone(),
+        reference,
+        token,
+    }
+}
+
+fn offers_path(case: &Filed) -> String {
+    routes::fill(routes::AGENT_CASE_OFFERS, &[&case.id])
+}
+
+/// The agent composes the offer in the inbox: 30% of a €41 lamp, typed as Spain writes
+/// it, in the store's currency.
+async fn the_agent_offers_a_partial_refund_from_the_inbox(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), &case.reference)
+        .await;
+    browser
+        .page(&format!("#{}", inbox_ids::OFFER_KIND))
+        .await
+        .select_by_value("partial_refund")
+        .await
+        .expect("choose the outcome");
+    browser
+        .page(&format!("#{}", inbox_ids::OFFER_AMOUNT))
+        .await
+        .send_keys("12,30")
+        .await
+        .expect("type the amount");
+    browser
+        .page(&format!("#{}", inbox_ids::OFFER_TERMS))
+        .await
+        .send_keys(TERMS)
+        .await
+        .expect("type the terms");
+    browser
+        .click_on(&format!("#{}", inbox_ids::OFFER_SEND))
+        .await;
+    browser
+        .page_text_where(&format!("#{}", inbox_ids::OFFERS), |t| {
+            t.contains("partial_refund 12.30 EUR") && t.contains("offered")
+        })
+        .await
+        .expect("the offer is on the case");
+    browser.screenshot("inbox-offer").await;
+
+    let detail = agent.case(&case.id).await;
+    let offer = &detail["offers"][0];
+    assert_eq!(offer["number"], 1);
+    assert_eq!(offer["amount"], json!({ "minor": 1230, "currency": "EUR" }));
+    assert_eq!(offer["terms"], TERMS);
+    assert_eq!(
+        detail["status"], "waiting_for_shopper",
+        "the case waits for the shopper's answer"
+    );
+    assert!(
+        detail["first_response_at"].is_string(),
+        "an offer answers the shopper: {detail}"
+    );
+    assert_eq!(detail["currencies"], json!(["EUR", "USD"]));
+}
+
+async fn amounts_the_store_cannot_pay_are_refused_and_nothing_is_written(
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let refused = |body: Value| async move {
+        let answer = agent.try_send(Method::POST, &offers_path(case), body).await;
+        let body = assert_refused(answer, 400, "validation_failed");
+        let fields: Vec<String> = body["error"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| f["field"].as_str().expect("a field").to_owned())
+            .collect();
+        (fields, field_codes(&body))
+    };
+    let money = |minor: i64, currency: &str| json!({ "minor": minor, "currency": currency });
+    let out_of_range = vec!["out_of_range".to_owned()];
+    assert_eq!(
+        refused(json!({ "kind": "partial_refund", "amount": money(-1230, "EUR") })).await,
+        (vec!["amount.minor".to_owned()], out_of_range.clone()),
+        "a negative refund"
+    );
+    assert_eq!(
+        refused(json!({ "kind": "full_refund", "amount": money(4_100_000_000, "EUR") })).await,
+        (vec!["amount.minor".to_owned()], out_of_range.clone()),
+        "41 million euros for a lamp"
+    );
+    assert_eq!(
+        refused(json!({ "kind": "store_credit", "amount": money(1500, "GBP") })).await,
+        (vec!["amount.currency".to_owned()], out_of_range.clone()),
+        "a currency the store does not use"
+    );
+    assert_eq!(
+        refused(json!({ "kind": "store_credit" })).await,
+        (vec!["amount".to_owned()], vec!["required".to_owned()]),
+    );
+    assert_eq!(
+        refused(json!({ "kind": "resend", "amount": money(100, "EUR") })).await,
+        (vec!["amount".to_owned()], out_of_range),
+        "a resend moves no money"
+    );
+    let detail = agent.case(&case.id).await;
+    assert_eq!(
+        detail["offers"].as_array().map(Vec::len),
+        Some(1),
+        "{detail}"
+    );
+}
+
+async fn the_shopper_is_emailed_the_offer_in_spanish(app: &TestApp, case: &Filed) {
+    let emails = app.settled_emails_to(SHOPPER, 2).await;
+    assert_eq!(emails.len(), 2, "the acknowledgement, then the offer");
+    let offer = &emails[1];
+    // Spain writes euros after the amount, with a comma and a no-break space.
+    let text = offer.text.replace('\u{a0}', " ");
+    for expected in [
+        "Tienda Aurora le propone una solución",
+        "Reembolso parcial",
+        "12,30 €",
+        TERMS,
+        &case.reference,
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in {text}");
+    }
+    assert_eq!(
+        offer.headers.get("Content-Language").map(String::as_str),
+        Some("es")
+    );
+}
+
+/// A second offer (store credit), withdrawn by the agent: the shopper can no longer
+/// accept it. Answers the number of a third, still open, offer.
+async fn the_agent_withdraws_an_offer_and_it_can_no_longer_be_accepted(
+    app: &TestApp,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) -> u32 {
+    let credit = json!({ "kind": "store_credit", "amount": { "minor": 1500, "currency": "EUR" } });
+    let (status, detail) = agent
+        .try_send(Method::POST, &offers_path(case), credit)
+        .await;
+    assert_eq!(status, 201, "{detail}");
+    let withdrawal = routes::fill(routes::AGENT_CASE_OFFER_WITHDRAWAL, &[&case.id, "2"]);
+    let detail = agent.send(Method::POST, &withdrawal, json!({})).await;
+    assert_eq!(detail["offers"][1]["state"], "withdrawn");
+    assert_refused(
+        agent.try_send(Method::POST, &withdrawal, json!({})).await,
+        409,
+        "offer_not_open",
+    );
+    assert_refused(
+        answer(app, case, 2, json!({ "answer": "accept" })).await,
+        409,
+        "offer_not_open",
+    );
+
+    let resend = json!({ "kind": "replacement", "terms": "Le enviamos una lámpara nueva." });
+    let (status, detail) = agent
+        .try_send(Method::POST, &offers_path(case), resend)
+        .await;
+    assert_eq!(status, 201, "{detail}");
+    3
+}
+
+/// The shopper's answer to offer `number`, as the case page sends it.
+async fn answer(app: &TestApp, case: &Filed, number: u32, body: Value) -> (u16, Value) {
+    let path = routes::fill(routes::CASE_OFFER, &[&case.reference, &number.to_string()]);
+    let response = app
+        .http
+        .post(app.edge.url(&path))
+        .header("CF-Connecting-IP", api::next_address())
+        .bearer_auth(&case.token)
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    api::answer(response).await
+}
+
+async fn the_shopper_accepts_on_the_case_page_and_the_other_offer_is_withdrawn(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+    open: u32,
+) {
+    let link = app
+        .edge
+        .url(&format!("/case/#{}.{}", case.reference, case.token));
+    browser.goto("about:blank").await;
+    browser.goto(&link).await;
+    let accept = format!("#{}", ids::offer_button(1, "accept"));
+    browser.page(&accept).await;
+    let offers = browser
+        .page_text_where(&format!("#{}", ids::OFFERS), |t| t.contains(TERMS))
+        .await
+        .expect("the offers")
+        .replace('\u{a0}', " ");
+    assert!(offers.contains("12,30 €"), "{offers}");
+    assert!(
+        offers.contains(&words("es", "offer.state.withdrawn")),
+        "{offers}"
+    );
+    let violations = browser.axe_violations_in("main").await;
+    assert!(violations.is_empty(), "{violations:?}");
+    browser.screenshot("case-page-offer-es").await;
+
+    browser.click_on(&accept).await;
+    browser
+        .page_text_where(&format!("#{}", ids::OFFERS), |t| {
+            t.contains(&words("es", "offer.state.accepted"))
+        })
+        .await
+        .expect("the offer is accepted");
+    browser
+        .page_text_where(&format!("#{}", ids::STATUS), |t| {
+            t == words("es", "status.in_progress")
+        })
+        .await
+        .expect("the case is the store's again");
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(&format!(
+                "#{}",
+                ids::offer_button(open, "accept")
+            )))
+            .await
+            .is_err(),
+        "accepting one offer withdraws the others"
+    );
+
+    let detail = agent.case(&case.id).await;
+    let states: Vec<&str> = detail["offers"]
+        .as_array()
+        .expect("offers")
+        .iter()
+        .map(|o| o["state"].as_str().expect("a state"))
+        .collect();
+    assert_eq!(states, ["accepted", "withdrawn", "withdrawn"]);
+    assert_refused(
+        answer(app, case, 1, json!({ "answer": "decline" })).await,
+        409,
+        "offer_not_open",
+    );
+    let forged = Filed {
+        token: "st_forged".to_owned(),
+        id: case.id.clone(),
+        reference: case.reference.clone(),
+    };
+    assert_refused(
+        answer(app, &forged, 1, json!({ "answer": "accept" })).await,
+        404,
+        "not_found",
+    );
+}
+
+async fn an_offer_past_its_time_expires_and_the_store_is_told(
+    app: &TestApp,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let resend = json!({ "kind": "resend", "terms": "Enviamos la base que falta." });
+    let (status, _) = agent
+        .try_send(Method::POST, &offers_path(case), resend)
+        .await;
+    assert_eq!(status, 201);
+    // Its seven days pass.
+    app.edge.execute(&format!(
+        "UPDATE offers SET expires_at = '2026-01-01T00:00:00.000Z' WHERE number = 4 AND case_id = '{}'",
+        case.id
+    ));
+    assert_refused(
+        answer(app, case, 4, json!({ "answer": "accept" })).await,
+        409,
+        "offer_not_open",
+    );
+    let view = app
+        .shopper_status(&json!({ "reference": case.reference, "status_token": case.token }))
+        .await;
+    assert_eq!(
+        view["offers"][3]["state"], "expired",
+        "shown as expired at once"
+    );
+    app.edge.run_scheduled().await;
+    let stored = app.edge.query(&format!(
+        "SELECT state FROM offers WHERE case_id = '{}' AND number = 4",
+        case.id
+    ));
+    assert_eq!(stored[0]["state"], "expired");
+    let timeline = agent.case(&case.id).await["timeline"].clone();
+    let expired: Vec<&Value> = timeline
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter(|e| e["kind"] == "offer_expired")
+        .collect();
+    assert_eq!(expired.len(), 1, "{timeline}");
+    assert_eq!(expired[0]["value"], "4");
+    app.edge.run_scheduled().await;
+    let timeline = agent.case(&case.id).await["timeline"].clone();
+    let again = timeline
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter(|e| e["kind"] == "offer_expired")
+        .count();
+    assert_eq!(again, 1, "an offer expires once");
+}
+
+async fn the_store_heard_each_step_on_its_signed_webhook(
+    webhook: &WebhookReceiver,
+    secret: &str,
+    case: &Filed,
+) {
+    // Filed, four offers made, one answered, one expired; status changes besides.
+    let events = webhook
+        .settle_for_at_least(&case.reference, 7, Duration::from_secs(30))
+        .await;
+    let of = |name: &str| -> Vec<&Value> { events.iter().filter(|e| e["event"] == name).collect() };
+    assert_eq!(of("case.offer_made").len(), 4, "{events:?}");
+    let made = &of("case.offer_made")[0];
+    assert_eq!(made["offer"]["kind"], "partial_refund");
+    assert_eq!(made["offer"]["amount"]["minor"], 1230);
+    assert_eq!(made["activity"]["actor"], "Marta");
+    let answered = of("case.offer_answered");
+    assert_eq!(answered.len(), 1, "{events:?}");
+    assert_eq!(answered[0]["offer"]["number"], 1);
+    assert_eq!(answered[0]["offer"]["state"], "accepted");
+    let expired = of("case.offer_expired");
+    assert_eq!(expired.len(), 1, "{events:?}");
+    assert_eq!(expired[0]["offer"]["number"], 4);
+    let deliveries = webhook.deliveries_for(&case.reference);
+    let verdicts = standard_webhooks::verify(secret, &deliveries.iter().collect::<Vec<_>>());
+    assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+}
