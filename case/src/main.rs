@@ -9,6 +9,7 @@
 
 mod files;
 mod offers;
+mod outcomes;
 
 use std::cell::RefCell;
 
@@ -70,6 +71,8 @@ async fn start() {
     set_text(&document, &format!("#{}", ids::TITLE), &t("title"));
     set_text(&document, ".reference .label", &t("case"));
     set_text(&document, "#conversation-title", &t("conversation"));
+    set_text(&document, "#offers-title", &t("offers"));
+    set_text(&document, "#outcomes-title", &t("outcomes"));
     set_text(&document, "label[for=case-message]", &t("write"));
     set_text(&document, "#case-write-hint", &t("write_hint"));
     set_text(&document, "label[for=case-file]", &t("files"));
@@ -121,6 +124,7 @@ fn browser_languages() -> String {
 /// conversation.
 fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
     offers::draw(document, view, locale, link);
+    outcomes::draw(document, view, locale);
     set_text(
         document,
         &format!("#{}", ids::REFERENCE),
@@ -164,6 +168,7 @@ fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
             },
             "shopper_message" => (t("you_wrote"), "shopper", Some(value)),
             "evidence_added" => (t("evidence_added"), "shopper", Some(value)),
+            "outcome_recorded" => (t("outcome_recorded"), "store", None),
             "offer_made" | "offer_answered" | "offer_withdrawn" | "offer_expired" => {
                 let offer = offers::by_number(view, &value);
                 let what = offer

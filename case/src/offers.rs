@@ -48,7 +48,7 @@ pub fn describe(offer: &JsValue, locale: &str) -> String {
 
 /// An amount (`{minor, currency}`) as the shopper's locale writes it, by the browser's
 /// `Intl.NumberFormat` (no number formatting in the wasm).
-fn format_money(amount: &JsValue, locale: &str) -> Option<String> {
+pub fn format_money(amount: &JsValue, locale: &str) -> Option<String> {
     let minor = Reflect::get(amount, &"minor".into()).ok()?.as_f64()?;
     let currency = text_of(amount, "currency")?;
     let digits = money::minor_digits(&currency)?;

@@ -62,6 +62,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
             agent::message(req, env, id, EventKind::Reply).await
         }
         (Method::Post, routes::AGENT_CASE_OFFERS, [id]) => agent::make_offer(req, env, id).await,
+        (Method::Post, routes::AGENT_CASE_OUTCOMES, [id]) => {
+            agent::record_outcome(req, env, id).await
+        }
         (Method::Post, routes::AGENT_CASE_OFFER_WITHDRAWAL, [id, number]) => {
             agent::withdraw_offer(req, env, id, number).await
         }

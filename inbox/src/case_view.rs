@@ -8,6 +8,7 @@ use redress_shared::complaint::Resolution;
 use redress_shared::inbox_ids as ids;
 use redress_shared::money::Money;
 use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
+use redress_shared::outcome::{Done, Responsibility, RootCause};
 use redress_shared::{routes, CaseEvidence, CaseStatus};
 
 use crate::api::Api;
@@ -68,6 +69,8 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
             <dt>"Wants"</dt><dd>{c.details.resolution.code()}</dd>
             <dt>"Assignee"</dt><dd>{case.assignee.clone().unwrap_or_else(|| "nobody".to_owned())}</dd>
             <dt>"Resolution taken"</dt><dd>{case.resolution_taken.map(Resolution::code).unwrap_or("—")}</dd>
+            <dt>"Root cause"</dt><dd>{case.root_cause.map(RootCause::code).unwrap_or("—")}</dd>
+            <dt>"Responsibility"</dt><dd>{case.responsibility.map(Responsibility::code).unwrap_or("—")}</dd>
         </dl>
         <h2>"The shopper wrote"</h2>
         <p id=ids::CASE_DESCRIPTION class="description">{c.details.description.clone()}</p>
@@ -156,6 +159,7 @@ fn Actions(
     let amount = RwSignal::new(String::new());
     let currency = RwSignal::new(case.currencies.first().cloned().unwrap_or_default());
     let terms = RwSignal::new(String::new());
+    let outcome = OutcomeForm::new(case.currencies.first().cloned().unwrap_or_default());
     let id = case.case.id.as_str().to_owned();
 
     // Every action answers with the case as it now stands.
@@ -182,6 +186,10 @@ fn Actions(
                     api.post(&routes::fill(routes::AGENT_CASE_OFFERS, &[&id]), draft)
                         .await
                 }
+                Request::Outcome(done) => {
+                    api.post(&routes::fill(routes::AGENT_CASE_OUTCOMES, &[&id]), done)
+                        .await
+                }
                 Request::Withdraw(number) => {
                     let number = number.to_string();
                     let path = routes::fill(routes::AGENT_CASE_OFFER_WITHDRAWAL, &[&id, &number]);
@@ -198,6 +206,7 @@ fn Actions(
                             amount.set(String::new());
                             terms.set(String::new());
                         }
+                        Request::Outcome(_) => outcome.reset(),
                         Request::Update(_) | Request::Withdraw(_) => {}
                     }
                     detail.set(Some(updated));
@@ -213,7 +222,7 @@ fn Actions(
             act(Request::Update(CaseUpdate {
                 status: Some(status),
                 resolution,
-                assignee: None,
+                ..CaseUpdate::default()
             }))
         });
     };
@@ -244,6 +253,13 @@ fn Actions(
         act.with_value(|act| act(Request::Offer(draft)));
     };
     let offers = case.offers.clone();
+    let outcomes = case.outcomes.clone();
+    let currencies = case.currencies.clone();
+    let record = move || match outcome.done(&currencies) {
+        Ok(done) => act.with_value(|act| act(Request::Outcome(done))),
+        Err(why) => error.set(Some(why)),
+    };
+    let analyse = move |update: CaseUpdate| act.with_value(|act| act(Request::Update(update)));
     view! {
         <section class="actions offers">
             <h2>"Offers"</h2>
@@ -283,6 +299,62 @@ fn Actions(
             <textarea id=ids::OFFER_TERMS prop:value=move || terms.get() on:input=move |ev| terms.set(event_target_value(&ev))></textarea>
             <button id=ids::OFFER_SEND on:click=move |_| make_offer()>"Make offer"</button>
         </section>
+        <section class="actions outcomes">
+            <h2>"What the store did"</h2>
+            <ol id=ids::OUTCOMES>
+                {outcomes.iter().map(|o| view! {
+                    <li data-outcome=o.number>{format!("#{} {}", o.number, describe_done(&o.done))}" · "{local_time(&o.recorded_at)}</li>
+                }).collect_view()}
+            </ol>
+            <h3>"Record what was done (the shopper is told)"</h3>
+            <label>"Outcome"
+                <select id=ids::OUTCOME_KIND on:change=move |ev| outcome.kind.set(event_target_value(&ev))>
+                    {OUTCOME_KINDS.iter().map(|k| view! { <option value=*k>{*k}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Amount (refund, credit)"
+                <input id=ids::OUTCOME_AMOUNT inputmode="decimal" placeholder="12.30" prop:value=move || outcome.amount.get() on:input=move |ev| outcome.amount.set(event_target_value(&ev)) />
+            </label>
+            <label>"Currency"
+                <select id=ids::OUTCOME_CURRENCY on:change=move |ev| outcome.currency.set(event_target_value(&ev))>
+                    {case.currencies.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Payment reference (refund)"
+                <input id=ids::OUTCOME_REFERENCE prop:value=move || outcome.reference.get() on:input=move |ev| outcome.reference.set(event_target_value(&ev)) />
+            </label>
+            <label>"Carrier (shipped)"
+                <input id=ids::OUTCOME_CARRIER placeholder="DHL" prop:value=move || outcome.carrier.get() on:input=move |ev| outcome.carrier.set(event_target_value(&ev)) />
+            </label>
+            <label>"Tracking number (shipped)"
+                <input id=ids::OUTCOME_TRACKING prop:value=move || outcome.tracking.get() on:input=move |ev| outcome.tracking.set(event_target_value(&ev)) />
+            </label>
+            <label>"Code (coupon or store credit)"
+                <input id=ids::OUTCOME_CODE prop:value=move || outcome.code.get() on:input=move |ev| outcome.code.set(event_target_value(&ev)) />
+            </label>
+            <label for=ids::OUTCOME_TEXT>"Note (repair) or reason (no action): the shopper reads it"</label>
+            <textarea id=ids::OUTCOME_TEXT prop:value=move || outcome.text.get() on:input=move |ev| outcome.text.set(event_target_value(&ev))></textarea>
+            <button id=ids::OUTCOME_SEND on:click=move |_| record()>"Record"</button>
+            <h3>"Learn from it (agents only)"</h3>
+            <label>"Root cause"
+                <select id=ids::ROOT_CAUSE on:change=move |ev| {
+                    let root_cause = RootCause::from_code(&event_target_value(&ev));
+                    if root_cause.is_some() { analyse(CaseUpdate { root_cause, ..CaseUpdate::default() }) }
+                }>
+                    <option value="">"—"</option>
+                    {RootCause::ALL.iter().map(|c| view! { <option value=c.code() selected=case.root_cause == Some(*c)>{c.code()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Responsibility"
+                <select id=ids::RESPONSIBILITY on:change=move |ev| {
+                    let responsibility = Responsibility::from_code(&event_target_value(&ev));
+                    if responsibility.is_some() { analyse(CaseUpdate { responsibility, ..CaseUpdate::default() }) }
+                }>
+                    <option value="">"—"</option>
+                    {Responsibility::ALL.iter().map(|r| view! { <option value=r.code() selected=case.responsibility == Some(*r)>{r.code()}</option> }).collect_view()}
+                </select>
+            </label>
+        </section>
         <section class="actions">
             <h2>"Work the case"</h2>
             <label>"Resolution taken"
@@ -320,6 +392,108 @@ enum Request {
     Reply(String),
     Offer(OfferDraft),
     Withdraw(u32),
+    Outcome(Done),
+}
+
+const OUTCOME_KINDS: [&str; 5] = [
+    "refund_issued",
+    "shipped",
+    "credit",
+    "repaired",
+    "no_action",
+];
+
+/// The outcome form's fields, as the agent types them.
+#[derive(Clone, Copy)]
+struct OutcomeForm {
+    kind: RwSignal<String>,
+    amount: RwSignal<String>,
+    currency: RwSignal<String>,
+    reference: RwSignal<String>,
+    carrier: RwSignal<String>,
+    tracking: RwSignal<String>,
+    code: RwSignal<String>,
+    text: RwSignal<String>,
+}
+
+impl OutcomeForm {
+    fn new(currency: String) -> OutcomeForm {
+        OutcomeForm {
+            kind: RwSignal::new(OUTCOME_KINDS[0].to_owned()),
+            amount: RwSignal::new(String::new()),
+            currency: RwSignal::new(currency),
+            reference: RwSignal::new(String::new()),
+            carrier: RwSignal::new(String::new()),
+            tracking: RwSignal::new(String::new()),
+            code: RwSignal::new(String::new()),
+            text: RwSignal::new(String::new()),
+        }
+    }
+
+    fn reset(&self) {
+        for field in [
+            self.amount,
+            self.reference,
+            self.carrier,
+            self.tracking,
+            self.code,
+            self.text,
+        ] {
+            field.set(String::new());
+        }
+    }
+
+    /// The outcome the form describes; the edge checks the rest.
+    fn done(&self, currencies: &[String]) -> Result<Done, String> {
+        let typed = self.amount.get_untracked();
+        let currency = self.currency.get_untracked();
+        let currency = if currency.is_empty() {
+            currencies.first().cloned().unwrap_or_default()
+        } else {
+            currency
+        };
+        let amount = || {
+            Money::parse(&typed, &currency)
+                .ok_or_else(|| format!("{typed:?} is not an amount: write it as 12.30"))
+        };
+        Ok(match self.kind.get_untracked().as_str() {
+            "refund_issued" => Done::RefundIssued {
+                amount: amount()?,
+                reference: self.reference.get_untracked(),
+            },
+            "shipped" => Done::Shipped {
+                carrier: self.carrier.get_untracked(),
+                tracking: self.tracking.get_untracked(),
+            },
+            "credit" => Done::Credit {
+                code: self.code.get_untracked(),
+                amount: if typed.trim().is_empty() {
+                    None
+                } else {
+                    Some(amount()?)
+                },
+            },
+            "repaired" => Done::Repaired {
+                note: self.text.get_untracked(),
+            },
+            _ => Done::NoAction {
+                reason: self.text.get_untracked(),
+            },
+        })
+    }
+}
+
+/// An outcome as agents read it: `refund_issued 12.30 EUR`.
+fn describe_done(done: &Done) -> String {
+    let amount = done
+        .amount()
+        .map(|m| format!(" {} {}", m.decimal(), m.currency))
+        .unwrap_or_default();
+    match done {
+        Done::Shipped { carrier, tracking } => format!("shipped {carrier} {tracking}"),
+        Done::Credit { code, .. } => format!("credit {code}{amount}"),
+        other => format!("{}{amount}", other.code()),
+    }
 }
 
 /// An offer as agents read it: `partial_refund 12.30 EUR`.

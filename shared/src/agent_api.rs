@@ -11,6 +11,7 @@ use crate::deadline::ResponseClock;
 use crate::delivery::{ChannelKind, DeliveryState};
 use crate::encoding::{hex, unhex};
 use crate::notification::NotificationEvent;
+use crate::outcome::{Responsibility, RootCause};
 use crate::store::is_display_name;
 use crate::timeline::TimelineEvent;
 
@@ -325,6 +326,9 @@ pub struct CaseDetail {
     pub assignee: Option<String>,
     /// What the store did, once decided.
     pub resolution_taken: Option<Resolution>,
+    /// Why the problem happened, and who was responsible, once the store knows.
+    pub root_cause: Option<RootCause>,
+    pub responsibility: Option<Responsibility>,
     /// When the store first answered: its reply, or resolving the case.
     pub first_response_at: Option<String>,
     /// Unanswered, with the store's clock running, and past its deadline (`deadline`).
@@ -335,6 +339,8 @@ pub struct CaseDetail {
     pub timeline: Vec<TimelineEvent>,
     /// The store's offers on the case, oldest first, as they stand now.
     pub offers: Vec<crate::offer::Offer>,
+    /// What the store did, as recorded, oldest first.
+    pub outcomes: Vec<crate::outcome::Outcome>,
     /// The currencies the store's offers may be in, its main one first.
     pub currencies: Vec<String>,
 }
@@ -361,16 +367,34 @@ pub struct CaseUpdate {
     /// Who works the case; `""` unassigns it.
     pub assignee: Option<String>,
     pub resolution: Option<Resolution>,
+    /// Why the problem happened (internal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<RootCause>,
+    /// Who was responsible (internal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsibility: Option<Responsibility>,
 }
 
 impl CaseUpdate {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        if self.status.is_none() && self.assignee.is_none() && self.resolution.is_none() {
+        let CaseUpdate {
+            status,
+            assignee,
+            resolution,
+            root_cause,
+            responsibility,
+        } = self;
+        if status.is_none()
+            && assignee.is_none()
+            && resolution.is_none()
+            && root_cause.is_none()
+            && responsibility.is_none()
+        {
             errors.push(FieldError::new(
                 "status",
                 FieldErrorCode::Required,
-                "Change at least one of status, assignee and resolution.",
+                "Change at least one of status, assignee, resolution, root_cause and responsibility.",
             ));
         }
         if let Some(assignee) = &self.assignee {

@@ -34,3 +34,6 @@ pub fn offer_button(number: u32, answer: &str) -> String {
 pub fn offer_counter_text(number: u32) -> String {
     format!("case-offer-{number}-message")
 }
+/// What the store did (hidden while nothing is recorded).
+pub const OUTCOMES: &str = "case-outcomes";
+pub const OUTCOME_LIST: &str = "case-outcome-list";

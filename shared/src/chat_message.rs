@@ -127,8 +127,7 @@ pub(crate) mod tests {
         CaseNotification {
             event,
             activity: None,
-            resolution_taken: None,
-            offer: None,
+            attached: Default::default(),
             case,
         }
     }

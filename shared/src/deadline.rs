@@ -78,7 +78,10 @@ pub fn is_response(kind: EventKind, value: Option<&str>) -> bool {
         | EventKind::EvidenceAdded
         | EventKind::OfferAnswered
         | EventKind::OfferWithdrawn
-        | EventKind::OfferExpired => false,
+        | EventKind::OfferExpired
+        | EventKind::OutcomeRecorded
+        | EventKind::RootCauseFound
+        | EventKind::ResponsibilityFound => false,
     }
 }
 

@@ -32,3 +32,20 @@ pub const OFFER_AMOUNT: &str = "redress-inbox-offer-amount";
 pub const OFFER_CURRENCY: &str = "redress-inbox-offer-currency";
 pub const OFFER_TERMS: &str = "redress-inbox-offer-terms";
 pub const OFFER_SEND: &str = "redress-inbox-offer-send";
+/// What the store did, each outcome recorded on the case.
+pub const OUTCOMES: &str = "redress-inbox-outcomes";
+/// The outcome form: its kind, then the fields that kind needs.
+pub const OUTCOME_KIND: &str = "redress-inbox-outcome-kind";
+pub const OUTCOME_AMOUNT: &str = "redress-inbox-outcome-amount";
+pub const OUTCOME_CURRENCY: &str = "redress-inbox-outcome-currency";
+/// A refund's payment reference.
+pub const OUTCOME_REFERENCE: &str = "redress-inbox-outcome-reference";
+pub const OUTCOME_CARRIER: &str = "redress-inbox-outcome-carrier";
+pub const OUTCOME_TRACKING: &str = "redress-inbox-outcome-tracking";
+/// A coupon's or store credit's code.
+pub const OUTCOME_CODE: &str = "redress-inbox-outcome-code";
+/// A repair's note, or the reason for no action.
+pub const OUTCOME_TEXT: &str = "redress-inbox-outcome-text";
+pub const OUTCOME_SEND: &str = "redress-inbox-outcome-send";
+pub const ROOT_CAUSE: &str = "redress-inbox-root-cause";
+pub const RESPONSIBILITY: &str = "redress-inbox-responsibility";

@@ -26,6 +26,7 @@ pub mod language;
 pub mod money;
 pub mod notification;
 pub mod offer;
+pub mod outcome;
 pub mod photo;
 pub mod public_status;
 pub mod rate_limit;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::{Case, CaseStatus};
 use crate::complaint::Resolution;
 use crate::offer::Offer;
+use crate::outcome::Outcome;
 use crate::timeline::{EventKind, TimelineEvent};
 
 /// What happened to a case that a store's channels hear about.
@@ -41,10 +42,13 @@ pub enum NotificationEvent {
     /// An offer's time ran out unanswered.
     #[serde(rename = "case.offer_expired")]
     CaseOfferExpired,
+    /// An agent recorded what the store did (carried in `outcome`).
+    #[serde(rename = "case.outcome_recorded")]
+    CaseOutcomeRecorded,
 }
 
 impl NotificationEvent {
-    pub const ALL: [NotificationEvent; 10] = [
+    pub const ALL: [NotificationEvent; 11] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseStatusChanged,
         NotificationEvent::CaseAgentReplied,
@@ -55,6 +59,7 @@ impl NotificationEvent {
         NotificationEvent::CaseOfferMade,
         NotificationEvent::CaseOfferAnswered,
         NotificationEvent::CaseOfferExpired,
+        NotificationEvent::CaseOutcomeRecorded,
     ];
 
     /// As webhooks, `deliveries.event` and the store's settings spell it.
@@ -70,6 +75,7 @@ impl NotificationEvent {
             NotificationEvent::CaseOfferMade => "case.offer_made",
             NotificationEvent::CaseOfferAnswered => "case.offer_answered",
             NotificationEvent::CaseOfferExpired => "case.offer_expired",
+            NotificationEvent::CaseOutcomeRecorded => "case.outcome_recorded",
         }
     }
 
@@ -92,6 +98,7 @@ impl NotificationEvent {
             NotificationEvent::CaseOfferMade => "Offer made to the shopper",
             NotificationEvent::CaseOfferAnswered => "The shopper answered an offer",
             NotificationEvent::CaseOfferExpired => "An offer expired unanswered",
+            NotificationEvent::CaseOutcomeRecorded => "Outcome recorded",
         }
     }
 
@@ -118,6 +125,7 @@ impl NotificationEvent {
             EventKind::OfferMade => Some(NotificationEvent::CaseOfferMade),
             EventKind::OfferAnswered => Some(NotificationEvent::CaseOfferAnswered),
             EventKind::OfferExpired => Some(NotificationEvent::CaseOfferExpired),
+            EventKind::OutcomeRecorded => Some(NotificationEvent::CaseOutcomeRecorded),
             // The store's own act (or the shopper's acceptance of another offer,
             // which `case.offer_answered` announces).
             EventKind::OfferWithdrawn
@@ -125,7 +133,9 @@ impl NotificationEvent {
             | EventKind::Escalated
             | EventKind::Assigned
             | EventKind::ResolutionTaken
-            | EventKind::Note => None,
+            | EventKind::Note
+            | EventKind::RootCauseFound
+            | EventKind::ResponsibilityFound => None,
         }
     }
 
@@ -157,13 +167,45 @@ pub struct CaseNotification {
     /// `case.created` and `case.escalated`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Activity>,
+    #[serde(flatten)]
+    pub attached: Attached,
+    pub case: Case,
+}
+
+/// What an event carries beside its entry, by event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attached {
     /// What the store did, with `case.resolved`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_taken: Option<Resolution>,
+    /// Every outcome recorded on the case, with `case.resolved`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<Outcome>,
     /// The offer, as it stands when sent, with the offer events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<Offer>,
-    pub case: Case,
+    /// The outcome recorded, with `case.outcome_recorded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+impl Attached {
+    /// What `event`, announcing an entry of `kind`, may carry of `self`.
+    fn for_event(self, event: NotificationEvent, kind: EventKind) -> Attached {
+        let Attached {
+            resolution_taken,
+            outcomes,
+            offer,
+            outcome,
+        } = self;
+        let resolves = event == NotificationEvent::CaseResolved;
+        Attached {
+            resolution_taken: resolution_taken.filter(|_| resolves),
+            outcomes: if resolves { outcomes } else { Vec::new() },
+            offer: offer.filter(|_| kind.names_offer()),
+            outcome: outcome.filter(|_| kind == EventKind::OutcomeRecorded),
+        }
+    }
 }
 
 impl CaseNotification {
@@ -171,8 +213,7 @@ impl CaseNotification {
         CaseNotification {
             event: NotificationEvent::CaseCreated,
             activity: None,
-            resolution_taken: None,
-            offer: None,
+            attached: Attached::default(),
             case,
         }
     }
@@ -181,28 +222,25 @@ impl CaseNotification {
         CaseNotification {
             event: NotificationEvent::CaseEscalated,
             activity: None,
-            resolution_taken: None,
-            offer: None,
+            attached: Attached::default(),
             case,
         }
     }
 
-    /// The announcement of timeline entry `seq` of `case`, if the store hears of it;
-    /// `resolution_taken` is the case's, carried when the entry resolves it, and
-    /// `offer` the one an offer entry names.
+    /// The announcement of timeline entry `seq` of `case`, if the store hears of it,
+    /// with what its event carries of `attached` (the case's resolution and outcomes
+    /// when it resolves the case, the offer or outcome an entry names).
     pub fn of_activity(
         case: Case,
         seq: u64,
         entry: TimelineEvent,
-        resolution_taken: Option<Resolution>,
-        offer: Option<Offer>,
+        attached: Attached,
     ) -> Option<CaseNotification> {
         let event = NotificationEvent::announcing(entry.kind, entry.value.as_deref())?;
         Some(CaseNotification {
             event,
-            offer: offer.filter(|_| entry.kind.names_offer()),
+            attached: attached.for_event(event, entry.kind),
             activity: Some(Activity { seq, entry }),
-            resolution_taken: resolution_taken.filter(|_| event == NotificationEvent::CaseResolved),
             case,
         })
     }
@@ -216,7 +254,7 @@ impl CaseNotification {
                 self.event.headline(),
                 activity.entry.value.as_deref().unwrap_or_default()
             ),
-            (NotificationEvent::CaseOfferAnswered, _) => match &self.offer {
+            (NotificationEvent::CaseOfferAnswered, _) => match &self.attached.offer {
                 Some(offer) => format!("{}: {}", self.event.headline(), offer.state.code()),
                 None => self.event.headline().to_owned(),
             },
@@ -320,6 +358,35 @@ mod tests {
     }
 
     #[test]
+    fn each_event_carries_only_what_belongs_to_it() {
+        use crate::outcome::{Done, Outcome};
+        let outcome = Outcome {
+            number: 1,
+            done: Done::Repaired {
+                note: String::new(),
+            },
+            recorded_at: "2026-12-02T10:00:00.000Z".into(),
+        };
+        let everything = Attached {
+            resolution_taken: Some(Resolution::Repair),
+            outcomes: vec![outcome.clone()],
+            offer: None,
+            outcome: Some(outcome.clone()),
+        };
+        let recorded = everything.clone().for_event(
+            NotificationEvent::CaseOutcomeRecorded,
+            EventKind::OutcomeRecorded,
+        );
+        assert_eq!(recorded.outcome, Some(outcome.clone()));
+        assert!(recorded.outcomes.is_empty() && recorded.resolution_taken.is_none());
+        let resolved =
+            everything.for_event(NotificationEvent::CaseResolved, EventKind::StatusChanged);
+        assert_eq!(resolved.outcomes, [outcome]);
+        assert_eq!(resolved.resolution_taken, Some(Resolution::Repair));
+        assert_eq!(resolved.outcome, None);
+    }
+
+    #[test]
     #[cfg(feature = "embedded-lexicon")]
     fn webhook_ids_name_one_event_and_contain_no_dot() {
         let case = crate::chat_message::tests::case("A-1", "The lamp arrived broken.");
@@ -331,11 +398,18 @@ mod tests {
             value: Some("We are on it.".into()),
             public: true,
         };
-        let replied =
-            CaseNotification::of_activity(case.clone(), 42, reply, Some(Resolution::Repair), None)
-                .expect("announced");
+        let replied = CaseNotification::of_activity(
+            case.clone(),
+            42,
+            reply,
+            Attached {
+                resolution_taken: Some(Resolution::Repair),
+                ..Attached::default()
+            },
+        )
+        .expect("announced");
         assert_eq!(
-            replied.resolution_taken, None,
+            replied.attached.resolution_taken, None,
             "only case.resolved carries it"
         );
         assert_eq!(replied.event, NotificationEvent::CaseAgentReplied);

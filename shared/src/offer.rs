@@ -393,6 +393,8 @@ mod tests {
             status,
             assignee: None,
             resolution_taken: None,
+            root_cause: None,
+            responsibility: None,
             respond_by: rfc3339(NOW_MS + MS_PER_DAY),
             first_response_at: None,
             last_write: None,

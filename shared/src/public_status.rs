@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::CaseStatus;
 use crate::deadline::ResponseClock;
 use crate::offer::Offer;
+use crate::outcome::Outcome;
 use crate::timeline::{EventKind, TimelineEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +27,16 @@ pub struct PublicStatus {
     /// The store's offers, oldest first, each as it stands now (`offer::as_of`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offers: Vec<Offer>,
+    /// What the store did, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<Outcome>,
+}
+
+/// How the store is putting the case right: its offers and what it did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Remedies {
+    pub offers: Vec<Offer>,
+    pub outcomes: Vec<Outcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +59,7 @@ impl PublicStatus {
         created_at: String,
         timeline: Vec<TimelineEvent>,
         agent_names_shown: bool,
-        offers: Vec<Offer>,
+        Remedies { offers, outcomes }: Remedies,
     ) -> PublicStatus {
         let timeline = timeline
             .into_iter()
@@ -68,6 +79,7 @@ impl PublicStatus {
             respond_by: clock.promised_by().map(str::to_owned),
             timeline,
             offers,
+            outcomes,
         }
     }
 }
@@ -101,7 +113,7 @@ mod tests {
                 event(EventKind::Reply, "A new shade is on its way.", true),
             ],
             agent_names_shown,
-            Vec::new(),
+            Remedies::default(),
         )
     }
 
@@ -136,11 +148,12 @@ mod tests {
                 event(EventKind::StatusChanged, "in_progress", true),
                 event(EventKind::Reply, "A new shade is on its way.", true),
                 event(EventKind::ResolutionTaken, "replacement", false),
+                event(EventKind::RootCauseFound, "packing", false),
                 // Even if a row were marked public by mistake, a note stays internal.
                 event(EventKind::Note, "marked public by mistake", true),
             ],
             false,
-            Vec::new(),
+            Remedies::default(),
         );
         let kinds: Vec<EventKind> = status.timeline.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventKind::StatusChanged, EventKind::Reply]);
@@ -149,7 +162,7 @@ mod tests {
             "the case page's language, one it speaks"
         );
         let json = serde_json::to_string(&status).expect("serialises");
-        for secret in ["Ana", "fraudulent", "replacement", "mistake"] {
+        for secret in ["Ana", "fraudulent", "replacement", "mistake", "packing"] {
             assert!(!json.contains(secret), "{secret} leaked: {json}");
         }
     }
@@ -171,7 +184,7 @@ mod tests {
                 String::new(),
                 Vec::new(),
                 false,
-                Vec::new(),
+                Remedies::default(),
             )
         };
         let new = view(CaseStatus::New, None);

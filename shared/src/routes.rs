@@ -21,6 +21,7 @@ pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
 pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
 pub const AGENT_CASE_EVIDENCE: &str = "/v1/agent/cases/{id}/evidence/{position}";
 pub const AGENT_CASE_OFFERS: &str = "/v1/agent/cases/{id}/offers";
+pub const AGENT_CASE_OUTCOMES: &str = "/v1/agent/cases/{id}/outcomes";
 pub const AGENT_CASE_OFFER_WITHDRAWAL: &str = "/v1/agent/cases/{id}/offers/{number}/withdrawal";
 
 /// Every (method, path template) the worker answers, besides CORS preflights.
@@ -42,6 +43,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", AGENT_CASE_EVIDENCE),
     ("POST", AGENT_CASE_OFFERS),
     ("POST", AGENT_CASE_OFFER_WITHDRAWAL),
+    ("POST", AGENT_CASE_OUTCOMES),
 ];
 
 /// The path of `template` with its `{parameters}` set to `values`, in order. (Segment

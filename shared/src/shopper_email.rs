@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::case::CaseStatus;
 use crate::notification::{CaseNotification, NotificationEvent};
+use crate::outcome::{tracking_link, Done};
 use crate::widget_text;
 
 /// One email to a shopper, ready for the mail service's structured API.
@@ -39,16 +40,16 @@ pub struct Context<'a> {
     pub reply_to: Option<&'a str>,
     /// The store's choice: a reply's email names the agent who wrote it.
     pub agent_names_shown: bool,
-    /// With `case.offer_made`: the offer's amount and its expiry as the shopper's
-    /// locale writes them.
-    pub offer: Option<OfferText<'a>>,
+    /// The figures the event carries, as the shopper's locale writes them.
+    pub figures: Figures<'a>,
 }
 
-/// An offer's figures in the shopper's locale (the edge formats them with `Intl`).
-#[derive(Debug, Clone, Copy)]
-pub struct OfferText<'a> {
+/// An offer's or outcome's figures in the shopper's locale (the edge formats them with
+/// `Intl`): its amount, and an offer's expiry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures<'a> {
     pub amount: Option<&'a str>,
-    pub expires_at: &'a str,
+    pub expires_at: Option<&'a str>,
 }
 
 impl ShopperEmail {
@@ -59,7 +60,8 @@ impl ShopperEmail {
             | NotificationEvent::CaseStatusChanged
             | NotificationEvent::CaseAgentReplied
             | NotificationEvent::CaseResolved
-            | NotificationEvent::CaseOfferMade => true,
+            | NotificationEvent::CaseOfferMade
+            | NotificationEvent::CaseOutcomeRecorded => true,
             // The shopper's own answers, and the store's business.
             NotificationEvent::CaseShopperReplied
             | NotificationEvent::CaseEvidenceAdded
@@ -119,23 +121,69 @@ impl ShopperEmail {
             }
             NotificationEvent::CaseResolved => {
                 lead.push(words.fill("status.resolved", &[("store", store)]));
-                if let Some(resolution) = n.resolution_taken {
+                if let Some(resolution) = n.attached.resolution_taken {
                     let done = words.resolution(resolution.code());
                     lead.push(words.fill("resolved.outcome", &[("resolution", &done)]));
                 }
             }
             NotificationEvent::CaseOfferMade => {
-                let (offer, text) = n.offer.as_ref().zip(cx.offer)?;
+                let offer = n.attached.offer.as_ref()?;
+                let expires_at = cx.figures.expires_at?;
                 lead.push(words.fill("offer.lead", &[("store", store)]));
                 let kind = words.resolution(offer.kind.code());
-                lead.push(match text.amount {
-                    Some(amount) => {
+                lead.push(match (&offer.amount, cx.figures.amount) {
+                    (Some(_), Some(amount)) => {
                         words.fill("offer.what", &[("resolution", &kind), ("amount", amount)])
                     }
-                    None => kind,
+                    (Some(_), None) => return None,
+                    (None, _) => kind,
                 });
                 quoted = Some(offer.terms.as_str()).filter(|t| !t.is_empty());
-                after.push(words.fill("offer.answer_by", &[("date", text.expires_at)]));
+                after.push(words.fill("offer.answer_by", &[("date", expires_at)]));
+            }
+            NotificationEvent::CaseOutcomeRecorded => {
+                let outcome = n.attached.outcome.as_ref()?;
+                lead.push(words.fill("outcome.lead", &[("store", store)]));
+                let amount = match (outcome.done.amount(), cx.figures.amount) {
+                    (Some(_), None) => return None,
+                    (_, amount) => amount.unwrap_or_default(),
+                };
+                match &outcome.done {
+                    Done::RefundIssued { reference, .. } => {
+                        lead.push(words.fill("outcome.refund_issued", &[("amount", amount)]));
+                        if !reference.is_empty() {
+                            lead.push(words.fill("outcome.reference", &[("reference", reference)]));
+                        }
+                    }
+                    Done::Shipped { carrier, tracking } => {
+                        let sent = [
+                            ("carrier", carrier.as_str()),
+                            ("tracking", tracking.as_str()),
+                        ];
+                        lead.push(words.fill("outcome.shipped", &sent));
+                        if let Some(link) = tracking_link(carrier, tracking) {
+                            lead.push(words.fill("outcome.track", &[("link", &link)]));
+                        }
+                    }
+                    Done::Credit { code, amount: None } => {
+                        lead.push(words.fill("outcome.credit", &[("code", code)]));
+                    }
+                    Done::Credit {
+                        code,
+                        amount: Some(_),
+                    } => lead.push(words.fill(
+                        "outcome.credit_amount",
+                        &[("code", code), ("amount", amount)],
+                    )),
+                    Done::Repaired { note } => {
+                        lead.push(words.fill("outcome.repaired", &[]));
+                        quoted = Some(note.as_str()).filter(|n| !n.is_empty());
+                    }
+                    Done::NoAction { reason } => {
+                        lead.push(words.fill("outcome.no_action", &[]));
+                        quoted = Some(reason.as_str());
+                    }
+                }
             }
             NotificationEvent::CaseShopperReplied
             | NotificationEvent::CaseEvidenceAdded
@@ -339,7 +387,10 @@ mod tests {
         case_link: Some("https://redress.example/case/#RD-1.st_x"),
         reply_to: Some("reply+1.2@reply.redress.example"),
         agent_names_shown: false,
-        offer: None,
+        figures: Figures {
+            amount: None,
+            expires_at: None,
+        },
     };
 
     fn activity(kind: EventKind, value: &str, event: NotificationEvent) -> CaseNotification {
@@ -406,12 +457,12 @@ mod tests {
         };
         let mut spanish = activity(EventKind::OfferMade, "1", NotificationEvent::CaseOfferMade);
         spanish.case.details.locale = "es".into();
-        spanish.offer = Some(offer);
+        spanish.attached.offer = Some(offer);
         let cx = Context {
-            offer: Some(OfferText {
+            figures: Figures {
                 amount: Some("12,30 €"),
-                expires_at: "9 de diciembre de 2026, 10:00 UTC",
-            }),
+                expires_at: Some("9 de diciembre de 2026, 10:00 UTC"),
+            },
             ..CX
         };
         let mail = ShopperEmail::for_notification(&spanish, &cx).expect("an offer email");
@@ -433,6 +484,60 @@ mod tests {
             NotificationEvent::CaseOfferAnswered,
         );
         assert_eq!(ShopperEmail::for_notification(&answered, &cx), None);
+    }
+
+    #[test]
+    fn an_outcome_says_what_the_store_did_with_the_amount_and_a_tracking_link() {
+        use crate::outcome::Outcome;
+        let recorded = |done: Done| {
+            let mut n = activity(
+                EventKind::OutcomeRecorded,
+                "1",
+                NotificationEvent::CaseOutcomeRecorded,
+            );
+            n.case.details.locale = "es".into();
+            n.attached.outcome = Some(Outcome {
+                number: 1,
+                done,
+                recorded_at: "2026-12-02T10:00:00.000Z".into(),
+            });
+            n
+        };
+        let refund = recorded(Done::RefundIssued {
+            amount: crate::money::Money {
+                minor: 1230,
+                currency: "EUR".into(),
+            },
+            reference: "RF-889".into(),
+        });
+        let cx = Context {
+            figures: Figures {
+                amount: Some("12,30 €"),
+                expires_at: None,
+            },
+            ..CX
+        };
+        let mail = ShopperEmail::for_notification(&refund, &cx).expect("an outcome email");
+        assert!(
+            mail.text.contains("12,30 €") && mail.text.contains("RF-889"),
+            "{}",
+            mail.text
+        );
+        assert_eq!(
+            ShopperEmail::for_notification(&refund, &CX),
+            None,
+            "never a refund without its amount"
+        );
+        let shipped = recorded(Done::Shipped {
+            carrier: "DHL".into(),
+            tracking: "JD0146".into(),
+        });
+        let mail = ShopperEmail::for_notification(&shipped, &CX).expect("an outcome email");
+        assert!(
+            mail.text.contains("tracking-id=JD0146") && mail.text.contains("DHL"),
+            "{}",
+            mail.text
+        );
     }
 
     #[test]
@@ -523,7 +628,7 @@ mod tests {
             "resolved",
             NotificationEvent::CaseResolved,
         );
-        resolved.resolution_taken = Some(Resolution::PartialRefund);
+        resolved.attached.resolution_taken = Some(Resolution::PartialRefund);
         let mail = ShopperEmail::for_notification(&resolved, &CX).expect("an email");
         assert!(
             mail.text.contains("What the store did: Partial refund"),

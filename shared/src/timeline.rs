@@ -46,6 +46,12 @@ pub enum EventKind {
     OfferWithdrawn,
     /// Its time ran out unanswered.
     OfferExpired,
+    /// The store recorded what it did (the value is the outcome's number).
+    OutcomeRecorded,
+    /// Internal: why the problem happened (a `RootCause` code).
+    RootCauseFound,
+    /// Internal: who was responsible (a `Responsibility` code).
+    ResponsibilityFound,
 }
 
 impl EventKind {
@@ -64,6 +70,9 @@ impl EventKind {
             EventKind::OfferAnswered => "offer_answered",
             EventKind::OfferWithdrawn => "offer_withdrawn",
             EventKind::OfferExpired => "offer_expired",
+            EventKind::OutcomeRecorded => "outcome_recorded",
+            EventKind::RootCauseFound => "root_cause_found",
+            EventKind::ResponsibilityFound => "responsibility_found",
         }
     }
 
@@ -89,11 +98,14 @@ impl EventKind {
             | EventKind::OfferMade
             | EventKind::OfferAnswered
             | EventKind::OfferWithdrawn
-            | EventKind::OfferExpired => true,
+            | EventKind::OfferExpired
+            | EventKind::OutcomeRecorded => true,
             EventKind::Escalated
             | EventKind::Assigned
             | EventKind::ResolutionTaken
-            | EventKind::Note => false,
+            | EventKind::Note
+            | EventKind::RootCauseFound
+            | EventKind::ResponsibilityFound => false,
         }
     }
 }

@@ -15,15 +15,21 @@ pub enum TrendDimension {
     Product,
     Lang,
     Priority,
+    /// Why the problem happened, once the store recorded it.
+    RootCause,
+    /// Who was responsible, once the store recorded it.
+    Responsibility,
 }
 
 impl TrendDimension {
-    pub const ALL: [TrendDimension; 5] = [
+    pub const ALL: [TrendDimension; 7] = [
         TrendDimension::Category,
         TrendDimension::SubReason,
         TrendDimension::Product,
         TrendDimension::Lang,
         TrendDimension::Priority,
+        TrendDimension::RootCause,
+        TrendDimension::Responsibility,
     ];
 
     pub fn code(self) -> &'static str {
@@ -33,6 +39,8 @@ impl TrendDimension {
             TrendDimension::Product => "product",
             TrendDimension::Lang => "lang",
             TrendDimension::Priority => "priority",
+            TrendDimension::RootCause => "root_cause",
+            TrendDimension::Responsibility => "responsibility",
         }
     }
 

@@ -9,6 +9,7 @@ use crate::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use crate::case::CaseStatus;
 use crate::complaint::Resolution;
 use crate::deadline::{is_response, ResponseClock};
+use crate::outcome::{Responsibility, RootCause};
 use crate::timeline::EventKind;
 
 /// Why a status change was refused.
@@ -88,6 +89,8 @@ pub struct WorkState {
     pub status: CaseStatus,
     pub assignee: Option<String>,
     pub resolution_taken: Option<Resolution>,
+    pub root_cause: Option<RootCause>,
+    pub responsibility: Option<Responsibility>,
     pub respond_by: String,
     /// When the store first answered (see `deadline`).
     pub first_response_at: Option<String>,
@@ -119,9 +122,26 @@ pub fn plan(
         status,
         assignee,
         resolution,
+        root_cause,
+        responsibility,
     } = update;
     let mut to = from.clone();
     let mut events = Vec::new();
+    if let Some(cause) = *root_cause {
+        if from.root_cause != Some(cause) {
+            to.root_cause = Some(cause);
+            events.push((EventKind::RootCauseFound, Some(cause.code().to_owned())));
+        }
+    }
+    if let Some(party) = *responsibility {
+        if from.responsibility != Some(party) {
+            to.responsibility = Some(party);
+            events.push((
+                EventKind::ResponsibilityFound,
+                Some(party.code().to_owned()),
+            ));
+        }
+    }
     if let Some(resolution) = *resolution {
         if from.resolution_taken != Some(resolution) {
             to.resolution_taken = Some(resolution);
@@ -244,6 +264,8 @@ mod tests {
             status: New,
             assignee: None,
             resolution_taken: None,
+            root_cause: None,
+            responsibility: None,
             respond_by: "2026-11-24T10:00:00.000Z".to_owned(),
             first_response_at: None,
             last_write: None,
@@ -255,7 +277,7 @@ mod tests {
         let update = CaseUpdate {
             status: Some(InProgress),
             assignee: Some("  Ana Agent ".to_owned()),
-            resolution: None,
+            ..CaseUpdate::default()
         };
         let (to, events) = plan(&fresh(), &update, AT).expect("legal");
         assert_eq!(to.status, InProgress);
@@ -273,6 +295,31 @@ mod tests {
         };
         let (_, events) = plan(&to, &again, AT).expect("legal");
         assert!(events.is_empty(), "{events:?}");
+    }
+
+    #[test]
+    fn the_root_cause_and_who_was_responsible_are_recorded_internally_once() {
+        let update = CaseUpdate {
+            root_cause: Some(RootCause::Packing),
+            responsibility: Some(Responsibility::Carrier),
+            ..CaseUpdate::default()
+        };
+        assert_eq!(update.check(), Ok(()));
+        let (to, events) = plan(&fresh(), &update, AT).expect("legal");
+        assert_eq!(
+            (to.root_cause, to.responsibility),
+            (Some(RootCause::Packing), Some(Responsibility::Carrier))
+        );
+        assert_eq!(
+            events,
+            [
+                (EventKind::RootCauseFound, Some("packing".to_owned())),
+                (EventKind::ResponsibilityFound, Some("carrier".to_owned())),
+            ]
+        );
+        assert!(events.iter().all(|(kind, _)| !kind.is_public()));
+        let (_, again) = plan(&to, &update, AT).expect("legal");
+        assert!(again.is_empty(), "{again:?}");
     }
 
     #[test]
@@ -347,6 +394,8 @@ mod tests {
             status: WaitingForShopper,
             assignee: Some("Ana".into()),
             resolution_taken: None,
+            root_cause: None,
+            responsibility: None,
             respond_by: "2026-12-03T00:00:00.000Z".into(),
             first_response_at: Some("2026-12-02T00:00:00.000Z".into()),
             last_write: Some("w1".into()),

@@ -391,6 +391,12 @@ async fn files_that_are_not_evidence_are_refused_on_the_case_page(
 
     browser.goto("about:blank").await;
     browser.goto(&case.link).await;
+    // The file input is in the page's markup before the page is ready for it: wait
+    // until the case is drawn (a file chosen earlier would go unheard on a slow machine).
+    browser
+        .page_text_where(&format!("#{}", ids::STATUS), |t| !t.is_empty())
+        .await
+        .expect("the case is drawn");
     let folder = tempfile::tempdir().expect("a folder");
     let disguised = folder.path().join("invoice.pdf");
     std::fs::write(&disguised, web_page).expect("write");

@@ -2,9 +2,12 @@
 //! offers a 30% partial refund from the inbox on a Spanish complaint about a damaged
 //! lamp; the shopper is emailed the offer in Spanish with the amount as Spain writes it,
 //! sees it on the case page and accepts it there (the store's other open offer is
-//! withdrawn with it); the store hears each step on its signed webhook. Offers that are
-//! withdrawn, answered or past their time cannot be accepted, and bad amounts are
-//! refused with their codes, writing nothing.
+//! withdrawn with it); the store records the refund it issued and the parcel it sent,
+//! which the shopper reads on the page and in emails (with the carrier's tracking
+//! link), notes the root cause for itself and resolves; the store hears each step on
+//! its signed webhook. Offers that are withdrawn, answered or past their time cannot be
+//! accepted, and bad amounts and tracking numbers are refused with their codes,
+//! writing nothing.
 //!
 //! One worker serves every scenario, in order, inside one test.
 
@@ -56,6 +59,7 @@ async fn the_store_offers_a_partial_refund_and_the_shopper_accepts_it_on_the_cas
     )
     .await;
     an_offer_past_its_time_expires_and_the_store_is_told(&app, &agent, &case).await;
+    the_store_records_what_it_did_and_the_shopper_sees_it(&app, &browser, &agent, &case).await;
     the_store_heard_each_step_on_its_signed_webhook(&webhook, &secret, &case).await;
     browser.close().await;
 }
@@ -403,6 +407,142 @@ async fn an_offer_past_its_time_expires_and_the_store_is_told(
     assert_eq!(again, 1, "an offer expires once");
 }
 
+const TRACKING: &str = "JD014600006281230704";
+
+async fn the_store_records_what_it_did_and_the_shopper_sees_it(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let outcomes = routes::fill(routes::AGENT_CASE_OUTCOMES, &[&case.id]);
+    let record = |done: Value| {
+        let outcomes = outcomes.clone();
+        async move { agent.try_send(Method::POST, &outcomes, done).await }
+    };
+    // Refused first: nothing is written.
+    let refused = |answer: (u16, Value), field: &str, code: &str| {
+        let body = assert_refused(answer, 400, "validation_failed");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{body}");
+        assert_eq!(field_codes(&body), [code], "{body}");
+    };
+    refused(
+        record(json!({ "kind": "shipped", "carrier": "DHL", "tracking": "<script>" })).await,
+        "tracking",
+        "invalid_format",
+    );
+    refused(
+        record(json!({ "kind": "refund_issued", "amount": { "minor": 1230, "currency": "GBP" } }))
+            .await,
+        "amount.currency",
+        "out_of_range",
+    );
+    refused(
+        record(json!({ "kind": "no_action", "reason": "  " })).await,
+        "reason",
+        "required",
+    );
+    assert_eq!(agent.case(&case.id).await["outcomes"], json!([]));
+
+    let refund = json!({ "kind": "refund_issued", "amount": { "minor": 1230, "currency": "EUR" },
+                         "reference": "RF-889" });
+    assert_eq!(record(refund).await.0, 201);
+    let shipped = json!({ "kind": "shipped", "carrier": "DHL", "tracking": TRACKING });
+    assert_eq!(record(shipped).await.0, 201);
+    let learned = json!({ "root_cause": "packing", "responsibility": "carrier" });
+    let detail = agent.update(&case.id, learned).await;
+    assert_eq!(
+        (
+            detail["root_cause"].as_str(),
+            detail["responsibility"].as_str()
+        ),
+        (Some("packing"), Some("carrier"))
+    );
+    let resolved = json!({ "status": "resolved", "resolution": "partial_refund" });
+    assert_eq!(agent.update(&case.id, resolved).await["status"], "resolved");
+
+    // The shopper's emails: the refund with its amount and reference, the parcel with
+    // the carrier's tracking page.
+    let emails = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let emails = app.emails_to(SHOPPER).await;
+        let has = |needle: &str| emails.iter().any(|e| e.text.contains(needle));
+        (has("RF-889") && has(TRACKING)).then_some(emails)
+    })
+    .await
+    .expect("the outcomes' emails");
+    let refund_email = emails
+        .iter()
+        .find(|e| e.text.contains("RF-889"))
+        .expect("refund");
+    assert!(
+        refund_email.text.replace('\u{a0}', " ").contains("12,30 €"),
+        "{}",
+        refund_email.text
+    );
+    let parcel = emails
+        .iter()
+        .find(|e| e.text.contains(TRACKING))
+        .expect("parcel");
+    assert!(
+        parcel.text.contains(&format!("tracking-id={TRACKING}")),
+        "{}",
+        parcel.text
+    );
+
+    let link = app
+        .edge
+        .url(&format!("/case/#{}.{}", case.reference, case.token));
+    browser.goto("about:blank").await;
+    browser.goto(&link).await;
+    let outcomes = browser
+        .page_text_where(&format!("#{}", ids::OUTCOMES), |t| t.contains("RF-889"))
+        .await
+        .expect("what the store did")
+        .replace('\u{a0}', " ");
+    assert!(
+        outcomes.contains("12,30 €") && outcomes.contains(TRACKING),
+        "{outcomes}"
+    );
+    assert!(
+        !outcomes.contains("packing"),
+        "the root cause stays internal"
+    );
+    let track = browser
+        .page(&format!("#{} a", ids::OUTCOMES))
+        .await
+        .attr("href")
+        .await
+        .expect("href");
+    assert_eq!(
+        track.as_deref(),
+        Some(format!("https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?tracking-id={TRACKING}").as_str())
+    );
+    assert_eq!(
+        browser
+            .page(&format!("#{}", ids::STATUS))
+            .await
+            .text()
+            .await
+            .expect("status"),
+        words("es", "status.resolved")
+    );
+    let violations = browser.axe_violations_in("main").await;
+    assert!(violations.is_empty(), "{violations:?}");
+    browser.screenshot("case-page-outcome-es").await;
+
+    let trends = agent
+        .get(&format!("{}?by=root_cause", routes::AGENT_TRENDS))
+        .await;
+    assert!(
+        trends["totals"]
+            .as_array()
+            .expect("totals")
+            .iter()
+            .any(|t| t["key"] == "packing" && t["count"] == 1),
+        "{trends}"
+    );
+}
+
 async fn the_store_heard_each_step_on_its_signed_webhook(
     webhook: &WebhookReceiver,
     secret: &str,
@@ -410,7 +550,7 @@ async fn the_store_heard_each_step_on_its_signed_webhook(
 ) {
     // Filed, four offers made, one answered, one expired; status changes besides.
     let events = webhook
-        .settle_for_at_least(&case.reference, 7, Duration::from_secs(30))
+        .settle_for_at_least(&case.reference, 10, Duration::from_secs(30))
         .await;
     let of = |name: &str| -> Vec<&Value> { events.iter().filter(|e| e["event"] == name).collect() };
     assert_eq!(of("case.offer_made").len(), 4, "{events:?}");
@@ -425,6 +565,20 @@ async fn the_store_heard_each_step_on_its_signed_webhook(
     let expired = of("case.offer_expired");
     assert_eq!(expired.len(), 1, "{events:?}");
     assert_eq!(expired[0]["offer"]["number"], 4);
+    let recorded = of("case.outcome_recorded");
+    assert_eq!(recorded.len(), 2, "{events:?}");
+    assert_eq!(recorded[0]["outcome"]["kind"], "refund_issued");
+    assert_eq!(recorded[1]["outcome"]["tracking"], TRACKING);
+    let resolved = of("case.resolved");
+    assert_eq!(resolved.len(), 1, "{events:?}");
+    assert_eq!(resolved[0]["resolution_taken"], "partial_refund");
+    assert_eq!(resolved[0]["outcomes"].as_array().map(Vec::len), Some(2));
+    assert!(
+        events
+            .iter()
+            .all(|e| e["event"] == "case.resolved" || e.get("outcomes").is_none()),
+        "only case.resolved carries every outcome"
+    );
     let deliveries = webhook.deliveries_for(&case.reference);
     let verdicts = standard_webhooks::verify(secret, &deliveries.iter().collect::<Vec<_>>());
     assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");

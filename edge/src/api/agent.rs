@@ -3,6 +3,8 @@
 
 use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate};
 use redress_shared::offer::{self, OfferDraft, OfferError, OfferState};
+use redress_shared::outcome::{self, Done};
+use redress_shared::store::StoreConfig;
 use redress_shared::time::{rfc3339, MS_PER_DAY};
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{parse_trend_query, Trends};
@@ -13,7 +15,7 @@ use worker::{D1Database, Env, Headers, Request, Response};
 use crate::api::agent_auth::open;
 use crate::db::agent_cases::{self, Change};
 use crate::db::agent_tokens::Agent;
-use crate::db::stores;
+use crate::db::{outcomes, stores};
 use crate::jobs::outbox;
 use crate::{bindings, clock, db, http};
 
@@ -77,12 +79,7 @@ pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Respon
     let (to, events) = workflow::plan(&from, &update, &at)?;
     if !events.is_empty() {
         let write_id = hex(&clock::random::<8>()?);
-        let change = Change::new(
-            store_case(&agent, case_id),
-            &agent.agent,
-            (&at, &write_id),
-            events,
-        );
+        let change = by_agent(&agent, case_id, (&at, &write_id), events);
         commit(env, &db, &change, (&from, &to)).await?;
     }
     detail_response(&db, &agent, case_id).await
@@ -93,10 +90,7 @@ pub async fn update(mut req: Request, env: &Env, case_id: &str) -> Result<Respon
 pub async fn make_offer(mut req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
     let draft: OfferDraft = http::read_json(&mut req, MAX_BODY_BYTES).await?;
-    let store = stores::load(&db, &agent.store_id)
-        .await?
-        .ok_or_else(not_found)?
-        .config;
+    let store = store_of(&db, &agent).await?;
     let draft = draft.checked(&store.currencies)?;
     let (from, offers) = agent_cases::work_and_offers(&db, &agent.store_id, case_id)
         .await?
@@ -106,13 +100,7 @@ pub async fn make_offer(mut req: Request, env: &Env, case_id: &str) -> Result<Re
     let (offer, to, events) = offer::make(&from, draft, number, now_ms, store.offer_days)?;
     let write_id = hex(&clock::random::<8>()?);
     let at = offer.made_at.clone();
-    let change = Change::new(
-        store_case(&agent, case_id),
-        &agent.agent,
-        (&at, &write_id),
-        events,
-    )
-    .making(&offer);
+    let change = by_agent(&agent, case_id, (&at, &write_id), events).making(&offer);
     commit(env, &db, &change, (&from, &to)).await?;
     Ok(detail_response(&db, &agent, case_id)
         .await?
@@ -136,15 +124,37 @@ pub async fn withdraw_offer(
     let at = clock::now_rfc3339();
     let events = offer::withdraw(&offers, number, &at)?;
     let write_id = hex(&clock::random::<8>()?);
-    let change = Change::new(
-        store_case(&agent, case_id),
-        &agent.agent,
-        (&at, &write_id),
-        events,
-    )
-    .settling(vec![(number, OfferState::Withdrawn)]);
+    let change = by_agent(&agent, case_id, (&at, &write_id), events)
+        .settling(vec![(number, OfferState::Withdrawn)]);
     commit(env, &db, &change, (&from, &from)).await?;
     detail_response(&db, &agent, case_id).await
+}
+
+/// `POST /v1/agent/cases/{id}/outcomes`: records what the store did (a refund issued,
+/// a parcel shipped...), shown to the shopper and emailed to them.
+pub async fn record_outcome(
+    mut req: Request,
+    env: &Env,
+    case_id: &str,
+) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    let done: Done = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let store = store_of(&db, &agent).await?;
+    let done = done
+        .checked(&store.currencies)
+        .map_err(ApiError::validation)?;
+    let from = agent_cases::work_state(&db, &agent.store_id, case_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let recorded = outcomes::of_case(&db, case_id).await?;
+    let at = clock::now_rfc3339();
+    let (outcome, events) = outcome::record(&recorded, done, &at);
+    let write_id = hex(&clock::random::<8>()?);
+    let change = by_agent(&agent, case_id, (&at, &write_id), events).recording(&outcome);
+    commit(env, &db, &change, (&from, &from)).await?;
+    Ok(detail_response(&db, &agent, case_id)
+        .await?
+        .with_status(201))
 }
 
 /// Applies an agent's change, all or nothing, and announces it; refused if someone
@@ -269,9 +279,25 @@ async fn detail_response(
     Ok(http::json(200, &detail))
 }
 
-/// The case `case_id` of the agent's store.
-fn store_case<'a>(agent: &'a Agent, case_id: &'a str) -> (&'a str, &'a str) {
-    (&agent.store_id, case_id)
+/// A change of case `case_id` of the agent's store, by the agent.
+fn by_agent<'a>(
+    agent: &'a Agent,
+    case_id: &'a str,
+    (at, write_id): (&'a str, &'a str),
+    events: workflow::Events,
+) -> Change<'a> {
+    Change::new(
+        (&agent.store_id, case_id),
+        &agent.agent,
+        (at, write_id),
+        events,
+    )
+}
+
+/// The agent's store's settings (its currencies, how long offers stay open).
+async fn store_of(db: &D1Database, agent: &Agent) -> Result<StoreConfig, ApiError> {
+    let store = stores::load(db, &agent.store_id).await?;
+    Ok(store.ok_or_else(not_found)?.config)
 }
 
 fn not_found() -> ApiError {

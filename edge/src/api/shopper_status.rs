@@ -7,7 +7,7 @@ use redress_shared::agent_api::CaseMessage;
 use redress_shared::credentials::is_status_token;
 use redress_shared::deadline::ResponseClock;
 use redress_shared::offer::{self, Offer, OfferAnswer, OfferError, OfferState};
-use redress_shared::public_status::PublicStatus;
+use redress_shared::public_status::{PublicStatus, Remedies};
 use redress_shared::timeline::actor;
 use redress_shared::validate::{validate_message, Limits};
 use redress_shared::workflow::{self, WorkState};
@@ -17,7 +17,7 @@ use worker::{D1Database, Env, Request, Response};
 use crate::api::evidence_upload::{self, Room};
 use crate::db::agent_cases::{self, Change};
 use crate::db::cases::{self, ForShopper};
-use crate::db::{events, offers, stores};
+use crate::db::{events, offers, outcomes, stores};
 use crate::jobs::outbox;
 use crate::rate_limits::{self, Limit};
 use crate::{bindings, clock, db, http};
@@ -212,6 +212,7 @@ async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError
         vec![
             events::timeline_statement(db, &case.id, true),
             offers::of_case_statement(db, &case.id),
+            outcomes::of_case_statement(db, &case.id),
         ],
     )
     .await?;
@@ -232,7 +233,10 @@ async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError
         case.created_at.clone(),
         timeline,
         case.agent_names_shown != 0,
-        offers,
+        Remedies {
+            offers,
+            outcomes: outcomes::from_rows(db::rows(&results, 2)?)?,
+        },
     );
     let response = http::json(200, &status);
     // The view holds the store's replies to one shopper: never in a shared cache.

@@ -7,6 +7,7 @@ use redress_shared::agent_api::{
 };
 use redress_shared::deadline;
 use redress_shared::offer::{self, Offer, OfferState};
+use redress_shared::outcome::Outcome;
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
@@ -15,7 +16,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database};
 
-use super::{cases, deliveries, events, offers, stores, unavailable, Result, Statement};
+use super::{cases, deliveries, events, offers, outcomes, stores, unavailable, Result, Statement};
 
 /// A page of the store's cases, filtered and in a stable order.
 pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> Result<CasePage> {
@@ -163,7 +164,8 @@ fn numbered(clause: &str, n: usize) -> String {
 fn work_state_statement(db: &D1Database, store_id: &str, case_id: &str) -> Statement {
     query!(
         db,
-        "SELECT status, assignee, resolution_taken, respond_by, first_response_at, last_write
+        "SELECT status, assignee, resolution_taken, root_cause, responsibility, respond_by,
+                first_response_at, last_write
          FROM cases WHERE id = ?1 AND store_id = ?2",
         case_id,
         store_id
@@ -218,6 +220,7 @@ pub async fn detail(
             evidence,
             offers::of_case_statement(db, case_id),
             stores::select(db, store_id),
+            outcomes::of_case_statement(db, case_id),
         ],
     )
     .await?;
@@ -235,6 +238,9 @@ pub async fn detail(
         next_statuses: next_statuses(work.status).to_vec(),
         assignee: work.assignee,
         resolution_taken: work.resolution_taken,
+        root_cause: work.root_cause,
+        responsibility: work.responsibility,
+        outcomes: outcomes::from_rows(super::rows(&results, 7)?)?,
         deliveries,
         timeline,
         offers: offer::as_of(offers::from_rows(super::rows(&results, 5)?)?, now),
@@ -259,6 +265,8 @@ pub struct Change<'a> {
     pub new_offer: Option<&'a Offer>,
     /// Open offers this change settles (answered or withdrawn), by number.
     pub offer_moves: Vec<(u32, OfferState)>,
+    /// What the store did, recorded by this change.
+    pub new_outcome: Option<&'a Outcome>,
 }
 
 impl<'a> Change<'a> {
@@ -279,6 +287,15 @@ impl<'a> Change<'a> {
             events,
             new_offer: None,
             offer_moves: Vec::new(),
+            new_outcome: None,
+        }
+    }
+
+    /// The change also records `outcome`.
+    pub fn recording(self, outcome: &'a Outcome) -> Change<'a> {
+        Change {
+            new_outcome: Some(outcome),
+            ..self
         }
     }
 
@@ -310,7 +327,8 @@ pub async fn apply(
     let mut statements = vec![query!(
         db,
         "UPDATE cases SET status = ?3, assignee = ?4, resolution_taken = ?5, last_write = ?6,
-                          first_response_at = COALESCE(first_response_at, ?9)
+                          first_response_at = COALESCE(first_response_at, ?9),
+                          root_cause = ?10, responsibility = ?11
          WHERE id = ?1 AND store_id = ?2 AND status = ?7 AND IFNULL(last_write, '') = ?8",
         change.case_id,
         change.store_id,
@@ -320,7 +338,9 @@ pub async fn apply(
         change.write_id,
         from.status,
         from.last_write.as_deref().unwrap_or(""),
-        to.first_response_at.as_deref()
+        to.first_response_at.as_deref(),
+        to.root_cause,
+        to.responsibility
     )];
     // Written only if this very change was applied, as its events are.
     if let Some(offer) = change.new_offer {
@@ -329,6 +349,14 @@ pub async fn apply(
             change.case_id,
             change.write_id,
             offer,
+        ));
+    }
+    if let Some(outcome) = change.new_outcome {
+        statements.push(outcomes::insert_if_written(
+            db,
+            change.case_id,
+            change.write_id,
+            outcome,
         ));
     }
     for &moved in &change.offer_moves {

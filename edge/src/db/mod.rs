@@ -8,6 +8,7 @@ pub mod cases;
 pub mod deliveries;
 pub mod events;
 pub mod offers;
+pub mod outcomes;
 pub mod stores;
 pub mod uploads;
 

@@ -16,7 +16,7 @@ use redress_shared::chat_message::ChatMessage;
 use redress_shared::delivery::{self, Attempt, Channel, ChannelState};
 use redress_shared::email_message::EmailMessage;
 use redress_shared::money::Money;
-use redress_shared::shopper_email::{self, OfferText, ShopperEmail};
+use redress_shared::shopper_email::{self, Figures, ShopperEmail};
 use redress_shared::{webhook_signature, ApiError, CaseNotification};
 use wasm_bindgen::JsCast;
 use worker::{
@@ -302,15 +302,18 @@ async fn email_shopper(
     let from = mailer.from();
     let locale = case.details.locale.as_str();
     let respond_by = local_date_time(&case.respond_by, locale);
-    let offer = notification.offer.as_ref().map(|offer| {
-        (
-            offer
-                .amount
-                .as_ref()
-                .map(|amount| local_money(amount, locale)),
-            local_date_time(&offer.expires_at, locale),
-        )
-    });
+    // The money the event carries (an offer's or an outcome's) and an offer's expiry.
+    let attached = &notification.attached;
+    let money = attached
+        .offer
+        .as_ref()
+        .and_then(|offer| offer.amount.as_ref())
+        .or_else(|| attached.outcome.as_ref().and_then(|o| o.done.amount()));
+    let amount = money.map(|money| local_money(money, locale));
+    let expires_at = attached
+        .offer
+        .as_ref()
+        .map(|offer| local_date_time(&offer.expires_at, locale));
     let context = shopper_email::Context {
         store_name,
         sender_domain: from.rsplit_once('@').map_or(from, |(_, domain)| domain),
@@ -318,10 +321,10 @@ async fn email_shopper(
         case_link: case_link.as_deref(),
         reply_to: reply_to.as_deref(),
         agent_names_shown: senders.agent_names_shown,
-        offer: offer.as_ref().map(|(amount, expires_at)| OfferText {
+        figures: Figures {
             amount: amount.as_deref(),
-            expires_at,
-        }),
+            expires_at: expires_at.as_deref(),
+        },
     };
     let Some(mail) = ShopperEmail::for_notification(notification, &context) else {
         return Ok(());

@@ -6,11 +6,13 @@
 //! their deadline.
 
 use redress_shared::deadline::ESCALATE_BEFORE_DUE_MINUTES;
+use redress_shared::notification::Attached;
 use redress_shared::time::{rfc3339, MS_PER_MINUTE};
+use redress_shared::timeline::EventKind;
 use redress_shared::{ApiError, Case, CaseNotification, ErrorCode, NotificationEvent};
 use worker::{D1Database, Env};
 
-use crate::db::{agent_cases, cases, events, offers};
+use crate::db::{agent_cases, cases, events, offers, outcomes};
 use crate::{bindings, clock};
 
 /// A case younger than this is left to its own message.
@@ -61,22 +63,28 @@ async fn send_entry(env: &Env, db: &D1Database, case: Case, seq: u64) -> Result<
     let Some(entry) = events::entry(db, &case_id, seq).await? else {
         return Ok(());
     };
-    // Only `case.resolved` carries the resolution: no read for any other entry.
+    // Each entry reads only what its event carries.
+    let mut attached = Attached::default();
     let resolves = NotificationEvent::announcing(entry.kind, entry.value.as_deref())
         == Some(NotificationEvent::CaseResolved);
-    let resolution_taken = if resolves {
-        agent_cases::work_state(db, &case.details.store_id, &case_id)
+    if resolves {
+        attached.resolution_taken = agent_cases::work_state(db, &case.details.store_id, &case_id)
             .await?
-            .and_then(|state| state.resolution_taken)
-    } else {
-        None
-    };
-    // Offer entries carry their offer: one read for those only.
-    let offer = match entry.value.as_deref().and_then(|v| v.parse().ok()) {
-        Some(number) if entry.kind.names_offer() => offers::one(db, &case_id, number).await?,
-        _ => None,
-    };
-    let notification = CaseNotification::of_activity(case, seq, entry, resolution_taken, offer);
+            .and_then(|state| state.resolution_taken);
+        attached.outcomes = outcomes::of_case(db, &case_id).await?;
+    }
+    let number = entry.value.as_deref().and_then(|v| v.parse::<u32>().ok());
+    match number {
+        Some(number) if entry.kind.names_offer() => {
+            attached.offer = offers::one(db, &case_id, number).await?;
+        }
+        Some(number) if entry.kind == EventKind::OutcomeRecorded => {
+            let recorded = outcomes::of_case(db, &case_id).await?;
+            attached.outcome = recorded.into_iter().find(|o| o.number == number);
+        }
+        _ => {}
+    }
+    let notification = CaseNotification::of_activity(case, seq, entry, attached);
     if let Some(notification) = notification {
         send(env, &notification).await?;
         events::mark_enqueued(db, &case_id, seq, &clock::now_rfc3339()).await?;
