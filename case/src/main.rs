@@ -10,6 +10,7 @@
 mod files;
 mod offers;
 mod outcomes;
+mod rating;
 
 use std::cell::RefCell;
 
@@ -83,7 +84,8 @@ async fn start() {
         (Answer::Ok(view), Some(link)) => {
             draw(&document, &view, &locale, &link);
             wire_form(&document, link.clone(), locale.clone());
-            files::wire(&document, link, locale);
+            files::wire(&document, link.clone(), locale.clone());
+            rating::wire(&document, link, locale);
         }
         (Answer::Unreachable, _) => summary_error(&document, &t("unreachable")),
         _ => summary_error(&document, &t("not_found")),
@@ -125,6 +127,7 @@ fn browser_languages() -> String {
 fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
     offers::draw(document, view, locale, link);
     outcomes::draw(document, view, locale);
+    rating::draw(document, view);
     set_text(
         document,
         &format!("#{}", ids::REFERENCE),
@@ -169,6 +172,7 @@ fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
             "shopper_message" => (t("you_wrote"), "shopper", Some(value)),
             "evidence_added" => (t("evidence_added"), "shopper", Some(value)),
             "outcome_recorded" => (t("outcome_recorded"), "store", None),
+            "rated" => (with("rated", &value), "shopper", None),
             "offer_made" | "offer_answered" | "offer_withdrawn" | "offer_expired" => {
                 let offer = offers::by_number(view, &value);
                 let what = offer

@@ -42,6 +42,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Post, routes::CASE_EVIDENCE, [reference]) => {
             shopper_status::post_evidence(req, env, reference).await
         }
+        (Method::Post, routes::CASE_RATING, [reference]) => {
+            shopper_status::post_rating(req, env, reference).await
+        }
         (Method::Post, routes::CASE_OFFER, [reference, number]) => {
             shopper_status::answer_offer(req, env, reference, number).await
         }

@@ -17,6 +17,7 @@ struct Filters {
     category: String,
     priority: String,
     overdue: bool,
+    rated_low: bool,
     text: String,
 }
 
@@ -34,6 +35,9 @@ impl Filters {
         add(param::TEXT, self.text.trim());
         if self.overdue {
             add(param::OVERDUE, "true");
+        }
+        if self.rated_low {
+            add(param::RATED_LOW, "true");
         }
         add(param::CURSOR, cursor.unwrap_or_default());
         format!("{}?{}", routes::AGENT_CASES, query.join("&"))
@@ -109,6 +113,7 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
                 {select("Category", ids::FILTER_CATEGORY, categories, |f, v| f.category = v)}
                 {select("Priority", ids::FILTER_PRIORITY, priorities, |f, v| f.priority = v)}
                 <label><input type="checkbox" on:change=move |ev| filters.update(|f| f.overdue = event_target_checked(&ev)) />"Overdue"</label>
+                <label><input id=ids::FILTER_RATED_LOW type="checkbox" on:change=move |ev| filters.update(|f| f.rated_low = event_target_checked(&ev)) />"Rated 1–2 by the shopper"</label>
                 <label>"Search"
                     <input id=ids::FILTER_TEXT type="search" placeholder="words, reference, order, email"
                         on:input=move |ev| filters.update(|f| f.text = event_target_value(&ev)) />
@@ -151,7 +156,7 @@ fn CaseRow(
                 </button>
             </td>
             <td>{case.category.code()}</td>
-            <td>{case.status.code()}</td>
+            <td>{case.status.code()}{case.rating.map(|score| format!(" · rated {score}/5"))}</td>
             <td>{local_time(&case.respond_by)}{case.overdue.then_some(" (overdue)")}</td>
             <td>{case.order_number.clone()}</td>
             <td class="excerpt">{case.excerpt.clone()}</td>

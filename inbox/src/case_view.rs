@@ -69,6 +69,7 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
             <dt>"Wants"</dt><dd>{c.details.resolution.code()}</dd>
             <dt>"Assignee"</dt><dd>{case.assignee.clone().unwrap_or_else(|| "nobody".to_owned())}</dd>
             <dt>"Resolution taken"</dt><dd>{case.resolution_taken.map(Resolution::code).unwrap_or("—")}</dd>
+            <dt>"Shopper's rating"</dt><dd id=ids::CASE_RATING>{case.rating.as_ref().map(|r| format!("{}/5{}", r.score, r.comment.as_ref().map(|c| format!(": “{c}”")).unwrap_or_default())).unwrap_or_else(|| "—".to_owned())}</dd>
             <dt>"Root cause"</dt><dd>{case.root_cause.map(RootCause::code).unwrap_or("—")}</dd>
             <dt>"Responsibility"</dt><dd>{case.responsibility.map(Responsibility::code).unwrap_or("—")}</dd>
         </dl>

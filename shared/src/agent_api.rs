@@ -33,6 +33,8 @@ pub struct CaseQuery {
     /// Filed before.
     pub to: Option<String>,
     pub product: Option<String>,
+    /// `true`: cases the shopper rated 1 or 2 (`rating::LOW_SCORE`), to look at again.
+    pub rated_low: bool,
     pub sort: CaseSort,
     pub limit: u32,
     /// Where the previous page ended.
@@ -126,8 +128,10 @@ pub mod param {
     pub const SORT: &str = "sort";
     pub const LIMIT: &str = "limit";
     pub const CURSOR: &str = "cursor";
-    pub const ALL: [&str; 12] = [
+    pub const RATED_LOW: &str = "rated_low";
+    pub const ALL: [&str; 13] = [
         STATUS, CATEGORY, PRIORITY, LANG, OVERDUE, TEXT, FROM, TO, PRODUCT, SORT, LIMIT, CURSOR,
+        RATED_LOW,
     ];
 }
 
@@ -145,6 +149,7 @@ pub fn parse_case_query<'a>(
         from: None,
         to: None,
         product: None,
+        rated_low: false,
         sort: CaseSort::Deadline,
         limit: DEFAULT_PAGE,
         after: None,
@@ -186,6 +191,11 @@ pub fn parse_case_query<'a>(
             param::LANG if is_code(value, 2, 3) || value == "und" => {
                 query.lang = Some(value.to_owned())
             }
+            param::RATED_LOW => match value {
+                "true" => query.rated_low = true,
+                "false" => query.rated_low = false,
+                _ => bad(name, FieldErrorCode::InvalidFormat, "Use true or false."),
+            },
             param::OVERDUE => match value {
                 "true" => query.overdue = Some(true),
                 "false" => query.overdue = Some(false),
@@ -298,6 +308,9 @@ pub struct CaseSummary {
     #[serde(default)]
     pub overdue: bool,
     pub assignee: Option<String>,
+    /// The shopper's score of how the store handled it, once rated.
+    #[serde(default)]
+    pub rating: Option<u8>,
 }
 
 impl CaseSummary {
@@ -341,6 +354,8 @@ pub struct CaseDetail {
     pub offers: Vec<crate::offer::Offer>,
     /// What the store did, as recorded, oldest first.
     pub outcomes: Vec<crate::outcome::Outcome>,
+    /// The shopper's rating, once given.
+    pub rating: Option<crate::rating::Rating>,
     /// The currencies the store's offers may be in, its main one first.
     pub currencies: Vec<String>,
 }
@@ -443,6 +458,14 @@ mod tests {
 
     fn parse(query: &[(&'static str, &'static str)]) -> Result<CaseQuery, Vec<FieldError>> {
         parse_case_query(query.iter().copied())
+    }
+
+    #[test]
+    fn rated_low_lists_the_cases_to_look_at_again() {
+        assert!(parse(&[("rated_low", "true")]).expect("valid").rated_low);
+        assert!(!parse(&[]).expect("valid").rated_low);
+        let refused = parse(&[("rated_low", "yes")]).expect_err("invalid");
+        assert_eq!(refused[0].field, "rated_low");
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub enum ErrorCode {
     EditConflict,
     /// The offer was answered, withdrawn or has expired.
     OfferNotOpen,
+    /// The case was already rated (with another score or comment).
+    AlreadyRated,
+    /// The case is not resolved, or was resolved too long ago to be rated.
+    RatingClosed,
     /// The `Idempotency-Key` was first used with a different request.
     IdempotencyKeyReused,
     /// The form's token is missing, forged, for another store, or a day old.
@@ -65,7 +69,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::ValidationFailed,
         ErrorCode::MalformedJson,
         ErrorCode::LengthRequired,
@@ -84,6 +88,8 @@ impl ErrorCode {
         ErrorCode::IllegalTransition,
         ErrorCode::EditConflict,
         ErrorCode::OfferNotOpen,
+        ErrorCode::AlreadyRated,
+        ErrorCode::RatingClosed,
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::FormTokenInvalid,
         ErrorCode::SubmittedTooSoon,
@@ -105,7 +111,11 @@ impl ErrorCode {
             | ErrorCode::TurnstileFailed => 403,
             ErrorCode::UnknownStore | ErrorCode::NotFound | ErrorCode::RouteNotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::IllegalTransition | ErrorCode::EditConflict | ErrorCode::OfferNotOpen => 409,
+            ErrorCode::IllegalTransition
+            | ErrorCode::EditConflict
+            | ErrorCode::OfferNotOpen
+            | ErrorCode::AlreadyRated
+            | ErrorCode::RatingClosed => 409,
             ErrorCode::LengthRequired => 411,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyKeyReused

@@ -37,3 +37,19 @@ pub fn offer_counter_text(number: u32) -> String {
 /// What the store did (hidden while nothing is recorded).
 pub const OUTCOMES: &str = "case-outcomes";
 pub const OUTCOME_LIST: &str = "case-outcome-list";
+/// "How did the store handle your complaint?" (shown once the case is resolved).
+pub const RATING: &str = "case-rating";
+/// The shopper's rating once given.
+pub const RATING_GIVEN: &str = "case-rating-given";
+pub const RATING_FORM: &str = "case-rating-form";
+pub const RATING_COMMENT: &str = "case-rating-comment";
+pub const RATING_SEND: &str = "case-rating-send";
+/// "Thank you for your rating." (`aria-live`).
+pub const RATING_STATUS: &str = "case-rating-status";
+/// Why a rating was refused (`role="alert"`).
+pub const RATING_ERROR: &str = "case-rating-error";
+
+/// The radio button for `score` (1 to 5).
+pub fn rating_score(score: u8) -> String {
+    format!("case-rating-{score}")
+}

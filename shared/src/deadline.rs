@@ -80,6 +80,7 @@ pub fn is_response(kind: EventKind, value: Option<&str>) -> bool {
         | EventKind::OfferWithdrawn
         | EventKind::OfferExpired
         | EventKind::OutcomeRecorded
+        | EventKind::Rated
         | EventKind::RootCauseFound
         | EventKind::ResponsibilityFound => false,
     }

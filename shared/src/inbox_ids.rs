@@ -49,3 +49,7 @@ pub const OUTCOME_TEXT: &str = "redress-inbox-outcome-text";
 pub const OUTCOME_SEND: &str = "redress-inbox-outcome-send";
 pub const ROOT_CAUSE: &str = "redress-inbox-root-cause";
 pub const RESPONSIBILITY: &str = "redress-inbox-responsibility";
+/// The list filter for cases the shopper rated 1 or 2.
+pub const FILTER_RATED_LOW: &str = "redress-inbox-filter-rated-low";
+/// The shopper's rating on the case view.
+pub const CASE_RATING: &str = "redress-inbox-case-rating";

@@ -30,6 +30,7 @@ pub mod outcome;
 pub mod photo;
 pub mod public_status;
 pub mod rate_limit;
+pub mod rating;
 pub mod routes;
 pub mod shopper_email;
 pub mod spam_guard;

@@ -7,6 +7,7 @@ use crate::case::{Case, CaseStatus};
 use crate::complaint::Resolution;
 use crate::offer::Offer;
 use crate::outcome::Outcome;
+use crate::rating::Rating;
 use crate::timeline::{EventKind, TimelineEvent};
 
 /// What happened to a case that a store's channels hear about.
@@ -45,10 +46,13 @@ pub enum NotificationEvent {
     /// An agent recorded what the store did (carried in `outcome`).
     #[serde(rename = "case.outcome_recorded")]
     CaseOutcomeRecorded,
+    /// The shopper rated how the store handled the case (carried in `rating`).
+    #[serde(rename = "case.rated")]
+    CaseRated,
 }
 
 impl NotificationEvent {
-    pub const ALL: [NotificationEvent; 11] = [
+    pub const ALL: [NotificationEvent; 12] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseStatusChanged,
         NotificationEvent::CaseAgentReplied,
@@ -60,6 +64,7 @@ impl NotificationEvent {
         NotificationEvent::CaseOfferAnswered,
         NotificationEvent::CaseOfferExpired,
         NotificationEvent::CaseOutcomeRecorded,
+        NotificationEvent::CaseRated,
     ];
 
     /// As webhooks, `deliveries.event` and the store's settings spell it.
@@ -76,6 +81,7 @@ impl NotificationEvent {
             NotificationEvent::CaseOfferAnswered => "case.offer_answered",
             NotificationEvent::CaseOfferExpired => "case.offer_expired",
             NotificationEvent::CaseOutcomeRecorded => "case.outcome_recorded",
+            NotificationEvent::CaseRated => "case.rated",
         }
     }
 
@@ -99,6 +105,7 @@ impl NotificationEvent {
             NotificationEvent::CaseOfferAnswered => "The shopper answered an offer",
             NotificationEvent::CaseOfferExpired => "An offer expired unanswered",
             NotificationEvent::CaseOutcomeRecorded => "Outcome recorded",
+            NotificationEvent::CaseRated => "The shopper rated the case",
         }
     }
 
@@ -126,6 +133,7 @@ impl NotificationEvent {
             EventKind::OfferAnswered => Some(NotificationEvent::CaseOfferAnswered),
             EventKind::OfferExpired => Some(NotificationEvent::CaseOfferExpired),
             EventKind::OutcomeRecorded => Some(NotificationEvent::CaseOutcomeRecorded),
+            EventKind::Rated => Some(NotificationEvent::CaseRated),
             // The store's own act (or the shopper's acceptance of another offer,
             // which `case.offer_answered` announces).
             EventKind::OfferWithdrawn
@@ -141,12 +149,13 @@ impl NotificationEvent {
 
     /// The events a chat or the store's email gets until the store chooses: what needs
     /// someone's attention, not every step the team itself took.
-    pub const ATTENTION: [NotificationEvent; 5] = [
+    pub const ATTENTION: [NotificationEvent; 6] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseShopperReplied,
         NotificationEvent::CaseEscalated,
         NotificationEvent::CaseOfferAnswered,
         NotificationEvent::CaseOfferExpired,
+        NotificationEvent::CaseRated,
     ];
 }
 
@@ -187,6 +196,9 @@ pub struct Attached {
     /// The outcome recorded, with `case.outcome_recorded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The shopper's rating, with `case.rated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
 }
 
 impl Attached {
@@ -197,6 +209,7 @@ impl Attached {
             outcomes,
             offer,
             outcome,
+            rating,
         } = self;
         let resolves = event == NotificationEvent::CaseResolved;
         Attached {
@@ -204,6 +217,7 @@ impl Attached {
             outcomes: if resolves { outcomes } else { Vec::new() },
             offer: offer.filter(|_| kind.names_offer()),
             outcome: outcome.filter(|_| kind == EventKind::OutcomeRecorded),
+            rating: rating.filter(|_| kind == EventKind::Rated),
         }
     }
 }
@@ -254,6 +268,17 @@ impl CaseNotification {
                 self.event.headline(),
                 activity.entry.value.as_deref().unwrap_or_default()
             ),
+            (NotificationEvent::CaseRated, _) => match &self.attached.rating {
+                Some(rating) if rating.is_low() => {
+                    format!(
+                        "{}: {}/5, low: look again",
+                        self.event.headline(),
+                        rating.score
+                    )
+                }
+                Some(rating) => format!("{}: {}/5", self.event.headline(), rating.score),
+                None => self.event.headline().to_owned(),
+            },
             (NotificationEvent::CaseOfferAnswered, _) => match &self.attached.offer {
                 Some(offer) => format!("{}: {}", self.event.headline(), offer.state.code()),
                 None => self.event.headline().to_owned(),
@@ -372,6 +397,7 @@ mod tests {
             outcomes: vec![outcome.clone()],
             offer: None,
             outcome: Some(outcome.clone()),
+            rating: None,
         };
         let recorded = everything.clone().for_event(
             NotificationEvent::CaseOutcomeRecorded,

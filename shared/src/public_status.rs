@@ -10,6 +10,7 @@ use crate::case::CaseStatus;
 use crate::deadline::ResponseClock;
 use crate::offer::Offer;
 use crate::outcome::Outcome;
+use crate::rating::Rating;
 use crate::timeline::{EventKind, TimelineEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,13 +31,22 @@ pub struct PublicStatus {
     /// What the store did, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcomes: Vec<Outcome>,
+    /// The shopper's rating of how the store handled it, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+    /// Whether the shopper may rate the case now (`rating::RatingWindow::is_open`).
+    #[serde(default)]
+    pub rating_open: bool,
 }
 
-/// How the store is putting the case right: its offers and what it did.
+/// How the case is being put right: the store's offers, what it did, and the shopper's
+/// rating of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Remedies {
+pub struct Resolving {
     pub offers: Vec<Offer>,
     pub outcomes: Vec<Outcome>,
+    pub rating: Option<Rating>,
+    pub rating_open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +69,12 @@ impl PublicStatus {
         created_at: String,
         timeline: Vec<TimelineEvent>,
         agent_names_shown: bool,
-        Remedies { offers, outcomes }: Remedies,
+        Resolving {
+            offers,
+            outcomes,
+            rating,
+            rating_open,
+        }: Resolving,
     ) -> PublicStatus {
         let timeline = timeline
             .into_iter()
@@ -80,6 +95,8 @@ impl PublicStatus {
             timeline,
             offers,
             outcomes,
+            rating,
+            rating_open,
         }
     }
 }
@@ -113,7 +130,7 @@ mod tests {
                 event(EventKind::Reply, "A new shade is on its way.", true),
             ],
             agent_names_shown,
-            Remedies::default(),
+            Resolving::default(),
         )
     }
 
@@ -153,7 +170,7 @@ mod tests {
                 event(EventKind::Note, "marked public by mistake", true),
             ],
             false,
-            Remedies::default(),
+            Resolving::default(),
         );
         let kinds: Vec<EventKind> = status.timeline.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventKind::StatusChanged, EventKind::Reply]);
@@ -184,7 +201,7 @@ mod tests {
                 String::new(),
                 Vec::new(),
                 false,
-                Remedies::default(),
+                Resolving::default(),
             )
         };
         let new = view(CaseStatus::New, None);

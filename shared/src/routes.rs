@@ -13,6 +13,8 @@ pub const CASE_MESSAGES: &str = "/v1/status/{reference}/messages";
 pub const CASE_EVIDENCE: &str = "/v1/status/{reference}/evidence";
 /// The shopper answers one of the store's offers, with their status token.
 pub const CASE_OFFER: &str = "/v1/status/{reference}/offers/{number}";
+/// The shopper rates how the store handled their resolved case, with their status token.
+pub const CASE_RATING: &str = "/v1/status/{reference}/rating";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
@@ -33,6 +35,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", CASE_MESSAGES),
     ("POST", CASE_EVIDENCE),
     ("POST", CASE_OFFER),
+    ("POST", CASE_RATING),
     ("GET", STORE_WIDGET),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::case::CaseStatus;
 use crate::notification::{CaseNotification, NotificationEvent};
 use crate::outcome::{tracking_link, Done};
+use crate::rating::rating_link;
 use crate::widget_text;
 
 /// One email to a shopper, ready for the mail service's structured API.
@@ -50,6 +51,8 @@ pub struct Context<'a> {
 pub struct Figures<'a> {
     pub amount: Option<&'a str>,
     pub expires_at: Option<&'a str>,
+    /// With `case.resolved`: until when the shopper may rate the case.
+    pub rate_until: Option<&'a str>,
 }
 
 impl ShopperEmail {
@@ -67,7 +70,8 @@ impl ShopperEmail {
             | NotificationEvent::CaseEvidenceAdded
             | NotificationEvent::CaseEscalated
             | NotificationEvent::CaseOfferAnswered
-            | NotificationEvent::CaseOfferExpired => false,
+            | NotificationEvent::CaseOfferExpired
+            | NotificationEvent::CaseRated => false,
         }
     }
 
@@ -85,8 +89,9 @@ impl ShopperEmail {
         // Each paragraph, and the store's words quoted when it replied.
         let mut lead: Vec<String> = Vec::new();
         let mut quoted = None;
-        // Paragraphs after the quotation.
+        // Paragraphs after the quotation, and links to offer (their text, their address).
         let mut after: Vec<String> = Vec::new();
+        let mut links: Vec<(String, String)> = Vec::new();
         match n.event {
             NotificationEvent::CaseCreated => {
                 lead.push(words.fill(
@@ -124,6 +129,15 @@ impl ShopperEmail {
                 if let Some(resolution) = n.attached.resolution_taken {
                     let done = words.resolution(resolution.code());
                     lead.push(words.fill("resolved.outcome", &[("resolution", &done)]));
+                }
+                // "How did we handle it?": five links, each answering with one click.
+                if let (Some(case_link), Some(until)) = (cx.case_link, cx.figures.rate_until) {
+                    after.push(words.fill("rating.ask", &[("store", store)]));
+                    for score in 1..=5 {
+                        let label = words.fill(&format!("rating.{score}"), &[]);
+                        links.push((label, rating_link(case_link, score)));
+                    }
+                    after.push(words.fill("rating.until", &[("date", until)]));
                 }
             }
             NotificationEvent::CaseOfferMade => {
@@ -189,7 +203,8 @@ impl ShopperEmail {
             | NotificationEvent::CaseEvidenceAdded
             | NotificationEvent::CaseEscalated
             | NotificationEvent::CaseOfferAnswered
-            | NotificationEvent::CaseOfferExpired => return None,
+            | NotificationEvent::CaseOfferExpired
+            | NotificationEvent::CaseRated => return None,
         }
         let link = cx.case_link.map(|link| {
             (
@@ -209,6 +224,9 @@ impl ShopperEmail {
         }
         for paragraph in &after {
             text.push_str(&format!("\n{paragraph}\n"));
+        }
+        for (label, href) in &links {
+            text.push_str(&format!("{label}: {href}\n"));
         }
         if let Some((line, private, _, _)) = &link {
             text.push_str(&format!("\n{line}\n{private}\n"));
@@ -239,6 +257,17 @@ impl ShopperEmail {
         }
         for paragraph in &after {
             html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+        }
+        if !links.is_empty() {
+            html.push_str("<ul style=\"list-style:none;padding:0\">");
+            for (label, href) in &links {
+                html.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    escape(href),
+                    escape(label)
+                ));
+            }
+            html.push_str("</ul>");
         }
         if let Some((_, private, open, href)) = &link {
             html.push_str(&format!(
@@ -390,6 +419,7 @@ mod tests {
         figures: Figures {
             amount: None,
             expires_at: None,
+            rate_until: None,
         },
     };
 
@@ -462,6 +492,7 @@ mod tests {
             figures: Figures {
                 amount: Some("12,30 €"),
                 expires_at: Some("9 de diciembre de 2026, 10:00 UTC"),
+                rate_until: None,
             },
             ..CX
         };
@@ -514,6 +545,7 @@ mod tests {
             figures: Figures {
                 amount: Some("12,30 €"),
                 expires_at: None,
+                rate_until: None,
             },
             ..CX
         };
@@ -538,6 +570,41 @@ mod tests {
             "{}",
             mail.text
         );
+    }
+
+    #[test]
+    fn the_resolution_asks_how_the_store_did_with_a_link_per_score() {
+        let resolved = activity(
+            EventKind::StatusChanged,
+            "resolved",
+            NotificationEvent::CaseResolved,
+        );
+        let cx = Context {
+            figures: Figures {
+                rate_until: Some("16 December 2026"),
+                ..Figures::default()
+            },
+            ..CX
+        };
+        let mail = ShopperEmail::for_notification(&resolved, &cx).expect("a resolution email");
+        assert!(
+            mail.text.contains("How did Demo Store handle"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("16 December 2026"));
+        for score in 1..=5 {
+            let href = format!("https://redress.example/case/?rate={score}#RD-1.st_x");
+            assert!(mail.text.contains(&href), "{}", mail.text);
+            assert!(
+                mail.html
+                    .contains(&format!("<a href=\"{href}\">{score} – ")),
+                "{}",
+                mail.html
+            );
+        }
+        let unasked = ShopperEmail::for_notification(&resolved, &CX).expect("an email");
+        assert!(!unasked.text.contains("?rate="), "no date, no question");
     }
 
     #[test]

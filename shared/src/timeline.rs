@@ -48,6 +48,8 @@ pub enum EventKind {
     OfferExpired,
     /// The store recorded what it did (the value is the outcome's number).
     OutcomeRecorded,
+    /// The shopper rated how the store handled the case (the value is the score).
+    Rated,
     /// Internal: why the problem happened (a `RootCause` code).
     RootCauseFound,
     /// Internal: who was responsible (a `Responsibility` code).
@@ -71,6 +73,7 @@ impl EventKind {
             EventKind::OfferWithdrawn => "offer_withdrawn",
             EventKind::OfferExpired => "offer_expired",
             EventKind::OutcomeRecorded => "outcome_recorded",
+            EventKind::Rated => "rated",
             EventKind::RootCauseFound => "root_cause_found",
             EventKind::ResponsibilityFound => "responsibility_found",
         }
@@ -99,7 +102,8 @@ impl EventKind {
             | EventKind::OfferAnswered
             | EventKind::OfferWithdrawn
             | EventKind::OfferExpired
-            | EventKind::OutcomeRecorded => true,
+            | EventKind::OutcomeRecorded
+            | EventKind::Rated => true,
             EventKind::Escalated
             | EventKind::Assigned
             | EventKind::ResolutionTaken

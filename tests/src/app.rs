@@ -93,12 +93,19 @@ impl TestApp {
         text: &str,
     ) -> (u16, Value) {
         let path = routes::fill(routes::CASE_MESSAGES, &[reference]);
+        self.try_shopper_post(&path, token, serde_json::json!({ "text": text }))
+            .await
+    }
+
+    /// A shopper's JSON request to `path` with status token `token` (a message, an
+    /// answer to an offer, a rating), from a new address, as answered.
+    pub async fn try_shopper_post(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
         let response = self
             .http
-            .post(self.edge.url(&path))
+            .post(self.edge.url(path))
             .header("CF-Connecting-IP", api::next_address())
             .bearer_auth(token)
-            .json(&serde_json::json!({ "text": text }))
+            .json(&body)
             .send()
             .await
             .expect("send");

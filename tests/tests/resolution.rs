@@ -4,8 +4,9 @@
 //! sees it on the case page and accepts it there (the store's other open offer is
 //! withdrawn with it); the store records the refund it issued and the parcel it sent,
 //! which the shopper reads on the page and in emails (with the carrier's tracking
-//! link), notes the root cause for itself and resolves; the store hears each step on
-//! its signed webhook. Offers that are withdrawn, answered or past their time cannot be
+//! link), notes the root cause for itself and resolves; the shopper rates it 2 with one
+//! click from the resolution email and adds a comment, which flags the case in the
+//! inbox; the store hears each step on its signed webhook. Offers that are withdrawn, answered or past their time cannot be
 //! accepted, and bad amounts and tracking numbers are refused with their codes,
 //! writing nothing.
 //!
@@ -28,7 +29,7 @@ const SHOPPER: &str = "lucia.offers@example.com";
 const TERMS: &str = "Quédese la lámpara: le devolvemos el 30 % en 3 días hábiles.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_store_offers_a_partial_refund_and_the_shopper_accepts_it_on_the_case_page() {
+async fn the_store_puts_a_damaged_lamp_right_and_the_shopper_rates_how_it_did() {
     let webhook = WebhookReceiver::start();
     let app = TestApp::start(&[]).await;
     let secret = app
@@ -60,6 +61,10 @@ async fn the_store_offers_a_partial_refund_and_the_shopper_accepts_it_on_the_cas
     .await;
     an_offer_past_its_time_expires_and_the_store_is_told(&app, &agent, &case).await;
     the_store_records_what_it_did_and_the_shopper_sees_it(&app, &browser, &agent, &case).await;
+    the_shopper_rates_it_from_the_email_and_a_low_score_flags_the_case(
+        &app, &browser, &agent, &case,
+    )
+    .await;
     the_store_heard_each_step_on_its_signed_webhook(&webhook, &secret, &case).await;
     browser.close().await;
 }
@@ -264,16 +269,7 @@ async fn the_agent_withdraws_an_offer_and_it_can_no_longer_be_accepted(
 /// The shopper's answer to offer `number`, as the case page sends it.
 async fn answer(app: &TestApp, case: &Filed, number: u32, body: Value) -> (u16, Value) {
     let path = routes::fill(routes::CASE_OFFER, &[&case.reference, &number.to_string()]);
-    let response = app
-        .http
-        .post(app.edge.url(&path))
-        .header("CF-Connecting-IP", api::next_address())
-        .bearer_auth(&case.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
-    api::answer(response).await
+    app.try_shopper_post(&path, &case.token, body).await
 }
 
 async fn the_shopper_accepts_on_the_case_page_and_the_other_offer_is_withdrawn(
@@ -342,16 +338,6 @@ async fn the_shopper_accepts_on_the_case_page_and_the_other_offer_is_withdrawn(
         409,
         "offer_not_open",
     );
-    let forged = Filed {
-        token: "st_forged".to_owned(),
-        id: case.id.clone(),
-        reference: case.reference.clone(),
-    };
-    assert_refused(
-        answer(app, &forged, 1, json!({ "answer": "accept" })).await,
-        404,
-        "not_found",
-    );
 }
 
 async fn an_offer_past_its_time_expires_and_the_store_is_told(
@@ -405,6 +391,29 @@ async fn an_offer_past_its_time_expires_and_the_store_is_told(
         .filter(|e| e["kind"] == "offer_expired")
         .count();
     assert_eq!(again, 1, "an offer expires once");
+
+    // The shopper answers a fifth offer with a proposal of their own: a message.
+    let credit = json!({ "kind": "store_credit", "amount": { "minor": 500, "currency": "EUR" } });
+    let (status, _) = agent
+        .try_send(Method::POST, &offers_path(case), credit)
+        .await;
+    assert_eq!(status, 201);
+    let proposal = "Prefiero 15 € de reembolso.";
+    let (status, view) = answer(
+        app,
+        case,
+        5,
+        json!({ "answer": "counter", "message": proposal }),
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["offers"][4]["state"], "countered");
+    let said = view["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .any(|e| e["kind"] == "shopper_message" && e["value"] == proposal);
+    assert!(said, "the counter-proposal joins the conversation: {view}");
 }
 
 const TRACKING: &str = "JD014600006281230704";
@@ -543,25 +552,128 @@ async fn the_store_records_what_it_did_and_the_shopper_sees_it(
     );
 }
 
+async fn the_shopper_rates_it_from_the_email_and_a_low_score_flags_the_case(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let page = app.edge.url("/case/?rate=2#");
+    let link = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let emails = app.emails_to(SHOPPER).await;
+        emails.iter().find_map(|e| {
+            e.text
+                .split_whitespace()
+                .find(|word| word.starts_with(&page))
+                .map(str::to_owned)
+        })
+    })
+    .await
+    .expect("the resolution email asks for a rating");
+    assert_eq!(link, format!("{page}{}.{}", case.reference, case.token));
+
+    // One click: the page sends the score, thanks the shopper and offers the comment.
+    browser.goto("about:blank").await;
+    browser.goto(&link).await;
+    let given = words("es", "rating.given").replace("{}", "2");
+    browser
+        .page_text_where(&format!("#{}", ids::RATING_GIVEN), |t| t.contains(&given))
+        .await
+        .expect("the score is sent with one click");
+    browser
+        .page_text_where(&format!("#{}", ids::RATING_STATUS), |t| {
+            t == words("es", "rating.thanks")
+        })
+        .await
+        .expect("thanked");
+    let violations = browser.axe_violations_in("main").await;
+    assert!(violations.is_empty(), "{violations:?}");
+    browser.screenshot("case-page-rating-es").await;
+    let comment = "La respuesta tardó una semana.";
+    browser
+        .page(&format!("#{}", ids::RATING_COMMENT))
+        .await
+        .send_keys(comment)
+        .await
+        .expect("type the comment");
+    browser.click_on(&format!("#{}", ids::RATING_SEND)).await;
+    browser
+        .page_text_where(&format!("#{}", ids::RATING_GIVEN), |t| t.contains(comment))
+        .await
+        .expect("the comment is kept");
+
+    // The link clicked again changes nothing (the page sent the score again); another
+    // score is refused. Each request counts against the case's rate limit.
+    browser.goto("about:blank").await;
+    browser.goto(&link).await;
+    browser
+        .page_text_where(&format!("#{}", ids::RATING_GIVEN), |t| t.contains(comment))
+        .await
+        .expect("the rating stands");
+    let again = rate(app, (&case.reference, &case.token), json!({ "score": 5 }));
+    assert_refused(again.await, 409, "already_rated");
+
+    let timeline = agent.case(&case.id).await;
+    let rated = timeline["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter(|e| e["kind"] == "rated")
+        .count();
+    assert_eq!(rated, 1, "rated once: {timeline}");
+    assert_eq!(timeline["rating"]["score"], 2);
+    let flagged = agent.list("?rated_low=true").await;
+    assert_eq!(flagged, [case.id.clone()], "the inbox's rated-low filter");
+
+    // An open case cannot be rated.
+    let mut complaint = api::complaint(
+        "ES-3018",
+        "otro@example.com",
+        "No ha llegado el pedido.",
+        "resend",
+    );
+    complaint["store_id"] = json!(STORE);
+    let open = app.file_complaint(complaint).await;
+    let open_case = (
+        open["reference"].as_str().expect("a reference"),
+        open["status_token"].as_str().expect("a token"),
+    );
+    let early = rate(app, open_case, json!({ "score": 5 }));
+    assert_refused(early.await, 409, "rating_closed");
+    // A forged link rates nothing: no such case for that token.
+    let forged = rate(app, (open_case.0, "st_forged"), json!({ "score": 1 }));
+    assert_refused(forged.await, 404, "not_found");
+}
+
+/// The shopper's rating of case `reference` with status token `token`, as answered.
+/// (Each counts against the case's rate limit, as every shopper request does.)
+async fn rate(app: &TestApp, (reference, token): (&str, &str), body: Value) -> (u16, Value) {
+    let path = routes::fill(routes::CASE_RATING, &[reference]);
+    app.try_shopper_post(&path, token, body).await
+}
+
 async fn the_store_heard_each_step_on_its_signed_webhook(
     webhook: &WebhookReceiver,
     secret: &str,
     case: &Filed,
 ) {
     // Filed, four offers made, one answered, one expired; status changes besides.
-    let events = webhook
+    let mut events = webhook
         .settle_for_at_least(&case.reference, 10, Duration::from_secs(30))
         .await;
+    // Deliveries may arrive out of order (a retried one later): read them in the case's.
+    events.sort_by_key(|e| e["activity"]["seq"].as_u64().unwrap_or(0));
     let of = |name: &str| -> Vec<&Value> { events.iter().filter(|e| e["event"] == name).collect() };
-    assert_eq!(of("case.offer_made").len(), 4, "{events:?}");
+    assert_eq!(of("case.offer_made").len(), 5, "{events:?}");
     let made = &of("case.offer_made")[0];
     assert_eq!(made["offer"]["kind"], "partial_refund");
     assert_eq!(made["offer"]["amount"]["minor"], 1230);
     assert_eq!(made["activity"]["actor"], "Marta");
     let answered = of("case.offer_answered");
-    assert_eq!(answered.len(), 1, "{events:?}");
+    assert_eq!(answered.len(), 2, "{events:?}");
     assert_eq!(answered[0]["offer"]["number"], 1);
     assert_eq!(answered[0]["offer"]["state"], "accepted");
+    assert_eq!(answered[1]["offer"]["state"], "countered");
     let expired = of("case.offer_expired");
     assert_eq!(expired.len(), 1, "{events:?}");
     assert_eq!(expired[0]["offer"]["number"], 4);
@@ -569,6 +681,9 @@ async fn the_store_heard_each_step_on_its_signed_webhook(
     assert_eq!(recorded.len(), 2, "{events:?}");
     assert_eq!(recorded[0]["outcome"]["kind"], "refund_issued");
     assert_eq!(recorded[1]["outcome"]["tracking"], TRACKING);
+    let rated = of("case.rated");
+    assert_eq!(rated.len(), 1, "{events:?}");
+    assert_eq!(rated[0]["rating"]["score"], 2);
     let resolved = of("case.resolved");
     assert_eq!(resolved.len(), 1, "{events:?}");
     assert_eq!(resolved[0]["resolution_taken"], "partial_refund");

@@ -1,13 +1,14 @@
 //! The shopper's side of their case, opened by the status token from their receipt: its
-//! view (`GET /v1/status/{reference}`) and their messages to the store (`POST
-//! .../messages`). A wrong token and an unknown reference answer alike, so references
-//! cannot be probed.
+//! view (`GET /v1/status/{reference}`), their messages and files to the store, their
+//! answers to its offers and their rating of how it went. A wrong token and an unknown
+//! reference answer alike, so references cannot be probed.
 
 use redress_shared::agent_api::CaseMessage;
 use redress_shared::credentials::is_status_token;
 use redress_shared::deadline::ResponseClock;
 use redress_shared::offer::{self, Offer, OfferAnswer, OfferError, OfferState};
-use redress_shared::public_status::{PublicStatus, Remedies};
+use redress_shared::public_status::{PublicStatus, Resolving};
+use redress_shared::rating::{self, Rating, RatingSubmission, RatingWindow};
 use redress_shared::timeline::actor;
 use redress_shared::validate::{validate_message, Limits};
 use redress_shared::workflow::{self, WorkState};
@@ -38,10 +39,7 @@ pub async fn post_message(
     env: &Env,
     reference: &str,
 ) -> Result<Response, ApiError> {
-    // Counted before anything is read: by the client, and by the case it names.
-    rate_limits::count(env, Limit::MessagesPerClient, rate_limits::client(&req)).await?;
-    rate_limits::count(env, Limit::MessagesPerCase, reference.to_owned()).await?;
-    let (db, case) = open(&req, env, reference).await?;
+    let (db, case) = open_to_write(&req, env, reference).await?;
     let message: CaseMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
     let text = validate_message(&message.text, &Limits::default()).map_err(ApiError::validation)?;
     if !record_message(env, &db, &case.store_id, &case.id, &text).await? {
@@ -112,9 +110,7 @@ pub async fn answer_offer(
     reference: &str,
     number: &str,
 ) -> Result<Response, ApiError> {
-    rate_limits::count(env, Limit::MessagesPerClient, rate_limits::client(&req)).await?;
-    rate_limits::count(env, Limit::MessagesPerCase, reference.to_owned()).await?;
-    let (db, case) = open(&req, env, reference).await?;
+    let (db, case) = open_to_write(&req, env, reference).await?;
     let number: u32 = number
         .parse()
         .map_err(|_| ApiError::from(OfferError::NoSuchOffer))?;
@@ -131,6 +127,49 @@ pub async fn answer_offer(
         ));
     }
     answer_afresh(&db, reference).await
+}
+
+/// `POST /v1/status/{reference}/rating`: the shopper rates how the store handled their
+/// resolved case, 1 to 5 with an optional comment (what the email's links and the case
+/// page send). The same rating again changes nothing; the store hears a new one
+/// (`case.rated`), its comment as the shopper's message.
+pub async fn post_rating(
+    mut req: Request,
+    env: &Env,
+    reference: &str,
+) -> Result<Response, ApiError> {
+    let (db, case) = open_to_write(&req, env, reference).await?;
+    let given: RatingSubmission = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let before = case.rating();
+    let at = clock::now_rfc3339();
+    let window = window(&case, &before, clock::now_ms());
+    if let Some((rating, events)) = rating::rate(window, &given, &at)? {
+        let write_id = hex(&clock::random::<8>()?);
+        let written = cases::rate(
+            &db,
+            &case.id,
+            (before.as_ref(), &rating),
+            (&write_id, &at, &events),
+        );
+        if !written.await? {
+            return Err(ApiError::new(
+                ErrorCode::EditConflict,
+                "The case changed while your rating was saved; nothing was saved. Please rate again.",
+            ));
+        }
+        outbox::announce(env, &db, &case.id).await;
+    }
+    answer_afresh(&db, reference).await
+}
+
+/// Where the case stands for rating at `now_ms`.
+fn window<'a>(case: &'a ForShopper, rated: &'a Option<Rating>, now_ms: i64) -> RatingWindow<'a> {
+    RatingWindow {
+        status: case.status,
+        resolved_at: case.resolved_at.as_deref(),
+        now_ms,
+        rated: rated.as_ref(),
+    }
 }
 
 /// What the shopper's act does: the case's new work state, its events, and the offers
@@ -172,6 +211,18 @@ async fn shopper_acted(
         }
     }
     Ok(false)
+}
+
+/// The case a shopper's write (a message, an answer, a rating) is for: counted before
+/// anything is read, by the client and by the case it names, then opened.
+async fn open_to_write(
+    req: &Request,
+    env: &Env,
+    reference: &str,
+) -> Result<(D1Database, ForShopper), ApiError> {
+    rate_limits::count(env, Limit::MessagesPerClient, rate_limits::client(req)).await?;
+    rate_limits::count(env, Limit::MessagesPerCase, reference.to_owned()).await?;
+    open(req, env, reference).await
 }
 
 /// The case the request's status token opens.
@@ -217,6 +268,7 @@ async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError
     )
     .await?;
     let timeline = events::timeline_from_rows(db::rows(&results, 0)?)?;
+    let rating = case.rating();
     let offers = offer::as_of(
         offers::from_rows(db::rows(&results, 1)?)?,
         &clock::now_rfc3339(),
@@ -233,9 +285,11 @@ async fn answer(db: &D1Database, case: &ForShopper) -> Result<Response, ApiError
         case.created_at.clone(),
         timeline,
         case.agent_names_shown != 0,
-        Remedies {
+        Resolving {
             offers,
             outcomes: outcomes::from_rows(db::rows(&results, 2)?)?,
+            rating_open: window(case, &rating, clock::now_ms()).is_open(),
+            rating,
         },
     );
     let response = http::json(200, &status);

@@ -8,6 +8,7 @@ use redress_shared::agent_api::{
 use redress_shared::deadline;
 use redress_shared::offer::{self, Offer, OfferState};
 use redress_shared::outcome::Outcome;
+use redress_shared::rating::{self, Rating};
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
@@ -33,7 +34,7 @@ pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> 
     let mut sql = format!(
         "SELECT id, reference, status, category, sub_reason, priority, lang, product_id,
                 order_number, email, substr(description, 1, 280) AS excerpt, created_at,
-                respond_by, assignee, first_response_at
+                respond_by, assignee, first_response_at, rating
          FROM cases WHERE {store} = ?1"
     );
     let mut args: Vec<JsValue> = vec![store_id.into()];
@@ -106,6 +107,9 @@ pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> 
     }
     if let Some(product) = &q.product {
         bind(&mut sql, " AND product_id = ?", product);
+    }
+    if q.rated_low {
+        sql += &format!(" AND rating <= {}", rating::LOW_SCORE);
     }
     let column = q.sort.column();
     let (after, order) = match q.sort {
@@ -221,6 +225,7 @@ pub async fn detail(
             offers::of_case_statement(db, case_id),
             stores::select(db, store_id),
             outcomes::of_case_statement(db, case_id),
+            cases::rating_statement(db, case_id),
         ],
     )
     .await?;
@@ -241,6 +246,7 @@ pub async fn detail(
         root_cause: work.root_cause,
         responsibility: work.responsibility,
         outcomes: outcomes::from_rows(super::rows(&results, 7)?)?,
+        rating: super::rows::<Rating>(&results, 8)?.into_iter().next(),
         deliveries,
         timeline,
         offers: offer::as_of(offers::from_rows(super::rows(&results, 5)?)?, now),
@@ -328,7 +334,9 @@ pub async fn apply(
         db,
         "UPDATE cases SET status = ?3, assignee = ?4, resolution_taken = ?5, last_write = ?6,
                           first_response_at = COALESCE(first_response_at, ?9),
-                          root_cause = ?10, responsibility = ?11
+                          root_cause = ?10, responsibility = ?11,
+                          resolved_at = CASE WHEN ?3 = 'resolved' AND ?7 != 'resolved'
+                                             THEN ?12 ELSE resolved_at END
          WHERE id = ?1 AND store_id = ?2 AND status = ?7 AND IFNULL(last_write, '') = ?8",
         change.case_id,
         change.store_id,
@@ -340,7 +348,8 @@ pub async fn apply(
         from.last_write.as_deref().unwrap_or(""),
         to.first_response_at.as_deref(),
         to.root_cause,
-        to.responsibility
+        to.responsibility,
+        change.at
     )];
     // Written only if this very change was applied, as its events are.
     if let Some(offer) = change.new_offer {

@@ -4,8 +4,10 @@
 use redress_shared::deadline;
 use redress_shared::delivery::NotifyState;
 use redress_shared::intake::StoredUpload;
+use redress_shared::rating::Rating;
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::{actor, EventKind};
+use redress_shared::workflow::Events;
 use redress_shared::{ApiError, Case, CaseId, CaseReceipt, CaseReference, CaseStatus, ErrorCode};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -433,6 +435,72 @@ pub struct ForShopper {
     pub first_response_at: Option<String>,
     /// The store's choice (0 or 1): whether the shopper sees agents' names.
     pub agent_names_shown: u8,
+    /// When it was last resolved.
+    pub resolved_at: Option<String>,
+    pub rating: Option<u8>,
+    pub rating_comment: Option<String>,
+    pub rated_at: Option<String>,
+}
+
+impl ForShopper {
+    /// The shopper's rating, once given.
+    pub fn rating(&self) -> Option<Rating> {
+        Some(Rating {
+            score: self.rating?,
+            comment: self.rating_comment.clone(),
+            rated_at: self.rated_at.clone()?,
+        })
+    }
+}
+
+/// The case's rating, a row only once given.
+pub fn rating_statement(db: &D1Database, case_id: &str) -> Statement {
+    query!(
+        db,
+        "SELECT rating AS score, rating_comment AS comment, rated_at FROM cases
+         WHERE id = ?1 AND rating IS NOT NULL",
+        case_id
+    )
+}
+
+/// Stores the shopper's rating with its timeline entries (written `at`), in one
+/// transaction, if the case's rating is still `before` (nothing, or the score without
+/// a comment); `false`: it changed meanwhile and nothing was written.
+pub async fn rate(
+    db: &D1Database,
+    case_id: &str,
+    (before, rating): (Option<&Rating>, &Rating),
+    (write_id, at, events): (&str, &str, &Events),
+) -> Result<bool> {
+    let mut statements = vec![query!(
+        db,
+        "UPDATE cases SET rating = ?2, rating_comment = ?3, rated_at = ?4, last_write = ?5
+         WHERE id = ?1 AND IFNULL(rated_at, '') = ?6 AND IFNULL(rating_comment, '') = ?7",
+        case_id,
+        rating.score,
+        rating.comment.as_deref(),
+        &rating.rated_at,
+        write_id,
+        before.map_or("", |b| b.rated_at.as_str()),
+        before.and_then(|b| b.comment.as_deref()).unwrap_or("")
+    )];
+    for (kind, value) in events {
+        statements.push(events::append_if_written(
+            db,
+            case_id,
+            write_id,
+            at,
+            actor::SHOPPER,
+            (*kind, value.as_deref()),
+        ));
+    }
+    let results = super::batch(db, statements).await?;
+    let changed = results
+        .first()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changed > 0)
 }
 
 /// How many files a case holds, and their bytes in all: what a new file must fit beside.
@@ -455,7 +523,8 @@ pub async fn for_shopper(db: &D1Database, reference: &str) -> Result<Option<ForS
     super::first(query!(
         db,
         "SELECT c.id, c.store_id, c.reference, c.locale, c.status, c.created_at, c.respond_by,
-                c.first_response_at, IFNULL(s.agent_names_shown, 0) AS agent_names_shown
+                c.first_response_at, IFNULL(s.agent_names_shown, 0) AS agent_names_shown,
+                c.resolved_at, c.rating, c.rating_comment, c.rated_at
          FROM cases c LEFT JOIN stores s ON s.id = c.store_id WHERE c.reference = ?1",
         reference
     ))

@@ -16,7 +16,9 @@ use redress_shared::chat_message::ChatMessage;
 use redress_shared::delivery::{self, Attempt, Channel, ChannelState};
 use redress_shared::email_message::EmailMessage;
 use redress_shared::money::Money;
+use redress_shared::rating::RATING_DAYS;
 use redress_shared::shopper_email::{self, Figures, ShopperEmail};
+use redress_shared::time::{rfc3339, MS_PER_DAY};
 use redress_shared::{webhook_signature, ApiError, CaseNotification};
 use wasm_bindgen::JsCast;
 use worker::{
@@ -314,6 +316,17 @@ async fn email_shopper(
         .offer
         .as_ref()
         .map(|offer| local_date_time(&offer.expires_at, locale));
+    // Resolving opens the rating for its days, from when the case was resolved.
+    let resolved = notification.event == redress_shared::NotificationEvent::CaseResolved;
+    let rate_until = notification
+        .activity
+        .as_ref()
+        .filter(|_| resolved)
+        .map(|activity| {
+            let resolved_ms = js_sys::Date::parse(&activity.entry.at) as i64;
+            let until = rfc3339(resolved_ms + RATING_DAYS * MS_PER_DAY);
+            local_date_time(&until, locale)
+        });
     let context = shopper_email::Context {
         store_name,
         sender_domain: from.rsplit_once('@').map_or(from, |(_, domain)| domain),
@@ -324,6 +337,7 @@ async fn email_shopper(
         figures: Figures {
             amount: amount.as_deref(),
             expires_at: expires_at.as_deref(),
+            rate_until: rate_until.as_deref(),
         },
     };
     let Some(mail) = ShopperEmail::for_notification(notification, &context) else {

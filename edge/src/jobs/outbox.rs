@@ -13,7 +13,7 @@ use redress_shared::{ApiError, Case, CaseNotification, ErrorCode, NotificationEv
 use worker::{D1Database, Env};
 
 use crate::db::{agent_cases, cases, events, offers, outcomes};
-use crate::{bindings, clock};
+use crate::{bindings, clock, db};
 
 /// A case younger than this is left to its own message.
 const GRACE_MINUTES: i64 = 2;
@@ -83,6 +83,9 @@ async fn send_entry(env: &Env, db: &D1Database, case: Case, seq: u64) -> Result<
             attached.outcome = recorded.into_iter().find(|o| o.number == number);
         }
         _ => {}
+    }
+    if entry.kind == EventKind::Rated {
+        attached.rating = db::first(cases::rating_statement(db, &case_id)).await?;
     }
     let notification = CaseNotification::of_activity(case, seq, entry, attached);
     if let Some(notification) = notification {
