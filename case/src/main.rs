@@ -155,10 +155,7 @@ fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
         return;
     };
     list.set_text_content(None);
-    let events = Reflect::get(view, &"timeline".into())
-        .ok()
-        .and_then(|events| events.dyn_into::<js_sys::Array>().ok())
-        .unwrap_or_default();
+    let events = list_of(view, "timeline");
     for event in events.iter() {
         let kind = text_of(&event, "kind").unwrap_or_default();
         let value = text_of(&event, "value").unwrap_or_default();
@@ -363,6 +360,14 @@ fn with(key: &str, value: &str) -> String {
         Some((before, after)) => format!("{before}{value}{after}"),
         None => text,
     }
+}
+
+/// The array at `key` of a view (empty when absent: the edge leaves empty lists out).
+fn list_of(object: &JsValue, key: &str) -> js_sys::Array {
+    Reflect::get(object, &key.into())
+        .ok()
+        .and_then(|list| list.dyn_into::<js_sys::Array>().ok())
+        .unwrap_or_default()
 }
 
 fn text_of(object: &JsValue, key: &str) -> Option<String> {

@@ -10,14 +10,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};
 
-use crate::{add, by_id, call, error_codes, local_time, lookup, t, text_of, with, Answer, Link};
+use crate::{
+    add, by_id, call, error_codes, list_of, local_time, lookup, t, text_of, with, Answer, Link,
+};
 
 /// The view's offers, oldest first.
 fn offers(view: &JsValue) -> Array {
-    Reflect::get(view, &"offers".into())
-        .ok()
-        .and_then(|offers| offers.dyn_into::<Array>().ok())
-        .unwrap_or_default()
+    list_of(view, "offers")
 }
 
 /// Offer `number` of the view.

@@ -2,14 +2,14 @@
 //! amount in their locale, the payment reference, the code to redeem, or the parcel's
 //! carrier and tracking number, linked to the carrier's tracking page where known.
 
-use js_sys::{Array, Reflect};
+use js_sys::Reflect;
 use redress_shared::case_page_ids as ids;
 use redress_shared::outcome::tracking_link;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::Document;
 
 use crate::offers::format_money;
-use crate::{add, by_id, local_time, t, text_of, with};
+use crate::{add, by_id, list_of, local_time, t, text_of, with};
 
 /// Draws the outcomes section (hidden while nothing is recorded).
 pub fn draw(document: &Document, view: &JsValue, locale: &str) {
@@ -20,10 +20,7 @@ pub fn draw(document: &Document, view: &JsValue, locale: &str) {
         return;
     };
     list.set_text_content(None);
-    let outcomes = Reflect::get(view, &"outcomes".into())
-        .ok()
-        .and_then(|outcomes| outcomes.dyn_into::<Array>().ok())
-        .unwrap_or_default();
+    let outcomes = list_of(view, "outcomes");
     if outcomes.length() == 0 {
         let _ = section.set_attribute("hidden", "");
         return;

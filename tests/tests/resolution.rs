@@ -623,7 +623,11 @@ async fn the_shopper_rates_it_from_the_email_and_a_low_score_flags_the_case(
     assert_eq!(rated, 1, "rated once: {timeline}");
     assert_eq!(timeline["rating"]["score"], 2);
     let flagged = agent.list("?rated_low=true").await;
-    assert_eq!(flagged, vec![case.id.clone()], "the inbox's rated-low filter");
+    assert_eq!(
+        flagged,
+        vec![case.id.clone()],
+        "the inbox's rated-low filter"
+    );
 
     // An open case cannot be rated.
     let mut complaint = api::complaint(
