@@ -121,6 +121,11 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(n) => worker::console_log!("escalated {n} case(s) nearing their deadline"),
         Err(e) => worker::console_error!("escalation failed: {}", e.message),
     }
+    match outbox::record_breaches(&env).await {
+        Ok(0) => {}
+        Ok(n) => worker::console_log!("{n} service-level target(s) missed"),
+        Err(e) => worker::console_error!("breach recording failed: {}", e.message),
+    }
     match outbox::expire_offers(&env).await {
         Ok(0) => {}
         Ok(n) => worker::console_log!("{n} offer(s) expired unanswered"),

@@ -9,7 +9,7 @@ use redress_shared::workflow::open_statuses;
 use redress_shared::{routes, CaseStatus};
 
 use crate::api::Api;
-use crate::format::local_time;
+use crate::format::{local_time, missed};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Filters {
@@ -18,6 +18,7 @@ struct Filters {
     priority: String,
     overdue: bool,
     rated_low: bool,
+    breached: bool,
     text: String,
 }
 
@@ -38,6 +39,9 @@ impl Filters {
         }
         if self.rated_low {
             add(param::RATED_LOW, "true");
+        }
+        if self.breached {
+            add(param::BREACHED, "true");
         }
         add(param::CURSOR, cursor.unwrap_or_default());
         format!("{}?{}", routes::AGENT_CASES, query.join("&"))
@@ -114,6 +118,7 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
                 {select("Priority", ids::FILTER_PRIORITY, priorities, |f, v| f.priority = v)}
                 <label><input type="checkbox" on:change=move |ev| filters.update(|f| f.overdue = event_target_checked(&ev)) />"Overdue"</label>
                 <label><input id=ids::FILTER_RATED_LOW type="checkbox" on:change=move |ev| filters.update(|f| f.rated_low = event_target_checked(&ev)) />"Rated 1–2 by the shopper"</label>
+                <label><input id=ids::FILTER_BREACHED type="checkbox" on:change=move |ev| filters.update(|f| f.breached = event_target_checked(&ev)) />"Missed a service level"</label>
                 <label>"Search"
                     <input id=ids::FILTER_TEXT type="search" placeholder="words, reference, order, email"
                         on:input=move |ev| filters.update(|f| f.text = event_target_value(&ev)) />
@@ -157,7 +162,7 @@ fn CaseRow(
             </td>
             <td>{case.category.code()}</td>
             <td>{case.status.code()}{case.rating.map(|score| format!(" · rated {score}/5"))}</td>
-            <td>{local_time(&case.respond_by)}{case.overdue.then_some(" (overdue)")}</td>
+            <td>{local_time(&case.respond_by)}{case.overdue.then_some(" (overdue)")}{missed(&case.breaches)}</td>
             <td>{case.order_number.clone()}</td>
             <td class="excerpt">{case.excerpt.clone()}</td>
         </tr>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use redress_shared::agent_api::{CaseDetail, CaseMessage, CaseUpdate};
+use redress_shared::categorize::Priority;
 use redress_shared::complaint::Resolution;
 use redress_shared::inbox_ids as ids;
 use redress_shared::money::Money;
@@ -12,7 +13,7 @@ use redress_shared::outcome::{Done, Responsibility, RootCause};
 use redress_shared::{routes, CaseEvidence, CaseStatus};
 
 use crate::api::Api;
-use crate::format::local_time;
+use crate::format::{local_time, missed};
 
 #[component]
 pub fn CaseView(
@@ -63,6 +64,8 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
             <dt>"Shopper's category"</dt><dd>{shopper_category}</dd>
             <dt>"Language"</dt><dd>{c.classification.lang.clone()}</dd>
             <dt>"Answer by"</dt><dd>{local_time(&c.respond_by)}{case.overdue.then_some(" (overdue)")}</dd>
+            <dt>"Resolve by"</dt><dd>{local_time(&c.resolve_by)}</dd>
+            <dt>"Service level"</dt><dd id=ids::CASE_SERVICE_LEVEL>{missed(&case.breaches).map_or_else(|| "on track".to_owned(), |m| m.trim_start_matches(" · ").to_owned())}</dd>
             <dt>"Order"</dt><dd>{c.details.order_number.clone()}</dd>
             <dt>"Email"</dt><dd>{c.details.email.clone()}</dd>
             <dt>"Product"</dt><dd>{c.details.product_id.clone().unwrap_or_default()}</dd>
@@ -371,6 +374,14 @@ fn Actions(
                     <button data-status=status.code() on:click=move |_| move_to(status)>{format!("Move to {}", status.code())}</button>
                 }).collect_view()}
             </div>
+            <label>"Priority (moves the due times)"
+                <select id=ids::PRIORITY on:change=move |ev| {
+                    let priority = Priority::from_code(&event_target_value(&ev));
+                    if priority.is_some() { analyse(CaseUpdate { priority, ..CaseUpdate::default() }) }
+                }>
+                    {Priority::ALL.iter().map(|p| view! { <option value=p.code() selected=case.case.classification.assessment.priority == *p>{p.code()}</option> }).collect_view()}
+                </select>
+            </label>
             <label>"Assignee"
                 <input id=ids::ASSIGNEE prop:value=move || assignee.get() on:input=move |ev| assignee.set(event_target_value(&ev)) />
             </label>

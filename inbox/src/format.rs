@@ -1,4 +1,6 @@
-//! Dates in the agent's own locale and time zone.
+//! Dates in the agent's own locale and time zone, and other words agents read.
+
+use redress_shared::service_level::{Breaches, Target};
 
 /// An RFC 3339 timestamp as the browser's locale writes it.
 pub fn local_time(rfc3339: &str) -> String {
@@ -7,4 +9,17 @@ pub fn local_time(rfc3339: &str) -> String {
         return rfc3339.to_owned();
     }
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// " · missed: first response, resolution", or nothing when every target was met.
+pub fn missed(breaches: &Breaches) -> Option<String> {
+    let targets: Vec<&str> = breaches
+        .targets()
+        .into_iter()
+        .map(|t| match t {
+            Target::FirstResponse => "first response",
+            Target::Resolution => "resolution",
+        })
+        .collect();
+    (!targets.is_empty()).then(|| format!(" · missed: {}", targets.join(", ")))
 }

@@ -12,6 +12,7 @@ use crate::delivery::{ChannelKind, DeliveryState};
 use crate::encoding::{hex, unhex};
 use crate::notification::NotificationEvent;
 use crate::outcome::{Responsibility, RootCause};
+use crate::service_level::Breaches;
 use crate::store::is_display_name;
 use crate::timeline::TimelineEvent;
 
@@ -35,6 +36,8 @@ pub struct CaseQuery {
     pub product: Option<String>,
     /// `true`: cases the shopper rated 1 or 2 (`rating::LOW_SCORE`), to look at again.
     pub rated_low: bool,
+    /// `true`: cases that missed a service-level target (`service_level`).
+    pub breached: bool,
     pub sort: CaseSort,
     pub limit: u32,
     /// Where the previous page ended.
@@ -129,9 +132,10 @@ pub mod param {
     pub const LIMIT: &str = "limit";
     pub const CURSOR: &str = "cursor";
     pub const RATED_LOW: &str = "rated_low";
-    pub const ALL: [&str; 13] = [
+    pub const BREACHED: &str = "breached";
+    pub const ALL: [&str; 14] = [
         STATUS, CATEGORY, PRIORITY, LANG, OVERDUE, TEXT, FROM, TO, PRODUCT, SORT, LIMIT, CURSOR,
-        RATED_LOW,
+        RATED_LOW, BREACHED,
     ];
 }
 
@@ -150,6 +154,7 @@ pub fn parse_case_query<'a>(
         to: None,
         product: None,
         rated_low: false,
+        breached: false,
         sort: CaseSort::Deadline,
         limit: DEFAULT_PAGE,
         after: None,
@@ -191,11 +196,18 @@ pub fn parse_case_query<'a>(
             param::LANG if is_code(value, 2, 3) || value == "und" => {
                 query.lang = Some(value.to_owned())
             }
-            param::RATED_LOW => match value {
-                "true" => query.rated_low = true,
-                "false" => query.rated_low = false,
-                _ => bad(name, FieldErrorCode::InvalidFormat, "Use true or false."),
-            },
+            param::RATED_LOW | param::BREACHED => {
+                let slot = if name == param::RATED_LOW {
+                    &mut query.rated_low
+                } else {
+                    &mut query.breached
+                };
+                match value {
+                    "true" => *slot = true,
+                    "false" => *slot = false,
+                    _ => bad(name, FieldErrorCode::InvalidFormat, "Use true or false."),
+                }
+            }
             param::OVERDUE => match value {
                 "true" => query.overdue = Some(true),
                 "false" => query.overdue = Some(false),
@@ -301,6 +313,12 @@ pub struct CaseSummary {
     pub excerpt: String,
     pub created_at: String,
     pub respond_by: String,
+    /// When it is due resolved (`service_level`).
+    #[serde(default)]
+    pub resolve_by: String,
+    /// The service-level targets it missed, and when.
+    #[serde(flatten)]
+    pub breaches: Breaches,
     /// When the store first answered: its reply, or resolving the case.
     #[serde(default)]
     pub first_response_at: Option<String>,
@@ -346,6 +364,9 @@ pub struct CaseDetail {
     pub first_response_at: Option<String>,
     /// Unanswered, with the store's clock running, and past its deadline (`deadline`).
     pub overdue: bool,
+    /// The service-level targets it missed, and when.
+    #[serde(flatten)]
+    pub breaches: Breaches,
     /// Where the case can go from here.
     pub next_statuses: Vec<CaseStatus>,
     pub deliveries: Vec<DeliveryRecord>,
@@ -388,6 +409,9 @@ pub struct CaseUpdate {
     /// Who was responsible (internal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsibility: Option<Responsibility>,
+    /// A new priority: the case's service-level due times move with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
 }
 
 impl CaseUpdate {
@@ -399,17 +423,19 @@ impl CaseUpdate {
             resolution,
             root_cause,
             responsibility,
+            priority,
         } = self;
         if status.is_none()
             && assignee.is_none()
             && resolution.is_none()
             && root_cause.is_none()
             && responsibility.is_none()
+            && priority.is_none()
         {
             errors.push(FieldError::new(
                 "status",
                 FieldErrorCode::Required,
-                "Change at least one of status, assignee, resolution, root_cause and responsibility.",
+                "Change at least one of status, assignee, resolution, root_cause, responsibility and priority.",
             ));
         }
         if let Some(assignee) = &self.assignee {
@@ -458,6 +484,14 @@ mod tests {
 
     fn parse(query: &[(&'static str, &'static str)]) -> Result<CaseQuery, Vec<FieldError>> {
         parse_case_query(query.iter().copied())
+    }
+
+    #[test]
+    fn breached_lists_the_cases_that_missed_a_target() {
+        assert!(parse(&[("breached", "true")]).expect("valid").breached);
+        assert!(!parse(&[]).expect("valid").breached);
+        let refused = parse(&[("breached", "1")]).expect_err("invalid");
+        assert_eq!(refused[0].field, "breached");
     }
 
     #[test]

@@ -141,12 +141,15 @@ pub struct Case {
     pub created_at: String,
     /// When the store has promised a first answer, RFC 3339, UTC.
     pub respond_by: String,
+    /// When the store means to have resolved it (`service_level`), RFC 3339, UTC.
+    #[serde(default)]
+    pub resolve_by: String,
 }
 
 impl Case {
     /// The `cases` columns a case is stored in, named as its JSON fields (its evidence
     /// is a table of its own). The edge inserts and selects exactly these.
-    pub const COLUMNS: [&'static str; 21] = [
+    pub const COLUMNS: [&'static str; 22] = [
         "id",
         "reference",
         "status",
@@ -168,6 +171,7 @@ impl Case {
         "lang",
         "created_at",
         "respond_by",
+        "resolve_by",
     ];
 }
 
@@ -229,6 +233,7 @@ mod tests {
             evidence: Vec::new(),
             created_at: "2026-11-23T00:00:00.000Z".into(),
             respond_by: "2026-11-24T00:00:00.000Z".into(),
+            resolve_by: String::new(),
         };
         let json = serde_json::to_value(&case).expect("serialises");
         assert_eq!(json["order_number"], "A-1");

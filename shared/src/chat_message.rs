@@ -156,6 +156,7 @@ pub(crate) mod tests {
             evidence: Vec::new(),
             created_at: "2026-11-23T00:00:00.000Z".into(),
             respond_by: "2026-11-24T00:00:00.000Z".into(),
+            resolve_by: String::new(),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The store's promise to answer: how long it has by priority (`ResponsePolicy`), and
+//! The store's promise to answer: how long it has by priority (`PriorityHours`), and
 //! whether a case still owes the shopper that first response (`ResponseClock`).
 //!
 //! The promise is a *response* by `respond_by`: the store's first reply to the shopper,
@@ -13,19 +13,20 @@ use crate::case::CaseStatus;
 use crate::categorize::Priority;
 use crate::timeline::EventKind;
 
-/// Hours to a first answer, per priority. Stores set their own (a store selling on
-/// AliExpress must answer disputes within 5 days); these are the defaults.
+/// Hours per priority: to a first answer (`StoreConfig::policy`), or to a resolution
+/// (`StoreConfig::resolution_policy`, see `service_level`). Stores set their own (a store
+/// selling on AliExpress must answer disputes within 5 days); the defaults are these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResponsePolicy {
+pub struct PriorityHours {
     pub urgent_hours: u32,
     pub high_hours: u32,
     pub normal_hours: u32,
     pub low_hours: u32,
 }
 
-impl Default for ResponsePolicy {
+impl Default for PriorityHours {
     fn default() -> Self {
-        ResponsePolicy {
+        PriorityHours {
             urgent_hours: 2,
             high_hours: 12,
             normal_hours: 24,
@@ -34,7 +35,17 @@ impl Default for ResponsePolicy {
     }
 }
 
-impl ResponsePolicy {
+impl PriorityHours {
+    /// Hours to resolve a case, by default: a day when urgent, five for most.
+    pub fn resolution_default() -> PriorityHours {
+        PriorityHours {
+            urgent_hours: 24,
+            high_hours: 48,
+            normal_hours: 120,
+            low_hours: 240,
+        }
+    }
+
     pub fn hours_for(&self, priority: Priority) -> u32 {
         match priority {
             Priority::Urgent => self.urgent_hours,
@@ -82,7 +93,9 @@ pub fn is_response(kind: EventKind, value: Option<&str>) -> bool {
         | EventKind::OutcomeRecorded
         | EventKind::Rated
         | EventKind::RootCauseFound
-        | EventKind::ResponsibilityFound => false,
+        | EventKind::ResponsibilityFound
+        | EventKind::PriorityChanged
+        | EventKind::SlaBreached => false,
     }
 }
 
@@ -174,7 +187,7 @@ mod tests {
 
     #[test]
     fn urgent_cases_are_due_first_and_low_ones_last() {
-        let policy = ResponsePolicy::default();
+        let policy = PriorityHours::default();
         let created = 1_700_000_000_000;
         let due = |p| policy.deadline_ms(created, p) - created;
         assert_eq!(due(Priority::Urgent), 2 * 3_600_000);
@@ -185,9 +198,9 @@ mod tests {
 
     #[test]
     fn a_store_sets_its_own_hours() {
-        let five_days = ResponsePolicy {
+        let five_days = PriorityHours {
             normal_hours: 120,
-            ..ResponsePolicy::default()
+            ..PriorityHours::default()
         };
         assert_eq!(five_days.deadline_ms(0, Priority::Normal), 120 * 3_600_000);
     }

@@ -53,3 +53,7 @@ pub const RESPONSIBILITY: &str = "redress-inbox-responsibility";
 pub const FILTER_RATED_LOW: &str = "redress-inbox-filter-rated-low";
 /// The shopper's rating on the case view.
 pub const CASE_RATING: &str = "redress-inbox-case-rating";
+pub const FILTER_BREACHED: &str = "redress-inbox-filter-breached";
+/// The case's service levels: its due times and the targets it missed.
+pub const CASE_SERVICE_LEVEL: &str = "redress-inbox-case-service-level";
+pub const PRIORITY: &str = "redress-inbox-priority";

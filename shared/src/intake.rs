@@ -14,6 +14,7 @@ use crate::evidence::{
     check_container, sniff, ContainerError, EvidenceKind, EvidenceLimits, FileRefusal,
     UPLOAD_TTL_HOURS,
 };
+use crate::service_level::ServiceLevels;
 use crate::store::StoreConfig;
 use crate::time::{rfc3339, MS_PER_DAY, MS_PER_HOUR};
 
@@ -166,17 +167,17 @@ pub struct Filing {
     pub at_ms: i64,
 }
 
-/// The case a complaint becomes: new, due by the store's policy for its priority.
+/// The case a complaint becomes: new, due by the store's service levels for its
+/// priority (`levels`: the store's, on its calendar).
 pub fn new_case(
     complaint: ValidComplaint,
     classification: Classification,
-    store: &StoreConfig,
+    levels: &ServiceLevels<'_>,
     uploads: &[StoredUpload],
     filing: Filing,
 ) -> Case {
-    let respond_by = store
-        .policy
-        .deadline_ms(filing.at_ms, classification.assessment.priority);
+    let (respond_by, resolve_by) =
+        levels.due_at_filing(filing.at_ms, classification.assessment.priority);
     Case {
         id: filing.id,
         reference: filing.reference,
@@ -185,7 +186,8 @@ pub fn new_case(
         classification,
         evidence: uploads.iter().map(StoredUpload::as_case_evidence).collect(),
         created_at: rfc3339(filing.at_ms),
-        respond_by: rfc3339(respond_by),
+        respond_by,
+        resolve_by,
     }
 }
 
@@ -308,7 +310,7 @@ mod tests {
         let case = new_case(
             complaint(&[token(1)]),
             classification,
-            &store,
+            &store.service_levels(&crate::business_hours::Utc),
             &[upload(1, "a")],
             filing,
         );

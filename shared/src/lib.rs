@@ -6,6 +6,7 @@
 
 pub mod agent_api;
 pub mod api_error;
+pub mod business_hours;
 pub mod case;
 pub mod case_page_ids;
 pub mod categorize;
@@ -32,6 +33,7 @@ pub mod public_status;
 pub mod rate_limit;
 pub mod rating;
 pub mod routes;
+pub mod service_level;
 pub mod shopper_email;
 pub mod spam_guard;
 pub mod store;

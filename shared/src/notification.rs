@@ -49,10 +49,14 @@ pub enum NotificationEvent {
     /// The shopper rated how the store handled the case (carried in `rating`).
     #[serde(rename = "case.rated")]
     CaseRated,
+    /// A service-level target (first response or resolution) was missed: the entry's
+    /// value says which (`service_level::Target`).
+    #[serde(rename = "case.sla_breached")]
+    CaseSlaBreached,
 }
 
 impl NotificationEvent {
-    pub const ALL: [NotificationEvent; 12] = [
+    pub const ALL: [NotificationEvent; 13] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseStatusChanged,
         NotificationEvent::CaseAgentReplied,
@@ -65,6 +69,7 @@ impl NotificationEvent {
         NotificationEvent::CaseOfferExpired,
         NotificationEvent::CaseOutcomeRecorded,
         NotificationEvent::CaseRated,
+        NotificationEvent::CaseSlaBreached,
     ];
 
     /// As webhooks, `deliveries.event` and the store's settings spell it.
@@ -82,6 +87,7 @@ impl NotificationEvent {
             NotificationEvent::CaseOfferExpired => "case.offer_expired",
             NotificationEvent::CaseOutcomeRecorded => "case.outcome_recorded",
             NotificationEvent::CaseRated => "case.rated",
+            NotificationEvent::CaseSlaBreached => "case.sla_breached",
         }
     }
 
@@ -106,6 +112,7 @@ impl NotificationEvent {
             NotificationEvent::CaseOfferExpired => "An offer expired unanswered",
             NotificationEvent::CaseOutcomeRecorded => "Outcome recorded",
             NotificationEvent::CaseRated => "The shopper rated the case",
+            NotificationEvent::CaseSlaBreached => "Service level missed",
         }
     }
 
@@ -134,6 +141,7 @@ impl NotificationEvent {
             EventKind::OfferExpired => Some(NotificationEvent::CaseOfferExpired),
             EventKind::OutcomeRecorded => Some(NotificationEvent::CaseOutcomeRecorded),
             EventKind::Rated => Some(NotificationEvent::CaseRated),
+            EventKind::SlaBreached => Some(NotificationEvent::CaseSlaBreached),
             // The store's own act (or the shopper's acceptance of another offer,
             // which `case.offer_answered` announces).
             EventKind::OfferWithdrawn
@@ -143,16 +151,18 @@ impl NotificationEvent {
             | EventKind::ResolutionTaken
             | EventKind::Note
             | EventKind::RootCauseFound
-            | EventKind::ResponsibilityFound => None,
+            | EventKind::ResponsibilityFound
+            | EventKind::PriorityChanged => None,
         }
     }
 
     /// The events a chat or the store's email gets until the store chooses: what needs
     /// someone's attention, not every step the team itself took.
-    pub const ATTENTION: [NotificationEvent; 6] = [
+    pub const ATTENTION: [NotificationEvent; 7] = [
         NotificationEvent::CaseCreated,
         NotificationEvent::CaseShopperReplied,
         NotificationEvent::CaseEscalated,
+        NotificationEvent::CaseSlaBreached,
         NotificationEvent::CaseOfferAnswered,
         NotificationEvent::CaseOfferExpired,
         NotificationEvent::CaseRated,

@@ -391,11 +391,15 @@ mod tests {
     fn case(status: CaseStatus) -> WorkState {
         WorkState {
             status,
+            priority: crate::categorize::Priority::Normal,
             assignee: None,
             resolution_taken: None,
             root_cause: None,
             responsibility: None,
             respond_by: rfc3339(NOW_MS + MS_PER_DAY),
+            resolve_by: String::new(),
+            clock_paused_at: None,
+            breaches: Default::default(),
             first_response_at: None,
             last_write: None,
         }

@@ -71,7 +71,8 @@ impl ShopperEmail {
             | NotificationEvent::CaseEscalated
             | NotificationEvent::CaseOfferAnswered
             | NotificationEvent::CaseOfferExpired
-            | NotificationEvent::CaseRated => false,
+            | NotificationEvent::CaseRated
+            | NotificationEvent::CaseSlaBreached => false,
         }
     }
 
@@ -204,7 +205,8 @@ impl ShopperEmail {
             | NotificationEvent::CaseEscalated
             | NotificationEvent::CaseOfferAnswered
             | NotificationEvent::CaseOfferExpired
-            | NotificationEvent::CaseRated => return None,
+            | NotificationEvent::CaseRated
+            | NotificationEvent::CaseSlaBreached => return None,
         }
         let link = cx.case_link.map(|link| {
             (

@@ -5,9 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::ResponsePolicy;
+use crate::business_hours::{BusinessHours, BusinessHoursError, Calendar, Zone};
+use crate::deadline::PriorityHours;
 use crate::evidence::EvidenceLimits;
 use crate::notification::NotificationEvent;
+use crate::service_level::ServiceLevels;
 use crate::validate::{validate_store_id, Limits};
 use crate::widget_text;
 
@@ -21,7 +23,13 @@ pub struct StoreConfig {
     pub allowed_origins: Vec<String>,
     /// The widget's language when neither the tag nor the page says (BCP 47, e.g. `en`).
     pub default_locale: String,
-    pub policy: ResponsePolicy,
+    /// Hours to a first response, by priority (the shopper's promised deadline).
+    pub policy: PriorityHours,
+    /// Hours to a resolution, by priority.
+    pub resolution_policy: PriorityHours,
+    /// When the service-level clocks count; `None`: around the clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_hours: Option<BusinessHours>,
     /// Orders worth at least this much (in minor units) are at least `high` priority.
     pub high_value_order_minor: Option<u64>,
     pub channels: Channels,
@@ -138,6 +146,10 @@ pub struct StoreRow {
     /// A JSON array of ISO 4217 codes.
     pub currencies: String,
     pub offer_days: u32,
+    /// JSON of [`PriorityHours`]; NULL: [`PriorityHours::resolution_default`].
+    pub resolution_hours: Option<String>,
+    /// JSON of [`BusinessHours`]; NULL: around the clock.
+    pub business_hours: Option<String>,
     pub turnstile_site_key: Option<String>,
     pub turnstile_secret: Option<String>,
 }
@@ -148,7 +160,7 @@ impl StoreRow {
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
         chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
         original_photos, turnstile_site_key, turnstile_secret, chat_events, email_events, \
-        agent_names_shown, currencies, offer_days";
+        agent_names_shown, currencies, offer_days, resolution_hours, business_hours";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -167,6 +179,13 @@ impl StoreRow {
             agent_names_shown: self.agent_names_shown != 0,
             currencies: parse_origins(&self.currencies),
             offer_days: self.offer_days,
+            resolution_policy: self
+                .resolution_hours
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_else(PriorityHours::resolution_default),
+            business_hours: self
+                .business_hours
+                .and_then(|json| serde_json::from_str(&json).ok()),
             turnstile: self
                 .turnstile_site_key
                 .zip(self.turnstile_secret)
@@ -175,7 +194,7 @@ impl StoreRow {
             id: self.id,
             name: self.name,
             default_locale: self.default_locale,
-            policy: ResponsePolicy {
+            policy: PriorityHours {
                 urgent_hours: self.urgent_hours,
                 high_hours: self.high_hours,
                 normal_hours: self.normal_hours,
@@ -255,6 +274,7 @@ pub enum StoreConfigError {
     InvalidCurrencies,
     /// Offers stay open 1 to 60 days.
     InvalidOfferDays(u32),
+    InvalidBusinessHours(BusinessHoursError),
 }
 
 impl std::fmt::Display for StoreConfigError {
@@ -287,6 +307,7 @@ impl std::fmt::Display for StoreConfigError {
             StoreConfigError::InvalidOfferDays(d) => {
                 write!(f, "{d} days is not an offer's life: use 1 to {MAX_OFFER_DAYS}")
             }
+            StoreConfigError::InvalidBusinessHours(e) => e.fmt(f),
             StoreConfigError::InvalidTurnstileKeys => f.write_str(
                 "Turnstile needs both --turnstile-site-key and --turnstile-secret, as Cloudflare shows them",
             ),
@@ -311,7 +332,9 @@ impl StoreConfig {
             name: name.to_owned(),
             allowed_origins: Vec::new(),
             default_locale: "en".to_owned(),
-            policy: ResponsePolicy::default(),
+            policy: PriorityHours::default(),
+            resolution_policy: PriorityHours::resolution_default(),
+            business_hours: None,
             high_value_order_minor: None,
             channels: Channels::default(),
             evidence: EvidenceLimits::default(),
@@ -354,11 +377,17 @@ impl StoreConfig {
         if !is_language_tag(&self.default_locale) {
             return Err(StoreConfigError::InvalidLocale(self.default_locale.clone()));
         }
-        let p = &self.policy;
-        for hours in [p.urgent_hours, p.high_hours, p.normal_hours, p.low_hours] {
-            if hours == 0 || hours > MAX_DEADLINE_HOURS {
-                return Err(StoreConfigError::InvalidHours(hours));
+        for p in [&self.policy, &self.resolution_policy] {
+            for hours in [p.urgent_hours, p.high_hours, p.normal_hours, p.low_hours] {
+                if hours == 0 || hours > MAX_DEADLINE_HOURS {
+                    return Err(StoreConfigError::InvalidHours(hours));
+                }
             }
+        }
+        if let Some(hours) = &self.business_hours {
+            hours
+                .check()
+                .map_err(StoreConfigError::InvalidBusinessHours)?;
         }
         let e = &self.evidence;
         let bytes_ok = |b: u64| (1..=MAX_EVIDENCE_BYTES).contains(&b);
@@ -403,6 +432,16 @@ impl StoreConfig {
             }
         }
         Ok(())
+    }
+
+    /// The store's service levels, its business hours counted in `zone` (the zone
+    /// they name, as the platform knows it).
+    pub fn service_levels<'a>(&'a self, zone: &'a dyn Zone) -> ServiceLevels<'a> {
+        ServiceLevels {
+            response: self.policy,
+            resolution: self.resolution_policy,
+            calendar: Calendar::of(self.business_hours.as_ref(), zone),
+        }
     }
 
     /// Whether a browser request from `origin` may submit to this store.
@@ -475,7 +514,7 @@ mod tests {
     #[test]
     fn a_new_store_has_the_default_policy_and_passes_its_checks() {
         let s = store();
-        assert_eq!(s.policy, ResponsePolicy::default());
+        assert_eq!(s.policy, PriorityHours::default());
         assert_eq!(s.check(), Ok(()));
     }
 
@@ -533,9 +572,9 @@ mod tests {
     fn deadlines_are_between_an_hour_and_a_year() {
         for hours in [0, MAX_DEADLINE_HOURS + 1] {
             let s = StoreConfig {
-                policy: ResponsePolicy {
+                policy: PriorityHours {
                     low_hours: hours,
-                    ..ResponsePolicy::default()
+                    ..PriorityHours::default()
                 },
                 ..store()
             };

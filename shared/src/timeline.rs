@@ -54,6 +54,12 @@ pub enum EventKind {
     RootCauseFound,
     /// Internal: who was responsible (a `Responsibility` code).
     ResponsibilityFound,
+    /// Internal: an agent changed the priority (the value is the new one); the
+    /// service-level due times moved with it.
+    PriorityChanged,
+    /// Internal: a service-level target was missed (the value is `first_response` or
+    /// `resolution`, see `service_level::Target`).
+    SlaBreached,
 }
 
 impl EventKind {
@@ -76,6 +82,8 @@ impl EventKind {
             EventKind::Rated => "rated",
             EventKind::RootCauseFound => "root_cause_found",
             EventKind::ResponsibilityFound => "responsibility_found",
+            EventKind::PriorityChanged => "priority_changed",
+            EventKind::SlaBreached => "sla_breached",
         }
     }
 
@@ -109,7 +117,9 @@ impl EventKind {
             | EventKind::ResolutionTaken
             | EventKind::Note
             | EventKind::RootCauseFound
-            | EventKind::ResponsibilityFound => false,
+            | EventKind::ResponsibilityFound
+            | EventKind::PriorityChanged
+            | EventKind::SlaBreached => false,
         }
     }
 }

@@ -7,9 +7,11 @@ use serde::Deserialize;
 use crate::agent_api::CaseUpdate;
 use crate::api_error::{ApiError, ErrorCode, FieldError, FieldErrorCode};
 use crate::case::CaseStatus;
+use crate::categorize::Priority;
 use crate::complaint::Resolution;
 use crate::deadline::{is_response, ResponseClock};
 use crate::outcome::{Responsibility, RootCause};
+use crate::service_level::Breaches;
 use crate::timeline::EventKind;
 
 /// Why a status change was refused.
@@ -87,11 +89,19 @@ impl From<WorkflowError> for ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct WorkState {
     pub status: CaseStatus,
+    pub priority: Priority,
     pub assignee: Option<String>,
     pub resolution_taken: Option<Resolution>,
     pub root_cause: Option<RootCause>,
     pub responsibility: Option<Responsibility>,
     pub respond_by: String,
+    /// When the case is due resolved (see `service_level`).
+    pub resolve_by: String,
+    /// When the service-level clocks last stopped running (see `service_level`).
+    pub clock_paused_at: Option<String>,
+    /// Read only: the breach job records them.
+    #[serde(flatten)]
+    pub breaches: Breaches,
     /// When the store first answered (see `deadline`).
     pub first_response_at: Option<String>,
     /// The id of the last write: a change applies only if it is still the same.
@@ -124,9 +134,16 @@ pub fn plan(
         resolution,
         root_cause,
         responsibility,
+        priority,
     } = update;
     let mut to = from.clone();
     let mut events = Vec::new();
+    if let Some(priority) = *priority {
+        if from.priority != priority {
+            to.priority = priority;
+            events.push((EventKind::PriorityChanged, Some(priority.code().to_owned())));
+        }
+    }
     if let Some(cause) = *root_cause {
         if from.root_cause != Some(cause) {
             to.root_cause = Some(cause);
@@ -262,14 +279,36 @@ mod tests {
     fn fresh() -> WorkState {
         WorkState {
             status: New,
+            priority: Priority::Normal,
             assignee: None,
             resolution_taken: None,
             root_cause: None,
             responsibility: None,
             respond_by: "2026-11-24T10:00:00.000Z".to_owned(),
+            resolve_by: String::new(),
+            clock_paused_at: None,
+            breaches: Breaches::default(),
             first_response_at: None,
             last_write: None,
         }
+    }
+
+    #[test]
+    fn a_new_priority_is_an_internal_timeline_entry_once() {
+        let urgent = CaseUpdate {
+            priority: Some(Priority::Urgent),
+            ..CaseUpdate::default()
+        };
+        let (to, events) = plan(&fresh(), &urgent, AT).expect("allowed");
+        assert_eq!(to.priority, Priority::Urgent);
+        assert_eq!(
+            events,
+            [(EventKind::PriorityChanged, Some("urgent".to_owned()))]
+        );
+        assert!(!EventKind::PriorityChanged.is_public());
+        let (_, again) = plan(&to, &urgent, AT).expect("allowed");
+        assert!(again.is_empty(), "the same priority changes nothing");
+        assert_eq!(to.first_response_at, None, "a priority is no answer");
     }
 
     #[test]
@@ -355,6 +394,7 @@ mod tests {
     fn a_first_response_is_kept_when_the_case_is_resolved_later() {
         let answered = WorkState {
             status: InProgress,
+            priority: Priority::Normal,
             resolution_taken: Some(Resolution::Resend),
             first_response_at: Some("2026-11-23T12:00:00.000Z".to_owned()),
             ..fresh()
@@ -392,11 +432,15 @@ mod tests {
     fn a_shoppers_answer_hands_a_waiting_case_back_to_the_store() {
         let waiting = WorkState {
             status: WaitingForShopper,
+            priority: Priority::Normal,
             assignee: Some("Ana".into()),
             resolution_taken: None,
             root_cause: None,
             responsibility: None,
             respond_by: "2026-12-03T00:00:00.000Z".into(),
+            resolve_by: String::new(),
+            clock_paused_at: None,
+            breaches: Breaches::default(),
             first_response_at: Some("2026-12-02T00:00:00.000Z".into()),
             last_write: Some("w1".into()),
         };

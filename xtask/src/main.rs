@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use redress_shared::business_hours::BusinessHours;
+use redress_shared::categorize::Priority;
 use redress_shared::NotificationEvent;
 use xtask::stores::StoreChanges;
 use xtask::{agents, stores, D1};
@@ -80,6 +82,17 @@ struct PutStore {
     /// Hours to answer a low-priority case (default 72).
     #[arg(long)]
     low_hours: Option<u32>,
+    /// Hours to resolve a case, by priority, for those given (defaults
+    /// urgent=24,high=48,normal=120,low=240).
+    #[arg(long, value_name = "PRIORITY=HOURS,...", value_parser = parse_priority_hours)]
+    resolution_hours: Option<PriorityHoursList>,
+    /// Count the service-level clocks in business hours, e.g. "mon-fri 09:00-18:00
+    /// Europe/Berlin"; '' counts around the clock again.
+    #[arg(long, value_name = "DAYS HH:MM-HH:MM ZONE", value_parser = parse_business_hours)]
+    business_hours: Option<OptionalHours>,
+    /// Days nobody works (YYYY-MM-DD, commas between), with business hours; '' for none.
+    #[arg(long, value_name = "DATES", value_delimiter = ',')]
+    holidays: Option<Vec<String>>,
     /// Orders worth at least this many minor units (cents) are high priority; 0: never.
     #[arg(long, value_name = "MINOR_UNITS")]
     high_value_order: Option<u64>,
@@ -234,6 +247,11 @@ impl PutStore {
             high_hours: self.high_hours,
             normal_hours: self.normal_hours,
             low_hours: self.low_hours,
+            resolution_hours: self.resolution_hours.map(|h| h.0).unwrap_or_default(),
+            business_hours: self.business_hours.map(|h| h.0),
+            holidays: self
+                .holidays
+                .map(|days| days.into_iter().filter(|d| !d.is_empty()).collect()),
             high_value_order_minor: self.high_value_order,
             webhook_url: self.webhook_url,
             chat_webhook_url: self.chat_webhook_url,
@@ -253,6 +271,45 @@ impl PutStore {
             turnstile_secret: self.turnstile_secret,
         }
     }
+}
+
+/// Hours by priority as the operator types them (`normal=72,low=168`).
+#[derive(Debug, Clone)]
+struct PriorityHoursList(Vec<(Priority, u32)>);
+
+fn parse_priority_hours(text: &str) -> Result<PriorityHoursList, String> {
+    text.split(',')
+        .map(|pair| {
+            let (priority, hours) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{pair:?}: write PRIORITY=HOURS, e.g. normal=72"))?;
+            let priority = Priority::from_code(priority.trim())
+                .ok_or_else(|| format!("{priority:?} is not urgent, high, normal or low"))?;
+            let hours = hours
+                .trim()
+                .parse()
+                .map_err(|_| format!("{hours:?} is not a number of hours"))?;
+            Ok((priority, hours))
+        })
+        .collect::<Result<_, String>>()
+        .map(PriorityHoursList)
+}
+
+/// Business hours, or `None` for around the clock ('').
+#[derive(Debug, Clone)]
+struct OptionalHours(Option<BusinessHours>);
+
+fn parse_business_hours(text: &str) -> Result<OptionalHours, String> {
+    if text.trim().is_empty() {
+        return Ok(OptionalHours(None));
+    }
+    let hours = BusinessHours::parse(text, &[]).map_err(|e| e.to_string())?;
+    // The edge asks the platform for the zone; here it must exist in the IANA database.
+    hours
+        .time_zone
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| format!("{:?} is not an IANA time zone", hours.time_zone))?;
+    Ok(OptionalHours(Some(hours)))
 }
 
 /// A list of event codes as the operator types it.

@@ -1,6 +1,11 @@
 //! `cargo xtask store ...`: create, update and read stores.
 
-use redress_shared::store::{events_json, origins_json, StoreConfig, StoreRow, TurnstileKeys};
+use redress_shared::business_hours::{BusinessHours, BusinessHoursError};
+use redress_shared::categorize::Priority;
+use redress_shared::deadline::PriorityHours;
+use redress_shared::store::{
+    events_json, origins_json, StoreConfig, StoreConfigError, StoreRow, TurnstileKeys,
+};
 use redress_shared::webhook_signature;
 use redress_shared::{EvidenceLimits, NotificationEvent};
 
@@ -18,6 +23,12 @@ pub struct StoreChanges {
     pub high_hours: Option<u32>,
     pub normal_hours: Option<u32>,
     pub low_hours: Option<u32>,
+    /// Hours to resolve, for the priorities given.
+    pub resolution_hours: Vec<(Priority, u32)>,
+    /// `Some(None)` counts around the clock again; new hours keep the store's holidays.
+    pub business_hours: Option<Option<BusinessHours>>,
+    /// Replaces the holidays of the store's business hours.
+    pub holidays: Option<Vec<String>>,
     /// `Some(0)` turns the order-value rule off.
     pub high_value_order_minor: Option<u64>,
     /// `Some("")` removes a channel.
@@ -71,6 +82,14 @@ pub fn put(d1: &D1, id: &str, changes: StoreChanges) -> Result<Put, Error> {
             (StoreConfig::new(id, name), None)
         }
     };
+    if changes.holidays.is_some()
+        && config.business_hours.is_none()
+        && !matches!(changes.business_hours, Some(Some(_)))
+    {
+        return Err(Error::InvalidStore(StoreConfigError::InvalidBusinessHours(
+            BusinessHoursError::Shape,
+        )));
+    }
     apply(&mut config, changes.clone());
     config.check().map_err(Error::InvalidStore)?;
 
@@ -123,6 +142,25 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     policy.high_hours = changes.high_hours.unwrap_or(policy.high_hours);
     policy.normal_hours = changes.normal_hours.unwrap_or(policy.normal_hours);
     policy.low_hours = changes.low_hours.unwrap_or(policy.low_hours);
+    let resolution = &mut config.resolution_policy;
+    for (priority, hours) in changes.resolution_hours {
+        *match priority {
+            Priority::Urgent => &mut resolution.urgent_hours,
+            Priority::High => &mut resolution.high_hours,
+            Priority::Normal => &mut resolution.normal_hours,
+            Priority::Low => &mut resolution.low_hours,
+        } = hours;
+    }
+    if let Some(hours) = changes.business_hours {
+        let kept = config.business_hours.take().map(|h| h.holidays);
+        config.business_hours = hours.map(|h| BusinessHours {
+            holidays: kept.unwrap_or_default(),
+            ..h
+        });
+    }
+    if let (Some(days), Some(hours)) = (changes.holidays, config.business_hours.as_mut()) {
+        hours.holidays = days;
+    }
     if let Some(minor) = changes.high_value_order_minor {
         config.high_value_order_minor = Some(minor).filter(|&m| m > 0);
     }
@@ -187,11 +225,13 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
                              webhook_secret, chat_webhook_url, email_to, max_files,
                              max_image_bytes, max_video_bytes, max_total_bytes, original_photos,
                              turnstile_site_key, turnstile_secret, chat_events, email_events,
-                             agent_names_shown, currencies, offer_days, updated_at)
+                             agent_names_shown, currencies, offer_days, resolution_hours,
+                             business_hours, updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
                  {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
                  {originals}, {turnstile_site_key}, {turnstile_secret}, {chat_events},
-                 {email_events}, {names}, {currencies}, {offer_days}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {email_events}, {names}, {currencies}, {offer_days}, {resolution},
+                 {business}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -206,7 +246,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            turnstile_secret = excluded.turnstile_secret, chat_events = excluded.chat_events,
            email_events = excluded.email_events,
            agent_names_shown = excluded.agent_names_shown, currencies = excluded.currencies,
-           offer_days = excluded.offer_days, updated_at = excluded.updated_at",
+           offer_days = excluded.offer_days, resolution_hours = excluded.resolution_hours,
+           business_hours = excluded.business_hours, updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
         origins = text(&origins_json(&config.allowed_origins)),
@@ -233,11 +274,21 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
         names = u8::from(config.agent_names_shown),
         currencies = text(&origins_json(&config.currencies)),
         offer_days = config.offer_days,
+        resolution = if config.resolution_policy == PriorityHours::resolution_default() {
+            "NULL".to_owned()
+        } else {
+            text(&json(&config.resolution_policy))
+        },
+        business = nullable_text(config.business_hours.as_ref().map(json).as_deref()),
         turnstile_site_key = nullable_text(config.turnstile.as_ref().map(|t| t.site_key.as_str())),
         turnstile_secret = nullable_text(config.turnstile.as_ref().map(|t| t.secret.as_str())),
         chat_events = unless_attention(&c.chat_events),
         email_events = unless_attention(&c.email_events),
     )
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("plain data serializes")
 }
 
 /// A store's own choice of events, or NULL where it keeps the default.

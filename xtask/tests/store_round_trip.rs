@@ -4,6 +4,8 @@
 //! named (a new one fails to compile here), every setting is set away from its default
 //! and must come back so from a real local D1 (applied by wrangler, as operators do).
 
+use redress_shared::business_hours::BusinessHours;
+use redress_shared::categorize::Priority;
 use redress_shared::store::{Channels, StoreConfig, TurnstileKeys};
 use redress_shared::NotificationEvent;
 use xtask::stores::{self, StoreChanges};
@@ -26,6 +28,16 @@ fn every_store_setting_survives_put_and_load() {
         high_hours: Some(6),
         normal_hours: Some(48),
         low_hours: Some(120),
+        resolution_hours: vec![
+            (Priority::Urgent, 12),
+            (Priority::High, 36),
+            (Priority::Normal, 96),
+            (Priority::Low, 200),
+        ],
+        business_hours: Some(Some(
+            BusinessHours::parse("mon-fri 09:00-18:00 Europe/Berlin", &[]).expect("valid"),
+        )),
+        holidays: Some(vec!["2026-12-25".to_owned()]),
         high_value_order_minor: Some(50_000),
         webhook_url: Some("https://shop.example/hooks/redress".to_owned()),
         chat_webhook_url: Some("https://chat.example/hooks/T0".to_owned()),
@@ -60,6 +72,8 @@ fn every_store_setting_survives_put_and_load() {
         allowed_origins,
         default_locale,
         policy,
+        resolution_policy,
+        business_hours,
         high_value_order_minor,
         channels,
         evidence,
@@ -75,6 +89,14 @@ fn every_store_setting_survives_put_and_load() {
     assert_ne!(policy.high_hours, defaults.policy.high_hours);
     assert_ne!(policy.normal_hours, defaults.policy.normal_hours);
     assert_ne!(policy.low_hours, defaults.policy.low_hours);
+    let r = defaults.resolution_policy;
+    assert_ne!(resolution_policy.urgent_hours, r.urgent_hours);
+    assert_ne!(resolution_policy.high_hours, r.high_hours);
+    assert_ne!(resolution_policy.normal_hours, r.normal_hours);
+    assert_ne!(resolution_policy.low_hours, r.low_hours);
+    let hours = business_hours.expect("business hours kept");
+    assert_eq!(hours.time_zone, "Europe/Berlin");
+    assert_eq!(hours.holidays, ["2026-12-25"]);
     assert_ne!(high_value_order_minor, defaults.high_value_order_minor);
     let Channels {
         webhook_url,

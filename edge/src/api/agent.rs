@@ -165,7 +165,8 @@ async fn commit(
     change: &Change<'_>,
     (from, to): (&WorkState, &WorkState),
 ) -> Result<(), ApiError> {
-    if !agent_cases::apply(db, change, from, to).await? {
+    let to = super::settle_clocks(db, change.store_id, (from, to.clone()), change.at).await?;
+    if !agent_cases::apply(db, change, from, &to).await? {
         return Err(ApiError::new(
             ErrorCode::EditConflict,
             "Someone changed this case meanwhile; nothing was saved. Reload it and try again.",

@@ -91,10 +91,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         reference: CaseReference::from_random(clock::random()?),
         at_ms: now_ms,
     };
+    let zone = clock::IntlZone::of_store(&store.config);
     let case = intake::new_case(
         complaint.clone(),
         classification,
-        &store.config,
+        &store.config.service_levels(&zone),
         &uploads,
         filing,
     );

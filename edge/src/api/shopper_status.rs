@@ -205,6 +205,7 @@ async fn shopper_acted(
             events,
         )
         .settling(offer_moves);
+        let to = super::settle_clocks(db, store_id, (&from, to), &at).await?;
         if agent_cases::apply(db, &change, &from, &to).await? {
             outbox::announce(env, db, case_id).await;
             return Ok(true);

@@ -9,6 +9,7 @@ use redress_shared::deadline;
 use redress_shared::offer::{self, Offer, OfferState};
 use redress_shared::outcome::Outcome;
 use redress_shared::rating::{self, Rating};
+use redress_shared::service_level;
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
@@ -34,7 +35,8 @@ pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> 
     let mut sql = format!(
         "SELECT id, reference, status, category, sub_reason, priority, lang, product_id,
                 order_number, email, substr(description, 1, 280) AS excerpt, created_at,
-                respond_by, assignee, first_response_at, rating
+                respond_by, resolve_by, response_breached_at, resolution_breached_at,
+                assignee, first_response_at, rating
          FROM cases WHERE {store} = ?1"
     );
     let mut args: Vec<JsValue> = vec![store_id.into()];
@@ -108,6 +110,9 @@ pub async fn list(db: &D1Database, store_id: &str, q: &CaseQuery, now: &str) -> 
     if let Some(product) = &q.product {
         bind(&mut sql, " AND product_id = ?", product);
     }
+    if q.breached {
+        sql += &format!(" AND {}", service_level::sql::breached());
+    }
     if q.rated_low {
         sql += &format!(" AND rating <= {}", rating::LOW_SCORE);
     }
@@ -168,8 +173,9 @@ fn numbered(clause: &str, n: usize) -> String {
 fn work_state_statement(db: &D1Database, store_id: &str, case_id: &str) -> Statement {
     query!(
         db,
-        "SELECT status, assignee, resolution_taken, root_cause, responsibility, respond_by,
-                first_response_at, last_write
+        "SELECT status, priority, assignee, resolution_taken, root_cause, responsibility,
+                respond_by, resolve_by, clock_paused_at, response_breached_at,
+                resolution_breached_at, first_response_at, last_write
          FROM cases WHERE id = ?1 AND store_id = ?2",
         case_id,
         store_id
@@ -239,6 +245,7 @@ pub async fn detail(
     Ok(Some(CaseDetail {
         case,
         overdue: work.clock().is_overdue(now),
+        breaches: work.breaches.clone(),
         first_response_at: work.first_response_at.clone(),
         next_statuses: next_statuses(work.status).to_vec(),
         assignee: work.assignee,
@@ -336,7 +343,9 @@ pub async fn apply(
                           first_response_at = COALESCE(first_response_at, ?9),
                           root_cause = ?10, responsibility = ?11,
                           resolved_at = CASE WHEN ?3 = 'resolved' AND ?7 != 'resolved'
-                                             THEN ?12 ELSE resolved_at END
+                                             THEN ?12 ELSE resolved_at END,
+                          priority = ?13, respond_by = ?14, resolve_by = ?15,
+                          clock_paused_at = ?16
          WHERE id = ?1 AND store_id = ?2 AND status = ?7 AND IFNULL(last_write, '') = ?8",
         change.case_id,
         change.store_id,
@@ -349,7 +358,11 @@ pub async fn apply(
         to.first_response_at.as_deref(),
         to.root_cause,
         to.responsibility,
-        change.at
+        change.at,
+        to.priority,
+        &to.respond_by,
+        &to.resolve_by,
+        to.clock_paused_at.as_deref()
     )];
     // Written only if this very change was applied, as its events are.
     if let Some(offer) = change.new_offer {

@@ -5,6 +5,7 @@ use redress_shared::deadline;
 use redress_shared::delivery::NotifyState;
 use redress_shared::intake::StoredUpload;
 use redress_shared::rating::Rating;
+use redress_shared::service_level::{self, Target};
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::{actor, EventKind};
 use redress_shared::workflow::Events;
@@ -236,6 +237,7 @@ fn case_values(case: &Case) -> worker::Result<[JsValue; Case::COLUMNS.len()]> {
         evidence: _,
         created_at,
         respond_by,
+        resolve_by,
     } = case;
     let redress_shared::ComplaintDetails {
         store_id,
@@ -290,6 +292,7 @@ fn case_values(case: &Case) -> worker::Result<[JsValue; Case::COLUMNS.len()]> {
         js!(lang),
         js!(created_at),
         js!(respond_by),
+        js!(resolve_by),
     ])
 }
 
@@ -402,6 +405,50 @@ pub async fn to_escalate(db: &D1Database, due_before: &str, limit: u32) -> Resul
         limit
     ))
     .await
+}
+
+/// Cases whose `target` is missed and not yet recorded, most overdue first
+/// (`shared::service_level::TargetClock::breach_due`).
+pub async fn breaches_due(
+    db: &D1Database,
+    target: Target,
+    now: &str,
+    limit: u32,
+) -> Result<Vec<String>> {
+    ids(query!(
+        db,
+        &format!(
+            "SELECT id FROM cases WHERE {} ORDER BY {} LIMIT ?2",
+            service_level::sql::breach_due(target, "?1"),
+            service_level::sql::due_column(target)
+        ),
+        now,
+        limit
+    ))
+    .await
+}
+
+/// Records a missed target on the case and, only if this write recorded it (the rule
+/// checked again as it is written), its timeline entry for the store's channels.
+pub async fn record_breach(db: &D1Database, case_id: &str, target: Target, at: &str) -> Result<()> {
+    let column = service_level::sql::breached_column(target);
+    super::batch(
+        db,
+        vec![
+            query!(
+                db,
+                &format!(
+                    "UPDATE cases SET {column} = ?2 WHERE id = ?1 AND {}",
+                    service_level::sql::breach_due(target, "?2")
+                ),
+                case_id,
+                at
+            ),
+            events::append_if_breach_recorded(db, case_id, at, target),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Records the escalation on the case and its timeline.

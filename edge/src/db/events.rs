@@ -2,7 +2,8 @@
 
 use redress_shared::delivery::NotifyState;
 use redress_shared::offer::OfferState;
-use redress_shared::timeline::{EventKind, TimelineEvent};
+use redress_shared::service_level::{self, Target};
+use redress_shared::timeline::{actor, EventKind, TimelineEvent};
 use redress_shared::{ApiError, ErrorCode, NotificationEvent};
 use serde::Deserialize;
 use worker::{query, D1Database};
@@ -86,6 +87,33 @@ pub fn append_if_offer_settled(
         outbox_state(kind, value),
         number,
         state
+    )
+}
+
+/// Appends the entry of a missed `target` only if the case's breach of it was recorded
+/// at `at`: by the write beside it, not an earlier one.
+pub fn append_if_breach_recorded(
+    db: &D1Database,
+    case_id: &str,
+    at: &str,
+    target: Target,
+) -> Statement {
+    let kind = EventKind::SlaBreached;
+    let value = Some(target.code());
+    query!(
+        db,
+        &format!(
+            "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 AND {} = ?2",
+            service_level::sql::breached_column(target)
+        ),
+        case_id,
+        at,
+        actor::REDRESS,
+        kind,
+        value,
+        u8::from(kind.is_public()),
+        outbox_state(kind, value)
     )
 }
 

@@ -7,6 +7,7 @@
 
 use redress_shared::deadline::ESCALATE_BEFORE_DUE_MINUTES;
 use redress_shared::notification::Attached;
+use redress_shared::service_level::Target;
 use redress_shared::time::{rfc3339, MS_PER_MINUTE};
 use redress_shared::timeline::EventKind;
 use redress_shared::{ApiError, Case, CaseNotification, ErrorCode, NotificationEvent};
@@ -122,6 +123,22 @@ pub async fn escalate(env: &Env) -> Result<usize, ApiError> {
         }
     }
     Ok(sent)
+}
+
+/// Records each service-level target a case missed, once, on its timeline, and
+/// announces it (`case.sla_breached`); returns how many.
+pub async fn record_breaches(env: &Env) -> Result<usize, ApiError> {
+    let db = bindings::db(env)?;
+    let now = clock::now_rfc3339();
+    let mut recorded = 0;
+    for target in Target::ALL {
+        for id in cases::breaches_due(&db, target, &now, SWEEP_LIMIT).await? {
+            cases::record_breach(&db, &id, target, &now).await?;
+            announce(env, &db, &id).await;
+            recorded += 1;
+        }
+    }
+    Ok(recorded)
 }
 
 /// Records the expiry of open offers past their time, each with its timeline entry,
