@@ -1,11 +1,13 @@
 //! The agents' inbox: a Leptos page the worker serves at `/agent/`. It signs in with
 //! an agent token (kept for the browser tab only), lists the store's cases, opens one
-//! with its evidence and timeline, works it, and charts the store's trends. It only
+//! with its evidence and timeline, works it, and charts the store's trends and service
+//! levels. It only
 //! talks to the agent API; everything a shopper wrote is rendered as text.
 
 mod api;
 mod case_list;
 mod case_view;
+mod dashboard;
 mod format;
 mod trends;
 
@@ -24,6 +26,7 @@ enum Page {
     Cases,
     Case(String),
     Trends,
+    Dashboard,
 }
 
 #[component]
@@ -39,6 +42,7 @@ fn App() -> impl IntoView {
                         <strong>"Redress inbox"</strong>
                         <button id=ids::NAV_CASES on:click=move |_| page.set(Page::Cases)>"Cases"</button>
                         <button id=ids::NAV_TRENDS on:click=move |_| page.set(Page::Trends)>"Trends"</button>
+                        <button id=ids::NAV_DASHBOARD on:click=move |_| page.set(Page::Dashboard)>"Dashboard"</button>
                         <button on:click=move |_| { Api::forget(); api.set(None) }>"Sign out"</button>
                     </nav>
                     {move || match page.get() {
@@ -49,6 +53,7 @@ fn App() -> impl IntoView {
                             <case_view::CaseView api=client.clone() id back=move || page.set(Page::Cases) />
                         }.into_any(),
                         Page::Trends => view! { <trends::TrendsView api=client.clone() /> }.into_any(),
+                        Page::Dashboard => view! { <dashboard::DashboardView api=client.clone() /> }.into_any(),
                     }}
                 }.into_any(),
             }}

@@ -57,3 +57,9 @@ pub const FILTER_BREACHED: &str = "redress-inbox-filter-breached";
 /// The case's service levels: its due times and the targets it missed.
 pub const CASE_SERVICE_LEVEL: &str = "redress-inbox-case-service-level";
 pub const PRIORITY: &str = "redress-inbox-priority";
+pub const NAV_DASHBOARD: &str = "redress-inbox-nav-dashboard";
+/// The service dashboard (`metrics`), its period and its figures.
+pub const DASHBOARD: &str = "redress-inbox-dashboard";
+pub const DASHBOARD_FROM: &str = "redress-inbox-dashboard-from";
+pub const DASHBOARD_TO: &str = "redress-inbox-dashboard-to";
+pub const DASHBOARD_FIGURES: &str = "redress-inbox-dashboard-figures";

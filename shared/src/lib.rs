@@ -24,6 +24,7 @@ pub mod inbox_ids;
 pub mod intake;
 #[cfg(feature = "language")]
 pub mod language;
+pub mod metrics;
 pub mod money;
 pub mod notification;
 pub mod offer;

@@ -39,9 +39,12 @@ pub enum Done {
 }
 
 impl Done {
+    /// The code of a refund issued, as the `outcomes` table's `kind` keeps it.
+    pub const REFUND_ISSUED: &'static str = "refund_issued";
+
     pub fn code(&self) -> &'static str {
         match self {
-            Done::RefundIssued { .. } => "refund_issued",
+            Done::RefundIssued { .. } => Done::REFUND_ISSUED,
             Done::Shipped { .. } => "shipped",
             Done::Credit { .. } => "credit",
             Done::Repaired { .. } => "repaired",

@@ -18,6 +18,8 @@ pub const CASE_RATING: &str = "/v1/status/{reference}/rating";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
+/// How well the store handles complaints over a period (`metrics`).
+pub const AGENT_METRICS: &str = "/v1/agent/metrics";
 pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
 pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
 pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
@@ -39,6 +41,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", STORE_WIDGET),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),
+    ("GET", AGENT_METRICS),
     ("GET", AGENT_CASE),
     ("PATCH", AGENT_CASE),
     ("POST", AGENT_CASE_NOTES),

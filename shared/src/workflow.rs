@@ -61,6 +61,11 @@ pub fn is_open(status: CaseStatus) -> bool {
     }
 }
 
+/// Whether a move puts a resolved or closed case back to work (counted in `reopened`).
+pub fn reopens(from: CaseStatus, to: CaseStatus) -> bool {
+    !is_open(from) && is_open(to)
+}
+
 /// The open statuses, as the case list's `status` filter takes them.
 pub fn open_statuses() -> Vec<CaseStatus> {
     CaseStatus::ALL

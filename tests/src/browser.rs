@@ -242,6 +242,22 @@ impl Browser {
         self.click_on(&row).await;
     }
 
+    /// Sets an input of the page (a date, where typing depends on the locale) as a
+    /// person's choice would, with its `change` event.
+    pub async fn set_value(&self, selector: &str, value: &str) {
+        self.page(selector).await;
+        self.client
+            .execute(
+                "const input = document.querySelector(arguments[0]);
+                 input.value = arguments[1];
+                 input.dispatchEvent(new Event('change', { bubbles: true }));
+                 return true;",
+                vec![selector.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set {selector} to {value}: {e}"));
+    }
+
     /// The address the widget's receipt links to: the case page.
     pub async fn receipt_link(&self) -> String {
         self.widget(widget_ids::STATUS_LINK)

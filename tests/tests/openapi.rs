@@ -130,3 +130,43 @@ fn documents_a_webhook_for_every_event_and_the_body_they_share() {
         codes(&NotificationEvent::ALL)
     );
 }
+
+#[test]
+fn documents_the_metrics_as_the_worker_writes_them() {
+    use redress_shared::metrics::{Metrics, MetricsDimension, MetricsGroup};
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let keys = |value: &Value| -> BTreeSet<String> {
+        value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let metrics = Metrics {
+        from: String::new(),
+        to: String::new(),
+        by: Some(MetricsDimension::Week),
+        total: MetricsGroup::default(),
+        groups: Vec::new(),
+        backlog: Default::default(),
+        open_over_time: Vec::new(),
+    };
+    let written = serde_json::to_value(&metrics).expect("serialises");
+    assert_eq!(keys(&schemas["Metrics"]["properties"]), keys(&written));
+    assert_eq!(
+        keys(&schemas["MetricsGroup"]["properties"]),
+        keys(&written["total"])
+    );
+    assert_eq!(
+        keys(&schemas["Durations"]["properties"]),
+        keys(&written["total"]["first_response"])
+    );
+    let by = &doc["paths"][routes::AGENT_METRICS]["get"]["parameters"][2];
+    assert_eq!(by["name"], "by");
+    assert_eq!(
+        strings(&by["schema"]["enum"]),
+        codes(&MetricsDimension::ALL)
+    );
+}

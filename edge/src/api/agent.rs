@@ -2,6 +2,7 @@
 //! authenticates first and passes the agent's store to every query.
 
 use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate};
+use redress_shared::metrics::{self, parse_metrics_query, Metrics};
 use redress_shared::offer::{self, OfferDraft, OfferError, OfferState};
 use redress_shared::outcome::{self, Done};
 use redress_shared::store::StoreConfig;
@@ -19,7 +20,7 @@ use crate::db::{outcomes, stores};
 use crate::jobs::outbox;
 use crate::{bindings, clock, db, http};
 
-/// How far back trends look when the agent gives no start.
+/// How far back trends and metrics look when the agent gives no start.
 const TRENDS_DEFAULT_DAYS: i64 = 30;
 
 /// Far above any honest note, reply or update.
@@ -35,17 +36,67 @@ pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
     Ok(http::json(200, &page))
 }
 
+/// `GET /v1/agent/metrics`: how well the store handled the period's cases, in total and
+/// by one dimension, with its backlog now.
+pub async fn metrics(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    let pairs = http::query_pairs(&req)?;
+    let query = parse_metrics_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(ApiError::validation)?;
+    let now_ms = clock::now_ms();
+    let (from, to) = period(query.from, query.to, now_ms);
+    let days = match (instant_ms(&from), instant_ms(&to)) {
+        (Some(from), Some(to)) => metrics::checkpoints(from, to),
+        _ => Vec::new(),
+    };
+    let (tallies, backlog, open_over_time) = db::metrics::compute(
+        &db,
+        &agent.store_id,
+        (&from, &to),
+        query.by,
+        (now_ms, &days),
+    )
+    .await?;
+    let (total, groups) = metrics::summarize(&tallies);
+    Ok(http::json(
+        200,
+        &Metrics {
+            from,
+            to,
+            by: query.by,
+            total,
+            groups: if query.by.is_some() {
+                groups
+            } else {
+                Vec::new()
+            },
+            backlog,
+            open_over_time,
+        },
+    ))
+}
+
+/// A date (`2026-11-01`, its start) or an RFC 3339 instant, in unix milliseconds.
+fn instant_ms(text: &str) -> Option<i64> {
+    redress_shared::time::parse_rfc3339(text)
+        .or_else(|| redress_shared::time::parse_date(text).map(|d| d * MS_PER_DAY))
+}
+
+/// A period as asked, the last 30 days up to now where it is not.
+fn period(from: Option<String>, to: Option<String>, now_ms: i64) -> (String, String) {
+    (
+        from.unwrap_or_else(|| rfc3339(now_ms - TRENDS_DEFAULT_DAYS * MS_PER_DAY)),
+        to.unwrap_or_else(|| rfc3339(now_ms)),
+    )
+}
+
 /// `GET /v1/agent/trends`: complaints per day or week by one dimension.
 pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
     let pairs = http::query_pairs(&req)?;
     let query = parse_trend_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(ApiError::validation)?;
-    let now_ms = clock::now_ms();
-    let from = query
-        .from
-        .unwrap_or_else(|| rfc3339(now_ms - TRENDS_DEFAULT_DAYS * MS_PER_DAY));
-    let to = query.to.unwrap_or_else(|| rfc3339(now_ms));
+    let (from, to) = period(query.from, query.to, clock::now_ms());
     let series =
         agent_cases::trends(&db, &agent.store_id, query.by, query.bucket, &from, &to).await?;
     Ok(http::json(

@@ -13,7 +13,7 @@ use redress_shared::service_level;
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
-use redress_shared::workflow::{next_statuses, Events, WorkState};
+use redress_shared::workflow::{next_statuses, reopens, Events, WorkState};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database};
@@ -345,7 +345,7 @@ pub async fn apply(
                           resolved_at = CASE WHEN ?3 = 'resolved' AND ?7 != 'resolved'
                                              THEN ?12 ELSE resolved_at END,
                           priority = ?13, respond_by = ?14, resolve_by = ?15,
-                          clock_paused_at = ?16
+                          clock_paused_at = ?16, reopened = reopened + ?17
          WHERE id = ?1 AND store_id = ?2 AND status = ?7 AND IFNULL(last_write, '') = ?8",
         change.case_id,
         change.store_id,
@@ -362,7 +362,8 @@ pub async fn apply(
         to.priority,
         &to.respond_by,
         &to.resolve_by,
-        to.clock_paused_at.as_deref()
+        to.clock_paused_at.as_deref(),
+        u8::from(reopens(from.status, to.status))
     )];
     // Written only if this very change was applied, as its events are.
     if let Some(offer) = change.new_offer {

@@ -7,6 +7,7 @@ pub mod agent_tokens;
 pub mod cases;
 pub mod deliveries;
 pub mod events;
+pub mod metrics;
 pub mod offers;
 pub mod outcomes;
 pub mod stores;

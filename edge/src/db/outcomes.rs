@@ -62,8 +62,10 @@ pub fn insert_if_written(
     let amount = outcome.done.amount();
     query!(
         db,
-        "INSERT INTO outcomes (case_id, number, kind, amount_minor, currency, details, recorded_at)
-         SELECT ?1, ?3, ?4, ?5, ?6, ?7, ?8 FROM cases WHERE id = ?1 AND last_write = ?2",
+        "INSERT INTO outcomes (case_id, number, kind, amount_minor, currency, details, recorded_at,
+                               store_id, case_created_at)
+         SELECT ?1, ?3, ?4, ?5, ?6, ?7, ?8, store_id, created_at
+         FROM cases WHERE id = ?1 AND last_write = ?2",
         case_id,
         write_id,
         outcome.number,

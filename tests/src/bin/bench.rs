@@ -56,6 +56,9 @@ async fn main() {
     if runs("search") {
         search_at_scale(&edge, &mut report).await;
     }
+    if runs("metrics") {
+        metrics_at_scale(&edge, &mut report).await;
+    }
     if runs("load") {
         under_load(&edge, &mut report).await;
     }
@@ -721,6 +724,102 @@ async fn search_at_scale(edge: &Edge, report: &mut Report) {
         figures.insert(key.to_owned(), json!({ "p50_ms": p50.as_secs_f64() * 1e3 }));
     }
     report.put("search_100k", Value::Object(figures));
+}
+
+/// The store's metrics over 100,000 cases filed in one month, every one answered, most
+/// resolved and a third rated, beside the same period's trends (a plain `COUNT(*)` by
+/// priority over the same rows, through the same stack).
+async fn metrics_at_scale(edge: &Edge, report: &mut Report) {
+    const CASES: usize = 100_000;
+    const REQUESTS: usize = 20;
+    report.section(&format!(
+        "Agents' metrics, one store with {CASES} cases in the period, {REQUESTS} requests each"
+    ));
+    edge.create_store("bench-metrics", "Bench Metrics");
+    let seeded = Instant::now();
+    edge.execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {CASES})
+         INSERT INTO cases (id, reference, store_id, status, order_number, email, description,
+                            resolution, locale, created_at, respond_by, resolve_by, priority,
+                            category, assignee, first_response_at, resolved_at, rating,
+                            response_breached_at, resolution_taken)
+         SELECT printf('metric%026d', i), printf('RD-MTRX-%08d', i), 'bench-metrics',
+                CASE WHEN i % 10 = 0 THEN 'in_progress' ELSE 'resolved' END,
+                printf('M-%d', i), 'm@example.com', 'The lamp arrived broken.', 'replacement',
+                'en', printf('2026-11-%02dT%02d:%02d:00.000Z', 1 + i % 28, i % 24, i % 60),
+                printf('2026-11-%02dT23:00:00.000Z', 1 + i % 28),
+                printf('2026-11-%02dT23:30:00.000Z', 1 + i % 28),
+                CASE i % 4 WHEN 0 THEN 'urgent' WHEN 1 THEN 'high' WHEN 2 THEN 'normal' ELSE 'low' END,
+                'damaged', printf('Agent %d', i % 12),
+                printf('2026-11-%02dT23:%02d:00.000Z', 1 + i % 28, i % 60),
+                CASE WHEN i % 10 = 0 THEN NULL ELSE printf('2026-11-%02dT23:59:00.000Z', 1 + i % 28) END,
+                CASE WHEN i % 3 = 0 THEN 1 + i % 5 END,
+                CASE WHEN i % 17 = 0 THEN printf('2026-11-%02dT23:00:00.000Z', 1 + i % 28) END,
+                CASE i % 7 WHEN 0 THEN 'resend' WHEN 1 THEN 'replacement' ELSE 'partial_refund' END
+         FROM n"
+    ));
+    edge.execute(
+        "INSERT INTO outcomes (case_id, number, kind, amount_minor, currency, details, recorded_at)
+         SELECT id, 1, 'refund_issued', 1230, CASE WHEN rowid % 2 = 0 THEN 'EUR' ELSE 'USD' END,
+                '{}', created_at
+         FROM cases WHERE store_id = 'bench-metrics' AND resolution_taken = 'partial_refund'",
+    );
+    report.row(
+        "seeding the cases and their refunds (wrangler d1 execute)",
+        format!("{:.1} s", seeded.elapsed().as_secs_f64()),
+        "",
+    );
+    let token = edge.issue_agent_token("bench-metrics", "Bench Agent").token;
+    let http = api::client();
+    let period = "from=2026-11-01&to=2026-12-01";
+    let timed = |path: String| {
+        let (http, token) = (http.clone(), token.as_str().to_owned());
+        async move {
+            let mut times = Vec::with_capacity(REQUESTS);
+            for _ in 0..REQUESTS {
+                let start = Instant::now();
+                let r = http
+                    .get(edge.url(&path))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .expect("metrics");
+                assert!(r.status().is_success(), "{path}: {}", r.status());
+                r.bytes().await.expect("body");
+                times.push(start.elapsed());
+            }
+            times.sort();
+            times[times.len() / 2]
+        }
+    };
+    let count = timed(format!("/v1/agent/trends?by=priority&bucket=week&{period}")).await;
+    let totals = timed(format!("/v1/agent/metrics?{period}")).await;
+    let by_agent = timed(format!("/v1/agent/metrics?{period}&by=agent")).await;
+    let by_week = timed(format!("/v1/agent/metrics?{period}&by=week")).await;
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    let mut figures = serde_json::Map::new();
+    for (key, label, p50) in [
+        (
+            "count",
+            "trends: COUNT(*) by priority and week (baseline)",
+            count,
+        ),
+        ("totals", "metrics, totals", totals),
+        (
+            "by_agent",
+            "metrics by agent (12 groups, and totals)",
+            by_agent,
+        ),
+        ("by_week", "metrics by week (5 groups, and totals)", by_week),
+    ] {
+        report.row(
+            &format!("{label} p50"),
+            ms(p50),
+            &format!("{:.1}× baseline", p50.as_secs_f64() / count.as_secs_f64()),
+        );
+        figures.insert(key.to_owned(), json!({ "p50_ms": p50.as_secs_f64() * 1e3 }));
+    }
+    report.put("metrics_100k", Value::Object(figures));
 }
 
 /// Many shoppers at once (`tests/src/load.rs`, the load test's driver, without its
