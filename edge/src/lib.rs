@@ -57,6 +57,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Get, routes::AGENT_CASES, _) => agent::list(req, env).await,
         (Method::Get, routes::AGENT_TRENDS, _) => agent::trends(req, env).await,
         (Method::Get, routes::AGENT_METRICS, _) => agent::metrics(req, env).await,
+        (Method::Get, routes::AGENT_EXPORT_CASES, _) => agent::export_cases(req, env).await,
         (Method::Get, routes::AGENT_CASE, [id]) => agent::detail(req, env, id).await,
         (Method::Patch, routes::AGENT_CASE, [id]) => agent::update(req, env, id).await,
         (Method::Post, routes::AGENT_CASE_NOTES, [id]) => {

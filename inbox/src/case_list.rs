@@ -23,7 +23,17 @@ struct Filters {
 }
 
 impl Filters {
+    /// The list's page after `cursor` (the first without).
     fn query(&self, cursor: Option<&str>) -> String {
+        self.path(routes::AGENT_CASES, cursor)
+    }
+
+    /// Every case these filters select, as CSV.
+    fn export(&self) -> String {
+        self.path(routes::AGENT_EXPORT_CASES, None)
+    }
+
+    fn path(&self, base: &str, cursor: Option<&str>) -> String {
         let mut query = vec![format!("{}=50", param::LIMIT)];
         let mut add = |name: &str, value: &str| {
             if !value.is_empty() {
@@ -44,7 +54,7 @@ impl Filters {
             add(param::BREACHED, "true");
         }
         add(param::CURSOR, cursor.unwrap_or_default());
-        format!("{}?{}", routes::AGENT_CASES, query.join("&"))
+        format!("{base}?{}", query.join("&"))
     }
 }
 
@@ -81,6 +91,25 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
         }
     };
     load(false);
+    // The export is fetched with the token, then saved from a `blob:` link.
+    let export_link = NodeRef::<leptos::html::A>::new();
+    let export = {
+        let api = api.clone();
+        move |_| {
+            let (api, path) = (api.clone(), filters.get_untracked().export());
+            spawn_local(async move {
+                match api.evidence_url(&path).await {
+                    Ok(url) => {
+                        if let Some(link) = export_link.get_untracked() {
+                            link.set_href(&url);
+                            link.click();
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
     let search = load.clone();
     let more = load.clone();
 
@@ -124,6 +153,8 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
                         on:input=move |ev| filters.update(|f| f.text = event_target_value(&ev)) />
                 </label>
                 <button type="submit" id=ids::FILTER_APPLY>"Show"</button>
+                <button type="button" id=ids::EXPORT_CSV on:click=export>"Export as CSV"</button>
+                <a node_ref=export_link class="hidden" download="redress-cases.csv" aria-hidden="true" tabindex="-1">"CSV"</a>
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
             <table id=ids::CASE_LIST>

@@ -27,7 +27,11 @@ pub fn DashboardView(api: Api) -> impl IntoView {
     let to = RwSignal::new(String::new());
     let metrics = RwSignal::new(None::<(Metrics, Metrics)>);
     let error = RwSignal::new(None::<String>);
+    // Only the latest period's answer is shown: an earlier one may arrive after it.
+    let latest = StoredValue::new(0_u64);
     Effect::new(move |_| {
+        let ticket = latest.get_value() + 1;
+        latest.set_value(ticket);
         let mut period = Vec::new();
         for (name, value) in [(param::FROM, from.get()), (param::TO, to.get())] {
             if !value.is_empty() {
@@ -44,7 +48,11 @@ pub fn DashboardView(api: Api) -> impl IntoView {
                     api.get::<Metrics>(&weekly).await?,
                 ))
             };
-            match both.await {
+            let answer = both.await;
+            if latest.get_value() != ticket {
+                return;
+            }
+            match answer {
                 Ok(found) => {
                     error.set(None);
                     metrics.set(Some(found));

@@ -63,3 +63,5 @@ pub const DASHBOARD: &str = "redress-inbox-dashboard";
 pub const DASHBOARD_FROM: &str = "redress-inbox-dashboard-from";
 pub const DASHBOARD_TO: &str = "redress-inbox-dashboard-to";
 pub const DASHBOARD_FIGURES: &str = "redress-inbox-dashboard-figures";
+/// Downloads the cases the filters select as CSV.
+pub const EXPORT_CSV: &str = "redress-inbox-export-csv";

@@ -19,6 +19,7 @@ pub mod email_message;
 pub mod email_reply;
 pub mod encoding;
 pub mod evidence;
+pub mod export;
 pub mod idempotency;
 pub mod inbox_ids;
 pub mod intake;

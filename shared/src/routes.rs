@@ -20,6 +20,8 @@ pub const AGENT_CASES: &str = "/v1/agent/cases";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
 /// How well the store handles complaints over a period (`metrics`).
 pub const AGENT_METRICS: &str = "/v1/agent/metrics";
+/// The cases the list's filters select, as CSV (`export`).
+pub const AGENT_EXPORT_CASES: &str = "/v1/agent/exports/cases";
 pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
 pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
 pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
@@ -42,6 +44,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),
     ("GET", AGENT_METRICS),
+    ("GET", AGENT_EXPORT_CASES),
     ("GET", AGENT_CASE),
     ("PATCH", AGENT_CASE),
     ("POST", AGENT_CASE_NOTES),

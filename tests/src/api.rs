@@ -183,3 +183,24 @@ pub async fn agent_send(
         .json(&body);
     answer(request.send().await.expect("send")).await
 }
+
+/// A response header's value as text (empty when absent).
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The entries of one kind in a case's timeline as the agent API answers it.
+pub fn entries(case: &Value, kind: &str) -> Vec<Value> {
+    case["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .cloned()
+        .collect()
+}

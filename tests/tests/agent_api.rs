@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use redress_e2e::api::{agent_get, complaint};
+use redress_e2e::api::{self, agent_get, complaint};
 use std::time::Duration;
 
 use redress_e2e::{fixture, sha256_hex, AgentClient, Browser, Complaint, TestApp};
@@ -220,14 +220,7 @@ async fn the_detail_shows_evidence_signals_and_timeline(
         .await
         .expect("download");
     assert_eq!(response.status(), 200);
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let header = |name: &str| api::header(&response, name);
     assert_eq!(header("content-type"), "image/png");
     assert_eq!(header("x-content-type-options"), "nosniff");
     assert!(header("content-disposition").starts_with("inline"));

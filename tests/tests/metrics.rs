@@ -2,7 +2,8 @@
 //! times written straight into D1: every figure of `GET /v1/agent/metrics` is exact, in
 //! total and by agent and week, percentiles as `shared::metrics::nearest_rank` defines
 //! them; another store's cases and cases outside the period count for nothing; a bad
-//! query is refused by field.
+//! query is refused by field. The CSV export holds every case the filters select, page
+//! after page, and a description written as a formula opens as text.
 //!
 //! One worker serves every scenario, in order, inside one test.
 
@@ -122,6 +123,7 @@ async fn a_stores_metrics_are_exact_over_a_known_fixture() {
     a_bad_query_is_refused_by_field(&agent).await;
     the_dashboard_shows_the_figures_and_charts_them_accessibly(&app, &agent).await;
     a_reopened_case_and_its_refund_count_as_the_api_records_them(&app, &agent).await;
+    an_export_holds_every_case_selected_and_hostile_cells_open_safely(&app).await;
 }
 
 fn sql_text(value: Option<&str>) -> String {
@@ -477,4 +479,157 @@ async fn the_dashboard_shows_the_figures_and_charts_them_accessibly(
     );
     browser.screenshot("inbox-dashboard").await;
     browser.close().await;
+}
+
+const EXPORT_STORE: &str = "export-shop";
+/// More cases than one page of an export (100) holds.
+const EXPORTED: usize = 250;
+
+async fn export(app: &TestApp, token: &str, query: &str) -> (u16, String, String, Vec<u8>) {
+    let response = api::client()
+        .get(
+            app.edge
+                .url(&format!("{}?{query}", routes::AGENT_EXPORT_CASES)),
+        )
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("export");
+    let status = response.status().as_u16();
+    let (kind, disposition) = (
+        api::header(&response, "content-type"),
+        api::header(&response, "content-disposition"),
+    );
+    let body = response.bytes().await.expect("body").to_vec();
+    (status, kind, disposition, body)
+}
+
+/// The rows of a CSV export as a spreadsheet reads them, by header.
+fn rows_of(body: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::str::from_utf8(body).expect("UTF-8");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark, so spreadsheets read UTF-8");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| {
+            r.expect("a well-formed record")
+                .iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+async fn an_export_holds_every_case_selected_and_hostile_cells_open_safely(app: &TestApp) {
+    use redress_shared::export::ExportRow;
+    app.edge.create_store(EXPORT_STORE, "Export Shop");
+    app.edge.execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {EXPORTED})
+         INSERT INTO cases (id, reference, store_id, status, order_number, email, description,
+                            resolution, locale, created_at, respond_by)
+         SELECT printf('export%026d', i), printf('RD-XPRT-%08d', i), '{EXPORT_STORE}',
+                CASE WHEN i % 5 = 0 THEN 'resolved' ELSE 'new' END, printf('X-%d', i),
+                'x@example.com', 'Ordinary words, case ' || i, 'resend', 'en',
+                printf('2026-11-%02dT10:00:00.000Z', 1 + i % 28),
+                printf('2026-11-%02dT12:%02d:00.000Z', 1 + i % 28, i % 60)
+         FROM n"
+    ));
+    let hostile = [
+        "=HYPERLINK(\"http://evil.example\",\"Open your refund\")",
+        "+1+cmd|' /C calc'!A0",
+        "-2+3 in the order total",
+        "@SUM(A1:A9) is what I paid",
+        "\tTabbed \"quotes\", commas\nand a new line",
+    ];
+    let values: Vec<String> = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            format!(
+                "('hostile{i}', 'RD-HSTL-0000-000{i}', '{EXPORT_STORE}', 'new', '=1+1',
+                  'h@example.com', '{}', 'resend', 'en', '2026-11-30T10:00:00.000Z',
+                  '2026-12-01T10:00:00.000Z')",
+                text.replace('\'', "''")
+            )
+        })
+        .collect();
+    app.edge.execute(&format!(
+        "INSERT INTO cases (id, reference, store_id, status, order_number, email, description,
+                            resolution, locale, created_at, respond_by)
+         VALUES {}",
+        values.join(", ")
+    ));
+    app.edge.execute(&format!(
+        "INSERT INTO outcomes (case_id, number, kind, amount_minor, currency, details, recorded_at,
+                               store_id, case_created_at)
+         VALUES ('export{:026}', 1, 'shipped', NULL, NULL,
+                 '{{\"kind\":\"shipped\",\"carrier\":\"DHL\",\"tracking\":\"1Z999\"}}',
+                 '2026-11-20T10:00:00.000Z', '{EXPORT_STORE}', '2026-11-02T10:00:00.000Z')",
+        1
+    ));
+    let token = app.edge.issue_agent_token(EXPORT_STORE, "Eve").token;
+
+    let (status, kind, disposition, body) = export(app, token.as_str(), "").await;
+    assert_eq!(status, 200);
+    assert_eq!(kind, "text/csv; charset=utf-8");
+    assert!(
+        disposition.starts_with("attachment; filename=\"redress-cases-export-shop-"),
+        "{disposition}"
+    );
+    let (header, rows) = rows_of(&body);
+    assert_eq!(header, ExportRow::HEADER);
+    assert_eq!(
+        rows.len(),
+        EXPORTED + hostile.len(),
+        "every case, across pages"
+    );
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let references: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r[column("reference")].as_str())
+        .collect();
+    assert_eq!(references.len(), rows.len(), "no case twice");
+    let due: Vec<&str> = rows
+        .iter()
+        .map(|r| r[column("respond_by")].as_str())
+        .collect();
+    assert!(
+        due.windows(2).all(|w| w[0] <= w[1]),
+        "in the list's order, soonest due first"
+    );
+
+    for (i, text) in hostile.iter().enumerate() {
+        let row = rows
+            .iter()
+            .find(|r| r[column("reference")] == format!("RD-HSTL-0000-000{i}"))
+            .expect("the hostile case");
+        assert_eq!(
+            row[column("description")],
+            format!("'{text}"),
+            "opens as text"
+        );
+        assert_eq!(row[column("order_number")], "'=1+1");
+    }
+    let shipped = rows
+        .iter()
+        .find(|r| r[column("reference")] == "RD-XPRT-00000001")
+        .expect("the shipped case");
+    assert_eq!(shipped[column("outcomes")], "shipped DHL 1Z999");
+
+    // The list's filters select what is exported.
+    let (_, _, _, body) = export(app, token.as_str(), "status=resolved").await;
+    let (_, resolved) = rows_of(&body);
+    assert_eq!(resolved.len(), EXPORTED / 5);
+    assert!(resolved.iter().all(|r| r[column("status")] == "resolved"));
+    let (status, _, _, body) = export(app, token.as_str(), "status=bogus").await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
 }

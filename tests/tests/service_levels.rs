@@ -208,12 +208,7 @@ async fn a_priority_change_moves_both_due_times(app: &TestApp, agent: &AgentClie
         ms(&after, "resolve_by") - ms(&before, "resolve_by"),
         -96 * MS_PER_HOUR
     );
-    let changed: Vec<&Value> = after["timeline"]
-        .as_array()
-        .expect("timeline")
-        .iter()
-        .filter(|e| e["kind"] == "priority_changed")
-        .collect();
+    let changed = api::entries(&after, "priority_changed");
     assert_eq!(changed.len(), 1, "{after}");
     assert_eq!(changed[0]["value"], "urgent");
     assert_eq!(changed[0]["actor"], "Dana");
@@ -266,13 +261,7 @@ async fn a_missed_target_is_recorded_once_and_the_store_is_told(
     let detail = agent.case(&late.id).await;
     assert!(detail["response_breached_at"].is_string(), "{detail}");
     assert!(detail["resolution_breached_at"].is_null(), "{detail}");
-    let on_timeline = detail["timeline"]
-        .as_array()
-        .expect("timeline")
-        .iter()
-        .filter(|e| e["kind"] == "sla_breached")
-        .count();
-    assert_eq!(on_timeline, 1);
+    assert_eq!(api::entries(&detail, "sla_breached").len(), 1);
 
     let paused = agent.case(&waiting.id).await;
     assert!(

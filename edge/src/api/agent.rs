@@ -1,7 +1,9 @@
 //! The agent API: a store's agents list, read and work its cases. Every handler
 //! authenticates first and passes the agent's store to every query.
 
+use futures_util::{StreamExt, TryStreamExt};
 use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate};
+use redress_shared::export::{self, ExportRow};
 use redress_shared::metrics::{self, parse_metrics_query, Metrics};
 use redress_shared::offer::{self, OfferDraft, OfferError, OfferState};
 use redress_shared::outcome::{self, Done};
@@ -34,6 +36,77 @@ pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
         .map_err(ApiError::validation)?;
     let page = agent_cases::list(&db, &agent.store_id, &query, &clock::now_rfc3339()).await?;
     Ok(http::json(200, &page))
+}
+
+/// Cases per page of an export: the next page is read as the response streams.
+const EXPORT_PAGE: u32 = 100;
+
+/// `GET /v1/agent/exports/cases`: every case the list's filters select (in its order),
+/// as CSV with a byte-order mark, streamed a page at a time so no export is held whole.
+pub async fn export_cases(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    let pairs = http::query_pairs(&req)?;
+    let mut query = parse_case_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(ApiError::validation)?;
+    query.limit = EXPORT_PAGE;
+    let now = clock::now_rfc3339();
+    // The first page is read before answering: a failure now is an error, not a cut file.
+    let (rows, next) = agent_cases::export_page(&db, &agent.store_id, &query, &now).await?;
+    let first = csv_chunk(&rows, true)?;
+    let store = agent.store_id.clone();
+    let file_name = format!("redress-cases-{store}-{}.csv", &now[..10]);
+    let rest =
+        futures_util::stream::unfold(Some((db, store, query, now, next)), |state| async move {
+            let (db, store, mut query, now, next) = state?;
+            query.after = Some(next?);
+            match agent_cases::export_page(&db, &store, &query, &now).await {
+                Ok((rows, next)) => {
+                    Some((csv_chunk(&rows, false), Some((db, store, query, now, next))))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        });
+    let body = futures_util::stream::once(async move { Ok(first) })
+        .chain(rest)
+        .map_err(|e: ApiError| {
+            worker::console_error!("export cut short: {}", e.message);
+            worker::Error::RustError(e.message)
+        });
+    let response = Response::from_stream(body)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let headers = response.headers();
+    let _ = headers.set("Content-Type", "text/csv; charset=utf-8");
+    let _ = headers.set(
+        "Content-Disposition",
+        &format!("attachment; filename=\"{file_name}\""),
+    );
+    let _ = headers.set("Cache-Control", "no-store");
+    Ok(response)
+}
+
+/// Rows as CSV (RFC 4180: CRLF, quoted where needed), after the byte-order mark and
+/// the header for the first chunk.
+fn csv_chunk(rows: &[ExportRow], first: bool) -> Result<Vec<u8>, ApiError> {
+    let failed = |e: String| ApiError::new(ErrorCode::Internal, e);
+    let start = if first {
+        export::BOM.as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(start);
+    if first {
+        writer
+            .write_record(ExportRow::HEADER)
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    for row in rows {
+        writer
+            .write_record(row.cells())
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    writer.into_inner().map_err(|e| failed(e.to_string()))
 }
 
 /// `GET /v1/agent/metrics`: how well the store handled the period's cases, in total and

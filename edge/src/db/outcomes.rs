@@ -51,6 +51,29 @@ pub async fn of_case(db: &D1Database, case_id: &str) -> Result<Vec<Outcome>> {
     from_rows(super::all(of_case_statement(db, case_id)).await?)
 }
 
+/// The outcomes of many cases (a page of an export), each with its case's id, oldest
+/// first: one statement, the ids bound as one JSON array.
+pub async fn of_cases(db: &D1Database, case_ids: &[&str]) -> Result<Vec<(String, Outcome)>> {
+    #[derive(Deserialize)]
+    struct CaseOf {
+        case_id: String,
+    }
+    let ids = serde_json::to_string(case_ids).unwrap_or_default();
+    let rows: Vec<OutcomeRowJson> = super::all(query!(
+        db,
+        "SELECT case_id, number, details, recorded_at FROM outcomes
+         WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, number",
+        ids
+    ))
+    .await?;
+    let cases = rows
+        .iter()
+        .map(|row| CaseOf::deserialize(row).map(|c| c.case_id))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(cases.into_iter().zip(from_rows(rows)?).collect())
+}
+
 /// Inserts `outcome` only if the case's last write is `write_id`.
 pub fn insert_if_written(
     db: &D1Database,

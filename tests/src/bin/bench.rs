@@ -659,24 +659,13 @@ async fn search_at_scale(edge: &Edge, report: &mut Report) {
     let token = edge.issue_agent_token("bench-search", "Bench Agent").token;
     let http = api::client();
     let timed = |query: &'static str| {
-        let (http, token) = (http.clone(), token.as_str().to_owned());
-        async move {
-            let mut times = Vec::with_capacity(REQUESTS);
-            for _ in 0..REQUESTS {
-                let start = Instant::now();
-                let r = http
-                    .get(edge.url(&format!("/v1/agent/cases?limit=50{query}")))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .expect("search");
-                assert!(r.status().is_success(), "{query}: {}", r.status());
-                r.bytes().await.expect("body");
-                times.push(start.elapsed());
-            }
-            times.sort();
-            times[times.len() / 2]
-        }
+        p50_of(
+            edge,
+            &http,
+            token.as_str(),
+            format!("/v1/agent/cases?limit=50{query}"),
+            REQUESTS,
+        )
     };
     let unfiltered = timed("").await;
     let rare =
@@ -726,6 +715,31 @@ async fn search_at_scale(edge: &Edge, report: &mut Report) {
     report.put("search_100k", Value::Object(figures));
 }
 
+/// The median time of `requests` agent API requests for `path`, one after another.
+async fn p50_of(
+    edge: &Edge,
+    http: &reqwest::Client,
+    token: &str,
+    path: String,
+    requests: usize,
+) -> Duration {
+    let mut times = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let start = Instant::now();
+        let r = http
+            .get(edge.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("an answer");
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.bytes().await.expect("body");
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
 /// The store's metrics over 100,000 cases filed in one month, every one answered, most
 /// resolved and a third rated, beside the same period's trends (a plain `COUNT(*)` by
 /// priority over the same rows, through the same stack).
@@ -772,26 +786,7 @@ async fn metrics_at_scale(edge: &Edge, report: &mut Report) {
     let token = edge.issue_agent_token("bench-metrics", "Bench Agent").token;
     let http = api::client();
     let period = "from=2026-11-01&to=2026-12-01";
-    let timed = |path: String| {
-        let (http, token) = (http.clone(), token.as_str().to_owned());
-        async move {
-            let mut times = Vec::with_capacity(REQUESTS);
-            for _ in 0..REQUESTS {
-                let start = Instant::now();
-                let r = http
-                    .get(edge.url(&path))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .expect("metrics");
-                assert!(r.status().is_success(), "{path}: {}", r.status());
-                r.bytes().await.expect("body");
-                times.push(start.elapsed());
-            }
-            times.sort();
-            times[times.len() / 2]
-        }
-    };
+    let timed = |path: String| p50_of(edge, &http, token.as_str(), path, REQUESTS);
     let count = timed(format!("/v1/agent/trends?by=priority&bucket=week&{period}")).await;
     let totals = timed(format!("/v1/agent/metrics?{period}")).await;
     let by_agent = timed(format!("/v1/agent/metrics?{period}&by=agent")).await;
