@@ -144,12 +144,24 @@ pub struct Case {
     /// When the store means to have resolved it (`service_level`), RFC 3339, UTC.
     #[serde(default)]
     pub resolve_by: String,
+    /// Where the shopper filed from (ISO 3166-1 alpha-2, as Cloudflare saw the request);
+    /// `None` when unknown.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+/// A country as Cloudflare names a request's (`cf.country`): two capital letters kept,
+/// anything else (`XX` unknown, `T1` Tor, nothing) is no country.
+pub fn country_code(cf_country: Option<&str>) -> Option<String> {
+    cf_country
+        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) && *c != "XX")
+        .map(str::to_owned)
 }
 
 impl Case {
     /// The `cases` columns a case is stored in, named as its JSON fields (its evidence
     /// is a table of its own). The edge inserts and selects exactly these.
-    pub const COLUMNS: [&'static str; 22] = [
+    pub const COLUMNS: [&'static str; 23] = [
         "id",
         "reference",
         "status",
@@ -172,6 +184,7 @@ impl Case {
         "created_at",
         "respond_by",
         "resolve_by",
+        "country",
     ];
 }
 
@@ -234,6 +247,7 @@ mod tests {
             created_at: "2026-11-23T00:00:00.000Z".into(),
             respond_by: "2026-11-24T00:00:00.000Z".into(),
             resolve_by: String::new(),
+            country: None,
         };
         let json = serde_json::to_value(&case).expect("serialises");
         assert_eq!(json["order_number"], "A-1");
@@ -268,6 +282,21 @@ mod tests {
         fields.sort_unstable();
         columns.sort_unstable();
         assert_eq!(fields, columns);
+    }
+
+    #[test]
+    fn a_country_is_two_capital_letters_or_none() {
+        assert_eq!(country_code(Some("KR")).as_deref(), Some("KR"));
+        for unknown in [
+            None,
+            Some("XX"),
+            Some("T1"),
+            Some("kr"),
+            Some("KOR"),
+            Some(""),
+        ] {
+            assert_eq!(country_code(unknown), None, "{unknown:?}");
+        }
     }
 
     #[test]

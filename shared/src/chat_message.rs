@@ -157,6 +157,7 @@ pub(crate) mod tests {
             created_at: "2026-11-23T00:00:00.000Z".into(),
             respond_by: "2026-11-24T00:00:00.000Z".into(),
             resolve_by: String::new(),
+            country: None,
         }
     }
 

@@ -165,6 +165,8 @@ pub struct Filing {
     pub id: CaseId,
     pub reference: CaseReference,
     pub at_ms: i64,
+    /// Where the request came from (`case::country_code`).
+    pub country: Option<String>,
 }
 
 /// The case a complaint becomes: new, due by the store's service levels for its
@@ -188,6 +190,7 @@ pub fn new_case(
         created_at: rfc3339(filing.at_ms),
         respond_by,
         resolve_by,
+        country: filing.country,
     }
 }
 
@@ -306,6 +309,7 @@ mod tests {
             id: CaseId::from_random([1; 16]),
             reference: CaseReference::from_random([2; 8]),
             at_ms: NOW,
+            country: Some("KR".to_owned()),
         };
         let case = new_case(
             complaint(&[token(1)]),

@@ -19,10 +19,14 @@ pub enum TrendDimension {
     RootCause,
     /// Who was responsible, once the store recorded it.
     Responsibility,
+    /// The shopper's country when they filed (`case::country_code`).
+    Country,
+    /// What the store did last (`outcome::Done`'s kind), once it recorded anything.
+    Outcome,
 }
 
 impl TrendDimension {
-    pub const ALL: [TrendDimension; 7] = [
+    pub const ALL: [TrendDimension; 9] = [
         TrendDimension::Category,
         TrendDimension::SubReason,
         TrendDimension::Product,
@@ -30,6 +34,8 @@ impl TrendDimension {
         TrendDimension::Priority,
         TrendDimension::RootCause,
         TrendDimension::Responsibility,
+        TrendDimension::Country,
+        TrendDimension::Outcome,
     ];
 
     pub fn code(self) -> &'static str {
@@ -41,14 +47,25 @@ impl TrendDimension {
             TrendDimension::Priority => "priority",
             TrendDimension::RootCause => "root_cause",
             TrendDimension::Responsibility => "responsibility",
+            TrendDimension::Country => "country",
+            TrendDimension::Outcome => "outcome",
         }
     }
 
-    /// The case column counted.
-    pub fn column(self) -> &'static str {
+    /// The SQL expression over a `cases` row counted by.
+    pub fn key_sql(self) -> &'static str {
         match self {
             TrendDimension::Product => "product_id",
-            other => other.code(),
+            TrendDimension::Outcome => {
+                "(SELECT kind FROM outcomes o WHERE o.case_id = cases.id ORDER BY number DESC LIMIT 1)"
+            }
+            TrendDimension::Category
+            | TrendDimension::SubReason
+            | TrendDimension::Lang
+            | TrendDimension::Priority
+            | TrendDimension::RootCause
+            | TrendDimension::Responsibility
+            | TrendDimension::Country => self.code(),
         }
     }
 }
@@ -92,7 +109,9 @@ pub fn parse_trend_query<'a>(
         match name {
             "by" => match TrendDimension::ALL.into_iter().find(|d| d.code() == value) {
                 Some(by) => query.by = by,
-                None => bad("Use category, sub_reason, product, lang or priority."),
+                None => bad(
+                    "Use category, sub_reason, product, lang, priority, root_cause, responsibility, country or outcome.",
+                ),
             },
             "bucket" => match value {
                 "day" => query.bucket = TrendBucket::Day,
@@ -212,7 +231,11 @@ mod tests {
 
     #[test]
     fn product_counts_read_the_product_id_column() {
-        assert_eq!(TrendDimension::Product.column(), "product_id");
-        assert_eq!(TrendDimension::SubReason.column(), "sub_reason");
+        assert_eq!(TrendDimension::Product.key_sql(), "product_id");
+        assert_eq!(TrendDimension::SubReason.key_sql(), "sub_reason");
+        assert_eq!(TrendDimension::Country.key_sql(), "country");
+        assert!(TrendDimension::Outcome
+            .key_sql()
+            .contains("ORDER BY number DESC LIMIT 1"));
     }
 }

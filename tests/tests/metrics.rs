@@ -3,7 +3,8 @@
 //! total and by agent and week, percentiles as `shared::metrics::nearest_rank` defines
 //! them; another store's cases and cases outside the period count for nothing; a bad
 //! query is refused by field. The CSV export holds every case the filters select, page
-//! after page, and a description written as a formula opens as text.
+//! after page, and a description written as a formula opens as text. Trends count the
+//! country Cloudflare saw each complaint come from, and what the store did.
 //!
 //! One worker serves every scenario, in order, inside one test.
 
@@ -124,6 +125,7 @@ async fn a_stores_metrics_are_exact_over_a_known_fixture() {
     the_dashboard_shows_the_figures_and_charts_them_accessibly(&app, &agent).await;
     a_reopened_case_and_its_refund_count_as_the_api_records_them(&app, &agent).await;
     an_export_holds_every_case_selected_and_hostile_cells_open_safely(&app).await;
+    trends_count_the_shoppers_country_and_what_the_store_did(&app).await;
 }
 
 fn sql_text(value: Option<&str>) -> String {
@@ -632,4 +634,87 @@ async fn an_export_holds_every_case_selected_and_hostile_cells_open_safely(app: 
     assert!(resolved.iter().all(|r| r[column("status")] == "resolved"));
     let (status, _, _, body) = export(app, token.as_str(), "status=bogus").await;
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+}
+
+/// Complaints from Korea and Brazil (the country as Cloudflare's request metadata names
+/// it: `wrangler dev` takes it from the `MF-CF-Blob` header), one of them put right with
+/// a parcel: trends count both by country and by what the store did last.
+async fn trends_count_the_shoppers_country_and_what_the_store_did(app: &TestApp) {
+    const SHOP: &str = "country-shop";
+    app.edge.create_store(SHOP, "Country Shop");
+    let token = app.edge.issue_agent_token(SHOP, "Kim");
+    let agent = app.agent(token.token.as_str());
+    let mut ids = Vec::new();
+    for (order, country) in [("KR-1", "KR"), ("BR-1", "BR"), ("TOR-1", "T1")] {
+        let mut complaint = api::complaint(
+            order,
+            "world@example.com",
+            "The parcel never arrived.",
+            "resend",
+        );
+        complaint["store_id"] = json!(SHOP);
+        let response = api::client()
+            .post(app.edge.url(routes::COMPLAINTS))
+            .header("CF-Connecting-IP", api::next_address())
+            // The whole `cf` object: with the request's accepted encodings as workerd
+            // would have them (none), so the answer comes back uncompressed.
+            .header(
+                "MF-CF-Blob",
+                json!({ "country": country, "clientAcceptEncoding": "" }).to_string(),
+            )
+            .json(&api::signed(complaint))
+            .send()
+            .await
+            .expect("file");
+        let (status, receipt) = api::answer(response).await;
+        assert_eq!(status, 201, "{receipt}");
+        let reference = receipt["reference"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{receipt}"))
+            .to_owned();
+        ids.push(agent.list(format!("?q={reference}")).await[0].clone());
+    }
+    let korean = agent.case(&ids[0]).await;
+    assert_eq!(korean["country"], "KR", "{korean}");
+    assert!(
+        agent.case(&ids[2]).await["country"].is_null(),
+        "Tor is no country"
+    );
+    let (status, recorded) = agent
+        .try_send(
+            Method::POST,
+            &routes::fill(routes::AGENT_CASE_OUTCOMES, &[&ids[0]]),
+            json!({ "kind": "shipped", "carrier": "DHL", "tracking": "1Z999AA1" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{recorded}");
+
+    let totals = |trends: Value| -> Vec<(Value, Value)> {
+        let mut found: Vec<(Value, Value)> = trends["totals"]
+            .as_array()
+            .expect("totals")
+            .iter()
+            .map(|t| (t["key"].clone(), t["count"].clone()))
+            .collect();
+        found.sort_by_key(|(key, _)| key.to_string());
+        found
+    };
+    let by_country = agent
+        .get(&format!("{}?by=country", routes::AGENT_TRENDS))
+        .await;
+    assert_eq!(
+        totals(by_country),
+        [
+            (json!("BR"), json!(1)),
+            (json!("KR"), json!(1)),
+            (Value::Null, json!(1))
+        ]
+    );
+    let by_outcome = agent
+        .get(&format!("{}?by=outcome", routes::AGENT_TRENDS))
+        .await;
+    assert_eq!(
+        totals(by_outcome),
+        [(json!("shipped"), json!(1)), (Value::Null, json!(2))]
+    );
 }

@@ -90,6 +90,9 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         id: CaseId::from_random(clock::random()?),
         reference: CaseReference::from_random(clock::random()?),
         at_ms: now_ms,
+        country: redress_shared::case::country_code(
+            req.cf().and_then(|cf| cf.country()).as_deref(),
+        ),
     };
     let zone = clock::IntlZone::of_store(&store.config);
     let case = intake::new_case(

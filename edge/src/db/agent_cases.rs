@@ -527,7 +527,7 @@ pub async fn trends(
         "SELECT {period} AS period, {key} AS key, COUNT(*) AS count FROM cases
          WHERE store_id = ?1 AND created_at >= ?2 AND created_at < ?3
          GROUP BY period, key ORDER BY period, key",
-        key = by.column()
+        key = by.key_sql()
     );
     super::all(
         db.prepare(sql)

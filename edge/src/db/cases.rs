@@ -238,6 +238,7 @@ fn case_values(case: &Case) -> worker::Result<[JsValue; Case::COLUMNS.len()]> {
         created_at,
         respond_by,
         resolve_by,
+        country,
     } = case;
     let redress_shared::ComplaintDetails {
         store_id,
@@ -293,6 +294,7 @@ fn case_values(case: &Case) -> worker::Result<[JsValue; Case::COLUMNS.len()]> {
         js!(created_at),
         js!(respond_by),
         js!(resolve_by),
+        js!(country),
     ])
 }
 
