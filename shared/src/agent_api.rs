@@ -278,6 +278,17 @@ fn is_code(value: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase())
 }
 
+/// One bound of a filing period (`from`, `to` in trends and metrics) into `slot`; the
+/// refusal's message when it is no date or timestamp.
+pub(crate) fn period_bound(value: &str, slot: &mut Option<String>) -> Result<(), &'static str> {
+    if is_date_or_timestamp(value) {
+        *slot = Some(value.to_owned());
+        Ok(())
+    } else {
+        Err("Use a date (2026-11-01) or an RFC 3339 timestamp.")
+    }
+}
+
 /// `2026-11-01` or `2026-11-01T10:00:00Z`-like: compared as text against stored
 /// RFC 3339 timestamps, which sort by time.
 pub(crate) fn is_date_or_timestamp(value: &str) -> bool {

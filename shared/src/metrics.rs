@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent_api::is_date_or_timestamp;
+use crate::agent_api::period_bound;
 use crate::api_error::{FieldError, FieldErrorCode};
 use crate::business_hours::date_text;
 use crate::time::MS_PER_DAY;
@@ -93,15 +93,8 @@ pub fn parse_metrics_query<'a>(
                 Some(by) => query.by = Some(by),
                 None => bad("Use priority, category, agent or week."),
             },
-            param::FROM | param::TO if is_date_or_timestamp(value) => {
-                let slot = if name == param::FROM {
-                    &mut query.from
-                } else {
-                    &mut query.to
-                };
-                *slot = Some(value.to_owned());
-            }
-            param::FROM | param::TO => bad("Use a date (2026-11-01) or an RFC 3339 timestamp."),
+            param::FROM => period_bound(value, &mut query.from).unwrap_or_else(bad),
+            param::TO => period_bound(value, &mut query.to).unwrap_or_else(bad),
             _ => bad("This is not a parameter of metrics."),
         }
     }
@@ -317,11 +310,16 @@ impl Tally {
         self.replacements += replacements;
         self.first_response.merge(first_response);
         self.resolution.merge(resolution);
-        for (currency, (count, total)) in refunds {
-            let slot = self.refunds.entry(currency.clone()).or_default();
-            slot.0 += count;
-            slot.1 += total;
+        for (currency, &(count, total)) in refunds {
+            self.add_refunds(currency, count, total);
         }
+    }
+
+    /// `count` refunds in `currency` totalling `total_minor`.
+    pub fn add_refunds(&mut self, currency: &str, count: u64, total_minor: i64) {
+        let slot = self.refunds.entry(currency.to_owned()).or_default();
+        slot.0 += count;
+        slot.1 += total_minor;
     }
 
     /// The group's figures under `key`.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent_api::is_date_or_timestamp;
+use crate::agent_api::period_bound;
 use crate::api_error::{FieldError, FieldErrorCode};
 
 /// What to count by.
@@ -118,15 +118,8 @@ pub fn parse_trend_query<'a>(
                 "week" => query.bucket = TrendBucket::Week,
                 _ => bad("Use day or week."),
             },
-            "from" | "to" if is_date_or_timestamp(value) => {
-                let slot = if name == "from" {
-                    &mut query.from
-                } else {
-                    &mut query.to
-                };
-                *slot = Some(value.to_owned());
-            }
-            "from" | "to" => bad("Use a date (2026-11-01) or an RFC 3339 timestamp."),
+            "from" => period_bound(value, &mut query.from).unwrap_or_else(bad),
+            "to" => period_bound(value, &mut query.to).unwrap_or_else(bad),
             _ => bad("This is not a parameter of trends."),
         }
     }

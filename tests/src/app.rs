@@ -271,6 +271,13 @@ impl AgentClient<'_> {
             .await
     }
 
+    /// The id of the case with this reference (the one case a search for it finds).
+    pub async fn case_id_of(&self, reference: &str) -> String {
+        let found = self.list(format!("?q={reference}")).await;
+        assert_eq!(found.len(), 1, "{reference}: {found:?}");
+        found[0].clone()
+    }
+
     /// The ids of the cases a list query (`?overdue=true`) answers, in its order.
     pub async fn list(&self, query: impl AsRef<str>) -> Vec<String> {
         let path = format!("{}{}", routes::AGENT_CASES, query.as_ref());

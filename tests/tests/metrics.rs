@@ -397,7 +397,7 @@ async fn a_reopened_case_and_its_refund_count_as_the_api_records_them(
         .as_str()
         .expect("reference")
         .to_owned();
-    let id = agent.list(format!("?q={reference}")).await[0].clone();
+    let id = agent.case_id_of(&reference).await;
     let (status, recorded) = agent
         .try_send(
             Method::POST,
@@ -672,7 +672,7 @@ async fn trends_count_the_shoppers_country_and_what_the_store_did(app: &TestApp)
             .as_str()
             .unwrap_or_else(|| panic!("{receipt}"))
             .to_owned();
-        ids.push(agent.list(format!("?q={reference}")).await[0].clone());
+        ids.push(agent.case_id_of(&reference).await);
     }
     let korean = agent.case(&ids[0]).await;
     assert_eq!(korean["country"], "KR", "{korean}");

@@ -93,10 +93,8 @@ async fn a_spanish_complaint_about_a_damaged_lamp(app: &TestApp, agent: &AgentCl
         .as_str()
         .expect("a token")
         .to_owned();
-    let found = agent.list(format!("?q={reference}")).await;
-    assert_eq!(found.len(), 1, "{found:?}");
     Filed {
-        id: found[0].clone(),
+        id: agent.case_id_of(&reference).await,
         reference,
         token,
     }

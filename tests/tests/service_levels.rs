@@ -98,10 +98,8 @@ async fn file(app: &TestApp, agent: &AgentClient<'_>, order: &str, email: &str) 
     let receipt = app.file_complaint(complaint).await;
     let reference = receipt["reference"].as_str().expect("reference").to_owned();
     let token = receipt["status_token"].as_str().expect("token").to_owned();
-    let found = agent.list(format!("?q={reference}")).await;
-    assert_eq!(found.len(), 1, "{found:?}");
     Filed {
-        id: found[0].clone(),
+        id: agent.case_id_of(&reference).await,
         reference,
         token,
     }

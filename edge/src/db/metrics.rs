@@ -223,14 +223,10 @@ pub async fn compute(
             .add(m.minutes, m.count);
     }
     for r in super::rows::<Refunds>(&results, 3)? {
-        let slot = groups
+        groups
             .entry(r.key)
             .or_default()
-            .refunds
-            .entry(r.currency)
-            .or_default();
-        slot.0 += r.count;
-        slot.1 += r.total_minor;
+            .add_refunds(&r.currency, r.count, r.total_minor);
     }
     let backlog = super::rows::<Backlog>(&results, 4)?
         .into_iter()
