@@ -14,7 +14,7 @@ mod jobs;
 mod rate_limits;
 mod turnstile;
 
-use api::{agent, complaints, evidence_upload, shopper_status, stores};
+use api::{agent, complaints, dispute_bundle, evidence_upload, shopper_status, stores};
 use jobs::{notify, outbox, upload_cleanup};
 use redress_shared::timeline::EventKind;
 use redress_shared::{routes, ApiError, ErrorCode};
@@ -75,6 +75,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         }
         (Method::Get, routes::AGENT_CASE_EVIDENCE, [id, position]) => {
             agent::evidence(req, env, id, position).await
+        }
+        (Method::Get, routes::AGENT_CASE_BUNDLE, [id]) => {
+            dispute_bundle::answer(req, env, id).await
         }
         (_, template, _) if !template.is_empty() => Err(ApiError::new(
             ErrorCode::MethodNotAllowed,

@@ -68,8 +68,9 @@ impl Api {
         self.send(Request::post(path), body).await
     }
 
-    /// A piece of evidence as a `blob:` URL the page can show (images, video) or link.
-    pub async fn evidence_url(&self, path: &str) -> Result<String, String> {
+    /// What `path` answers (a piece of evidence, an export, a bundle) as a `blob:` URL the
+    /// page can show (images, video) or save.
+    pub async fn blob_url(&self, path: &str) -> Result<String, String> {
         let response = self
             .authorized(Request::get(path))
             .send()

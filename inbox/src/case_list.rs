@@ -9,6 +9,7 @@ use redress_shared::workflow::open_statuses;
 use redress_shared::{routes, CaseStatus};
 
 use crate::api::Api;
+use crate::download::Download;
 use crate::format::{local_time, missed};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,25 +92,6 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
         }
     };
     load(false);
-    // The export is fetched with the token, then saved from a `blob:` link.
-    let export_link = NodeRef::<leptos::html::A>::new();
-    let export = {
-        let api = api.clone();
-        move |_| {
-            let (api, path) = (api.clone(), filters.get_untracked().export());
-            spawn_local(async move {
-                match api.evidence_url(&path).await {
-                    Ok(url) => {
-                        if let Some(link) = export_link.get_untracked() {
-                            link.set_href(&url);
-                            link.click();
-                        }
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        }
-    };
     let search = load.clone();
     let more = load.clone();
 
@@ -153,8 +135,8 @@ pub fn CaseList(api: Api, open: impl Fn(String) + Copy + Send + Sync + 'static) 
                         on:input=move |ev| filters.update(|f| f.text = event_target_value(&ev)) />
                 </label>
                 <button type="submit" id=ids::FILTER_APPLY>"Show"</button>
-                <button type="button" id=ids::EXPORT_CSV on:click=export>"Export as CSV"</button>
-                <a node_ref=export_link class="hidden" download="redress-cases.csv" aria-hidden="true" tabindex="-1">"CSV"</a>
+                <Download api=api.clone() id=ids::EXPORT_CSV label="Export as CSV" file_name="redress-cases.csv".to_owned()
+                    path=move || filters.get_untracked().export() error />
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
             <table id=ids::CASE_LIST>

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use redress_shared::agent_api::{CaseDetail, CaseMessage, CaseUpdate};
 use redress_shared::categorize::Priority;
 use redress_shared::complaint::Resolution;
+use redress_shared::dispute_bundle;
 use redress_shared::inbox_ids as ids;
 use redress_shared::money::Money;
 use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
@@ -13,6 +14,7 @@ use redress_shared::outcome::{Done, Responsibility, RootCause};
 use redress_shared::{routes, CaseEvidence, CaseStatus};
 
 use crate::api::Api;
+use crate::download::Download;
 use crate::format::{local_time, missed};
 
 #[component]
@@ -38,7 +40,7 @@ pub fn CaseView(
             <button class="link" on:click=move |_| back()>"← All cases"</button>
             <p class="error" role="alert">{move || error.get()}</p>
             {move || detail.get().map(|case| view! {
-                <CaseBody case=case.clone() api=api.clone() />
+                <CaseBody case=case.clone() api=api.clone() error />
                 <Actions case path=path.clone() api=api.clone() detail error />
             })}
         </section>
@@ -46,7 +48,7 @@ pub fn CaseView(
 }
 
 #[component]
-fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
+fn CaseBody(case: CaseDetail, api: Api, error: RwSignal<Option<String>>) -> impl IntoView {
     let c = &case.case;
     let verdict = &c.classification.assessment;
     let shopper_category = c
@@ -55,6 +57,7 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
         .map(|s| s.code().to_owned())
         .unwrap_or_else(|| "—".to_owned());
     let case_id = c.id.as_str().to_owned();
+    let bundle = routes::fill(routes::AGENT_CASE_BUNDLE, &[&case_id]);
     view! {
         <h1>{c.reference.as_str().to_owned()}</h1>
         <dl class="facts">
@@ -88,6 +91,10 @@ fn CaseBody(case: CaseDetail, api: Api) -> impl IntoView {
                 <EvidenceItem evidence=e.clone() url=routes::fill(routes::AGENT_CASE_EVIDENCE, &[&case_id, &i.to_string()]) api=api.clone() />
             }).collect_view()}
         </ul>
+        <h2>"For a dispute"</h2>
+        <p>"One ZIP for a marketplace, a payment provider or a chargeback: the conversation with the shopper (no internal notes), every file as stored, and their SHA-256 digests."</p>
+        <Download api=api.clone() id=ids::DISPUTE_BUNDLE label="Download the dispute bundle"
+            file_name=dispute_bundle::download_name(c.reference.as_str()) path=move || bundle.clone() error />
         <h2>"Notifications"</h2>
         <ul>
             {case.deliveries.iter().map(|d| view! {
@@ -120,7 +127,7 @@ fn EvidenceItem(evidence: CaseEvidence, url: String, api: Api) -> impl IntoView 
     {
         let url = url.clone();
         spawn_local(async move {
-            if let Ok(found) = api.evidence_url(&url).await {
+            if let Ok(found) = api.blob_url(&url).await {
                 blob.set(Some(found));
             }
         });
@@ -307,7 +314,7 @@ fn Actions(
             <h2>"What the store did"</h2>
             <ol id=ids::OUTCOMES>
                 {outcomes.iter().map(|o| view! {
-                    <li data-outcome=o.number>{format!("#{} {}", o.number, describe_done(&o.done))}" · "{local_time(&o.recorded_at)}</li>
+                    <li data-outcome=o.number>{format!("#{} {}", o.number, o.done.in_words())}" · "{local_time(&o.recorded_at)}</li>
                 }).collect_view()}
             </ol>
             <h3>"Record what was done (the shopper is told)"</h3>
@@ -492,19 +499,6 @@ impl OutcomeForm {
                 reason: self.text.get_untracked(),
             },
         })
-    }
-}
-
-/// An outcome as agents read it: `refund_issued 12.30 EUR`.
-fn describe_done(done: &Done) -> String {
-    let amount = done
-        .amount()
-        .map(|m| format!(" {} {}", m.decimal(), m.currency))
-        .unwrap_or_default();
-    match done {
-        Done::Shipped { carrier, tracking } => format!("shipped {carrier} {tracking}"),
-        Done::Credit { code, .. } => format!("credit {code}{amount}"),
-        other => format!("{}{amount}", other.code()),
     }
 }
 

@@ -2,23 +2,27 @@
 //! /v1/agent/metrics`), as figures and three charts: how long first responses took, how
 //! many cases were open over time, and what shoppers thought week by week. Each chart is
 //! an SVG with its title and a description of every value, and the same values in a
-//! table beside it, so a screen reader reads what the eye sees. Numbers, money and
-//! percentages are written in the agent's own locale.
+//! table beside it, so a screen reader reads what the eye sees. Its words are in the
+//! agent's language (`shared::inbox_text`, the first of the browser's languages the
+//! inbox speaks); numbers, money, durations and dates in their own locale.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use redress_shared::inbox_ids as ids;
+use redress_shared::inbox_text::{fill, DashboardWords, InboxText};
 use redress_shared::metrics::{param, Durations, Metrics, MetricsDimension, MetricsGroup};
 use redress_shared::money::minor_digits;
 use redress_shared::routes;
 use wasm_bindgen::JsValue;
 
 use crate::api::Api;
-use crate::format::local_time;
+use crate::format::{agent_languages, agent_locale, local_time};
 
 const BAR_HEIGHT: f64 = 26.0;
 const LABEL_WIDTH: f64 = 150.0;
 const BAR_SPACE: f64 = 360.0;
+/// Labels, bars and room for the longest value.
+const CHART_WIDTH: f64 = LABEL_WIDTH + BAR_SPACE + 140.0;
 
 #[component]
 pub fn DashboardView(api: Api) -> impl IntoView {
@@ -27,6 +31,8 @@ pub fn DashboardView(api: Api) -> impl IntoView {
     let to = RwSignal::new(String::new());
     let metrics = RwSignal::new(None::<(Metrics, Metrics)>);
     let error = RwSignal::new(None::<String>);
+    let text = InboxText::for_languages(&agent_languages().join(","));
+    let words = text.dashboard.clone();
     // Only the latest period's answer is shown: an earlier one may arrive after it.
     let latest = StoredValue::new(0_u64);
     Effect::new(move |_| {
@@ -62,24 +68,25 @@ pub fn DashboardView(api: Api) -> impl IntoView {
         });
     });
     view! {
-        <section id=ids::DASHBOARD>
-            <h1>"Service dashboard"</h1>
+        <section id=ids::DASHBOARD lang=text.locale dir=if text.right_to_left { "rtl" } else { "ltr" }>
+            <h1>{words.dashboard_title.clone()}</h1>
             <div class="filters">
-                <label>"Filed from"<input id=ids::DASHBOARD_FROM type="date" on:change=move |ev| from.set(event_target_value(&ev)) /></label>
-                <label>"to (not included)"<input id=ids::DASHBOARD_TO type="date" on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+                <label>{words.filed_from.clone()}<input id=ids::DASHBOARD_FROM type="date" on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+                <label>{words.filed_to.clone()}<input id=ids::DASHBOARD_TO type="date" on:change=move |ev| to.set(event_target_value(&ev)) /></label>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>
-            {move || metrics.get().map(|(totals, weekly)| view! { <Figures totals weekly /> })}
+            {move || metrics.get().map(|(totals, weekly)| view! { <Figures totals weekly words=words.clone() rtl=text.right_to_left /> })}
         </section>
     }
 }
 
 #[component]
-fn Figures(totals: Metrics, weekly: Metrics) -> impl IntoView {
+fn Figures(totals: Metrics, weekly: Metrics, words: DashboardWords, rtl: bool) -> impl IntoView {
     let t = &totals.total;
     let b = &totals.backlog;
+    let w = &words;
     let refunds = if t.outcomes.refunds.is_empty() {
-        "none".to_owned()
+        w.none.clone()
     } else {
         t.outcomes
             .refunds
@@ -89,37 +96,32 @@ fn Figures(totals: Metrics, weekly: Metrics) -> impl IntoView {
             .join(", ")
     };
     let figures = [
-        ("Cases filed", number(t.opened as f64)),
-        ("Resolved", number(t.resolved as f64)),
+        (&w.opened, number(t.opened as f64)),
+        (&w.resolved, number(t.resolved as f64)),
         (
-            "First response, median",
+            &w.first_response_median,
             minutes(t.first_response.p50_minutes),
         ),
+        (&w.first_response_p90, minutes(t.first_response.p90_minutes)),
+        (&w.resolution_median, minutes(t.resolution.p50_minutes)),
+        (&w.resolution_p90, minutes(t.resolution.p90_minutes)),
         (
-            "First response, 90th percentile",
-            minutes(t.first_response.p90_minutes),
-        ),
-        ("Resolution, median", minutes(t.resolution.p50_minutes)),
-        (
-            "Resolution, 90th percentile",
-            minutes(t.resolution.p90_minutes),
-        ),
-        (
-            "First responses on time",
+            &w.first_responses_on_time,
             percent(t.first_response_target.share),
         ),
-        ("Resolutions on time", percent(t.resolution_target.share)),
-        ("Reopened", percent(t.reopen_rate)),
+        (&w.resolutions_on_time, percent(t.resolution_target.share)),
+        (&w.reopened, percent(t.reopen_rate)),
         (
-            "Satisfaction (1–5)",
-            t.satisfaction
-                .average
-                .map_or_else(|| "—".to_owned(), |a| format!("{} / 5", decimals(a, 1))),
+            &w.satisfaction,
+            t.satisfaction.average.map_or_else(
+                || "—".to_owned(),
+                |a| fill(&w.out_of_five, &[&decimals(a, 1)]),
+            ),
         ),
-        ("Shoppers who rated", percent(t.satisfaction.response_rate)),
-        ("Refunds issued", refunds),
+        (&w.rated, percent(t.satisfaction.response_rate)),
+        (&w.refunds, refunds),
         (
-            "Resent / replaced",
+            &w.resent_replaced,
             format!(
                 "{} / {}",
                 number(t.outcomes.resends as f64),
@@ -127,13 +129,13 @@ fn Figures(totals: Metrics, weekly: Metrics) -> impl IntoView {
             ),
         ),
         (
-            "Open now",
+            &w.open_now,
             number(
                 (b.under_1_day + b.from_1_to_3_days + b.from_3_to_7_days + b.over_7_days) as f64,
             ),
         ),
     ];
-    let distribution = distribution_bars(&t.first_response);
+    let distribution = distribution_bars(&t.first_response, w);
     let open_over_time: Vec<Bar> = totals
         .open_over_time
         .iter()
@@ -145,25 +147,38 @@ fn Figures(totals: Metrics, weekly: Metrics) -> impl IntoView {
         .filter_map(|g: &MetricsGroup| {
             let average = g.satisfaction.average?;
             Some(Bar::new(
-                format!("week of {}", local_date(&g.key)),
+                fill(&w.week_of, &[&local_date(&g.key)]),
                 average,
-                format!(
-                    "{} ({} ratings)",
-                    decimals(average, 1),
-                    g.satisfaction.ratings
+                fill(
+                    &w.score_with_ratings,
+                    &[
+                        &decimals(average, 1),
+                        &number(g.satisfaction.ratings as f64),
+                    ],
                 ),
             ))
         })
         .collect();
+    // The period's words around its two times, in the language's order.
+    let mut pieces = w.period.split("{}");
+    let times = [&totals.from, &totals.to]
+        .map(|at| view! { <time datetime=at.clone()>{local_time(at)}</time> });
+    let period = pieces.next().unwrap_or_default().to_owned();
+    let period = (
+        period,
+        times
+            .into_iter()
+            .zip(pieces.map(str::to_owned))
+            .collect_view(),
+    );
     view! {
-        <p>"Cases filed from "<time datetime=totals.from.clone()>{local_time(&totals.from)}</time>
-            " to "<time datetime=totals.to.clone()>{local_time(&totals.to)}</time></p>
+        <p>{period}</p>
         <dl id=ids::DASHBOARD_FIGURES class="figures">
-            {figures.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()}
+            {figures.into_iter().map(|(name, value)| view! { <div><dt>{name.clone()}</dt><dd>{value}</dd></div> }).collect_view()}
         </dl>
-        <BarChart id="chart-first-response" title="How long the first response took" unit="cases" bars=distribution max=None />
-        <BarChart id="chart-open" title="Open cases at the start of each week" unit="open cases" bars=open_over_time max=None />
-        <BarChart id="chart-satisfaction" title="Satisfaction by week filed (1–5)" unit="average score" bars=satisfaction max=Some(5.0) />
+        <BarChart id="chart-first-response" rtl title=w.chart_first_response.clone() unit=w.unit_cases.clone() empty=w.no_data.clone() bars=distribution max=None />
+        <BarChart id="chart-open" rtl title=w.chart_open.clone() unit=w.unit_open.clone() empty=w.no_data.clone() bars=open_over_time max=None />
+        <BarChart id="chart-satisfaction" rtl title=w.chart_satisfaction.clone() unit=w.unit_score.clone() empty=w.no_data.clone() bars=satisfaction max=Some(5.0) />
     }
 }
 
@@ -190,8 +205,12 @@ impl Bar {
 #[component]
 fn BarChart(
     id: &'static str,
-    title: &'static str,
-    unit: &'static str,
+    title: String,
+    unit: String,
+    /// What the description says when there are no bars.
+    empty: String,
+    /// Labels on the right, bars growing leftwards.
+    rtl: bool,
     bars: Vec<Bar>,
     max: Option<f64>,
 ) -> impl IntoView {
@@ -200,7 +219,7 @@ fn BarChart(
         .max(1.0);
     let height = BAR_HEIGHT * bars.len().max(1) as f64;
     let description = if bars.is_empty() {
-        "No data in this period.".to_owned()
+        empty
     } else {
         bars.iter()
             .map(|b| format!("{}: {}", b.label, b.shown))
@@ -212,17 +231,21 @@ fn BarChart(
     view! {
         <figure class="chart">
             <figcaption id=title_id.clone()>{title}</figcaption>
-            <svg class="bars" width=LABEL_WIDTH + BAR_SPACE + 140.0 height=height role="img"
+            <svg class="bars" width=CHART_WIDTH height=height role="img"
                 aria-labelledby=labelled_by>
                 <desc id=desc_id>{description}</desc>
                 {bars.iter().enumerate().map(|(i, b)| {
                     let y = i as f64 * BAR_HEIGHT;
                     let width = BAR_SPACE * b.value / top;
+                    // Drawn left to right, then mirrored for a right-to-left language: each
+                    // text starts at its x in the language's direction.
+                    let x = |at: f64, span: f64| if rtl { CHART_WIDTH - at - span } else { at };
+                    let direction = if rtl { "rtl" } else { "ltr" };
                     view! {
                         <g aria-hidden="true">
-                            <text x="0" y=y + 17.0>{b.label.clone()}</text>
-                            <rect x=LABEL_WIDTH y=y + 4.0 width=width height=BAR_HEIGHT - 8.0></rect>
-                            <text x=LABEL_WIDTH + width + 6.0 y=y + 17.0>{b.shown.clone()}</text>
+                            <text x=x(0.0, 0.0) y=y + 17.0 direction=direction>{b.label.clone()}</text>
+                            <rect x=x(LABEL_WIDTH, width) y=y + 4.0 width=width height=BAR_HEIGHT - 8.0></rect>
+                            <text x=x(LABEL_WIDTH + width + 6.0, 0.0) y=y + 17.0 direction=direction>{b.shown.clone()}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -238,7 +261,7 @@ fn BarChart(
 }
 
 /// First responses by how long they took, in the API's buckets.
-fn distribution_bars(durations: &Durations) -> Vec<Bar> {
+fn distribution_bars(durations: &Durations, w: &DashboardWords) -> Vec<Bar> {
     let bounds = Durations::BOUNDS_MINUTES;
     durations
         .distribution
@@ -246,13 +269,15 @@ fn distribution_bars(durations: &Durations) -> Vec<Bar> {
         .enumerate()
         .map(|(i, &count)| {
             let label = match (i.checked_sub(1).map(|j| bounds[j]), bounds.get(i)) {
-                (None, Some(&upper)) => format!("under {}", minutes(Some(f64::from(upper)))),
-                (Some(lower), Some(&upper)) => format!(
-                    "{} to {}",
-                    minutes(Some(f64::from(lower))),
-                    minutes(Some(f64::from(upper)))
+                (None, Some(&upper)) => fill(&w.under, &[&minutes(Some(f64::from(upper)))]),
+                (Some(lower), Some(&upper)) => fill(
+                    &w.between,
+                    &[
+                        &minutes(Some(f64::from(lower))),
+                        &minutes(Some(f64::from(upper))),
+                    ],
                 ),
-                (Some(lower), None) => format!("over {}", minutes(Some(f64::from(lower)))),
+                (Some(lower), None) => fill(&w.over, &[&minutes(Some(f64::from(lower)))]),
                 (None, None) => String::new(),
             };
             Bar::new(label, count as f64, number(count as f64))
@@ -260,13 +285,14 @@ fn distribution_bars(durations: &Durations) -> Vec<Bar> {
         .collect()
 }
 
-/// `Intl.NumberFormat` in the browser's locale with `options`.
+/// `Intl.NumberFormat` in the agent's languages with `options`.
 fn intl(value: f64, options: &[(&str, JsValue)]) -> String {
     let settings = js_sys::Object::new();
     for (key, value) in options {
         let _ = js_sys::Reflect::set(&settings, &JsValue::from_str(key), value);
     }
-    let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::new(), &settings).format();
+    let locales: js_sys::Array = agent_languages().into_iter().map(JsValue::from).collect();
+    let format = js_sys::Intl::NumberFormat::new(&locales, &settings).format();
     format
         .call1(&JsValue::UNDEFINED, &JsValue::from_f64(value))
         .ok()
@@ -343,5 +369,5 @@ fn local_date(text: &str) -> String {
     }
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-    String::from(date.to_locale_date_string("default", &options))
+    String::from(date.to_locale_date_string(&agent_locale(), &options))
 }

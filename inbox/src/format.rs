@@ -2,13 +2,35 @@
 
 use redress_shared::service_level::{Breaches, Target};
 
-/// An RFC 3339 timestamp as the browser's locale writes it.
+/// The agent's languages, best first, as their browser states them
+/// (`navigator.languages`; empty if it does not).
+pub fn agent_languages() -> Vec<String> {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
+    let languages = navigator.and_then(|n| js_sys::Reflect::get(&n, &"languages".into()));
+    match languages {
+        Ok(list) if list.is_array() => js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|tag| tag.as_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The agent's first language, the locale dates and numbers are written in.
+pub fn agent_locale() -> String {
+    agent_languages()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+/// An RFC 3339 timestamp as the agent's locale writes it.
 pub fn local_time(rfc3339: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
     if date.get_time().is_nan() {
         return rfc3339.to_owned();
     }
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    String::from(date.to_locale_string(&agent_locale(), &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 /// " · missed: first response, resolution", or nothing when every target was met.

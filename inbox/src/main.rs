@@ -8,6 +8,7 @@ mod api;
 mod case_list;
 mod case_view;
 mod dashboard;
+mod download;
 mod format;
 mod trends;
 

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::outcome::{Done, Outcome};
+use crate::outcome::Outcome;
 
 /// Spreadsheets (Excel above all) read a CSV as UTF-8 only when it starts with this.
 pub const BOM: &str = "\u{feff}";
@@ -125,7 +125,7 @@ impl ExportRow {
             outcomes,
         } = self;
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        let outcomes: Vec<String> = outcomes.iter().map(|o| describe(&o.done)).collect();
+        let outcomes: Vec<String> = outcomes.iter().map(|o| o.done.in_words()).collect();
         [
             reference.clone(),
             status.clone(),
@@ -159,30 +159,11 @@ impl ExportRow {
     }
 }
 
-/// An outcome in a few words: `refund_issued 12.30 EUR`, `shipped DHL 1Z999`.
-fn describe(done: &Done) -> String {
-    let mut words = vec![done.code().to_owned()];
-    if let Some(amount) = done.amount() {
-        words.push(format!("{} {}", amount.decimal(), amount.currency));
-    }
-    match done {
-        Done::RefundIssued { reference, .. } if !reference.is_empty() => {
-            words.push(reference.clone())
-        }
-        Done::Shipped { carrier, tracking } => {
-            words.push(carrier.clone());
-            words.push(tracking.clone());
-        }
-        Done::Credit { code, .. } => words.push(code.clone()),
-        Done::RefundIssued { .. } | Done::Repaired { .. } | Done::NoAction { .. } => {}
-    }
-    words.join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::money::Money;
+    use crate::outcome::Done;
 
     #[test]
     fn cells_a_spreadsheet_would_run_are_neutralised() {

@@ -65,3 +65,5 @@ pub const DASHBOARD_TO: &str = "redress-inbox-dashboard-to";
 pub const DASHBOARD_FIGURES: &str = "redress-inbox-dashboard-figures";
 /// Downloads the cases the filters select as CSV.
 pub const EXPORT_CSV: &str = "redress-inbox-export-csv";
+/// Downloads the case's dispute bundle (a ZIP).
+pub const DISPUTE_BUNDLE: &str = "redress-inbox-dispute-bundle";

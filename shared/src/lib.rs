@@ -15,13 +15,16 @@ pub mod complaint;
 pub mod credentials;
 pub mod deadline;
 pub mod delivery;
+pub mod dispute_bundle;
 pub mod email_message;
 pub mod email_reply;
 pub mod encoding;
 pub mod evidence;
 pub mod export;
+pub mod html;
 pub mod idempotency;
 pub mod inbox_ids;
+pub mod inbox_text;
 pub mod intake;
 #[cfg(feature = "language")]
 pub mod language;

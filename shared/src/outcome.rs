@@ -52,6 +52,26 @@ impl Done {
         }
     }
 
+    /// An outcome in a few words: `refund_issued 12.30 EUR`, `shipped DHL 1Z999`.
+    pub fn in_words(&self) -> String {
+        let mut words = vec![self.code().to_owned()];
+        if let Some(amount) = self.amount() {
+            words.push(format!("{} {}", amount.decimal(), amount.currency));
+        }
+        match self {
+            Done::RefundIssued { reference, .. } if !reference.is_empty() => {
+                words.push(reference.clone())
+            }
+            Done::Shipped { carrier, tracking } => {
+                words.push(carrier.clone());
+                words.push(tracking.clone());
+            }
+            Done::Credit { code, .. } => words.push(code.clone()),
+            Done::RefundIssued { .. } | Done::Repaired { .. } | Done::NoAction { .. } => {}
+        }
+        words.join(" ")
+    }
+
     /// The money the store paid or granted, if any (for the totals per currency).
     pub fn amount(&self) -> Option<&Money> {
         match self {

@@ -26,6 +26,8 @@ pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
 pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
 pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
 pub const AGENT_CASE_EVIDENCE: &str = "/v1/agent/cases/{id}/evidence/{position}";
+/// The case's dispute bundle: a ZIP of its transcript, evidence and manifest.
+pub const AGENT_CASE_BUNDLE: &str = "/v1/agent/cases/{id}/bundle";
 pub const AGENT_CASE_OFFERS: &str = "/v1/agent/cases/{id}/offers";
 pub const AGENT_CASE_OUTCOMES: &str = "/v1/agent/cases/{id}/outcomes";
 pub const AGENT_CASE_OFFER_WITHDRAWAL: &str = "/v1/agent/cases/{id}/offers/{number}/withdrawal";
@@ -50,6 +52,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", AGENT_CASE_NOTES),
     ("POST", AGENT_CASE_REPLIES),
     ("GET", AGENT_CASE_EVIDENCE),
+    ("GET", AGENT_CASE_BUNDLE),
     ("POST", AGENT_CASE_OFFERS),
     ("POST", AGENT_CASE_OFFER_WITHDRAWAL),
     ("POST", AGENT_CASE_OUTCOMES),

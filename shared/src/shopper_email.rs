@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::case::CaseStatus;
+use crate::html::escape;
 use crate::notification::{CaseNotification, NotificationEvent};
 use crate::outcome::{tracking_link, Done};
 use crate::rating::rating_link;
@@ -315,22 +316,6 @@ fn quote_lines(text: &str) -> String {
         .join("\n")
 }
 
-/// Text as HTML character data or an attribute value.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The email catalog of one language, with the widget's names of resolutions.
 struct Words {
     email: BTreeMap<String, String>,
@@ -387,20 +372,7 @@ fn parse(json: &str) -> BTreeMap<String, String> {
 
 /// The email texts in `locale` (one of `widget_text`'s twelve; English otherwise).
 pub fn catalog(locale: &str) -> &'static str {
-    match locale {
-        "zh-CN" => include_str!("../locales/email/zh-CN.json"),
-        "es" => include_str!("../locales/email/es.json"),
-        "fr" => include_str!("../locales/email/fr.json"),
-        "de" => include_str!("../locales/email/de.json"),
-        "pt-BR" => include_str!("../locales/email/pt-BR.json"),
-        "ru" => include_str!("../locales/email/ru.json"),
-        "ja" => include_str!("../locales/email/ja.json"),
-        "ko" => include_str!("../locales/email/ko.json"),
-        "ar" => include_str!("../locales/email/ar.json"),
-        "it" => include_str!("../locales/email/it.json"),
-        "tr" => include_str!("../locales/email/tr.json"),
-        _ => include_str!("../locales/email/en.json"),
-    }
+    crate::widget_text::catalog_in!("email/", locale)
 }
 
 #[cfg(all(test, feature = "embedded-lexicon"))]

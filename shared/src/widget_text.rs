@@ -8,22 +8,32 @@ pub const LOCALES: [&str; 12] = [
     "en", "zh-CN", "es", "fr", "de", "pt-BR", "ru", "ja", "ko", "ar", "it", "tr",
 ];
 
+/// `match` on a locale from [`LOCALES`]: the catalog `shared/locales/<dir><tag>.json`
+/// as JSON, English for any other tag. Every kind of catalog (the widget's, the
+/// emails', the inbox's) is chosen the same way.
+macro_rules! catalog_in {
+    ($dir:literal, $locale:expr) => {
+        match $locale {
+            "zh-CN" => include_str!(concat!("../locales/", $dir, "zh-CN.json")),
+            "es" => include_str!(concat!("../locales/", $dir, "es.json")),
+            "fr" => include_str!(concat!("../locales/", $dir, "fr.json")),
+            "de" => include_str!(concat!("../locales/", $dir, "de.json")),
+            "pt-BR" => include_str!(concat!("../locales/", $dir, "pt-BR.json")),
+            "ru" => include_str!(concat!("../locales/", $dir, "ru.json")),
+            "ja" => include_str!(concat!("../locales/", $dir, "ja.json")),
+            "ko" => include_str!(concat!("../locales/", $dir, "ko.json")),
+            "ar" => include_str!(concat!("../locales/", $dir, "ar.json")),
+            "it" => include_str!(concat!("../locales/", $dir, "it.json")),
+            "tr" => include_str!(concat!("../locales/", $dir, "tr.json")),
+            _ => include_str!(concat!("../locales/", $dir, "en.json")),
+        }
+    };
+}
+pub(crate) use catalog_in;
+
 /// The catalog of a locale from [`LOCALES`], as JSON; English for any other.
 pub fn catalog(locale: &str) -> &'static str {
-    match locale {
-        "zh-CN" => include_str!("../locales/zh-CN.json"),
-        "es" => include_str!("../locales/es.json"),
-        "fr" => include_str!("../locales/fr.json"),
-        "de" => include_str!("../locales/de.json"),
-        "pt-BR" => include_str!("../locales/pt-BR.json"),
-        "ru" => include_str!("../locales/ru.json"),
-        "ja" => include_str!("../locales/ja.json"),
-        "ko" => include_str!("../locales/ko.json"),
-        "ar" => include_str!("../locales/ar.json"),
-        "it" => include_str!("../locales/it.json"),
-        "tr" => include_str!("../locales/tr.json"),
-        _ => include_str!("../locales/en.json"),
-    }
+    catalog_in!("", locale)
 }
 
 /// The settings as the edge sends them: `settings_json` (a JSON object, e.g. a

@@ -184,6 +184,24 @@ pub async fn agent_send(
     answer(request.send().await.expect("send")).await
 }
 
+/// What an agent's GET of a file (an export, a dispute bundle) answers: its status,
+/// `Content-Type`, `Content-Disposition` and bytes.
+pub async fn agent_file(edge: &Edge, token: &str, path: &str) -> (u16, String, String, Vec<u8>) {
+    let response = client()
+        .get(edge.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status().as_u16();
+    let (kind, disposition) = (
+        header(&response, "content-type"),
+        header(&response, "content-disposition"),
+    );
+    let body = response.bytes().await.expect("body").to_vec();
+    (status, kind, disposition, body)
+}
+
 /// A response header's value as text (empty when absent).
 pub fn header(response: &reqwest::Response, name: &str) -> String {
     response

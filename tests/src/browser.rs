@@ -23,6 +23,16 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_with(None).await
+    }
+
+    /// A browser whose person reads `languages` (tags best first, comma-separated):
+    /// its `navigator.languages` and `Accept-Language`.
+    pub async fn start_in(languages: &str) -> Browser {
+        Browser::start_with(Some(languages)).await
+    }
+
+    async fn start_with(languages: Option<&str>) -> Browser {
         let profile = tempfile::Builder::new()
             .prefix("redress-chromium-")
             .tempdir()
@@ -51,18 +61,24 @@ impl Browser {
 
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "chrome".into());
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().join("profile").display()),
-                ],
-            }),
-        );
+        let mut options = serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().join("profile").display()),
+            ],
+        });
+        if let Some(languages) = languages {
+            let first = languages.split(',').next().unwrap_or(languages);
+            options["args"]
+                .as_array_mut()
+                .expect("args")
+                .push(format!("--lang={first}").into());
+            options["prefs"] = serde_json::json!({ "intl.accept_languages": languages });
+        }
+        capabilities.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&url)

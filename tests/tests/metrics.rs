@@ -10,6 +10,7 @@
 
 use redress_e2e::{api, assert_refused, field_codes, AgentClient, Browser, TestApp};
 use redress_shared::inbox_ids as ids;
+use redress_shared::inbox_text::InboxText;
 use redress_shared::metrics::{nearest_rank, Metrics, MetricsGroup};
 use redress_shared::routes;
 use reqwest::Method;
@@ -481,6 +482,35 @@ async fn the_dashboard_shows_the_figures_and_charts_them_accessibly(
     );
     browser.screenshot("inbox-dashboard").await;
     browser.close().await;
+
+    // An agent whose browser reads Arabic gets the dashboard in Arabic, right to left.
+    let browser = Browser::start_in("ar-EG,en").await;
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), "RD-MTRC-metr-m5")
+        .await;
+    browser.click_on(&format!("#{}", ids::NAV_DASHBOARD)).await;
+    let arabic = InboxText::for_languages("ar").dashboard;
+    browser
+        .page(&format!("#{}[dir='rtl'][lang='ar']", ids::DASHBOARD))
+        .await;
+    let shown = browser
+        .page_text_where(&dashboard, |t| t.contains(&arabic.chart_open))
+        .await
+        .expect("the charts, in Arabic");
+    for words in [
+        &arabic.dashboard_title,
+        &arabic.opened,
+        &arabic.first_responses_on_time,
+    ] {
+        assert!(shown.contains(words.as_str()), "{words} in {shown}");
+    }
+    assert!(!shown.contains("Open cases at the start"), "{shown}");
+    assert_eq!(
+        browser.axe_violations_in(&dashboard).await,
+        Vec::<String>::new()
+    );
+    browser.screenshot("inbox-dashboard-ar").await;
+    browser.close().await;
 }
 
 const EXPORT_STORE: &str = "export-shop";
@@ -488,22 +518,8 @@ const EXPORT_STORE: &str = "export-shop";
 const EXPORTED: usize = 250;
 
 async fn export(app: &TestApp, token: &str, query: &str) -> (u16, String, String, Vec<u8>) {
-    let response = api::client()
-        .get(
-            app.edge
-                .url(&format!("{}?{query}", routes::AGENT_EXPORT_CASES)),
-        )
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("export");
-    let status = response.status().as_u16();
-    let (kind, disposition) = (
-        api::header(&response, "content-type"),
-        api::header(&response, "content-disposition"),
-    );
-    let body = response.bytes().await.expect("body").to_vec();
-    (status, kind, disposition, body)
+    let path = format!("{}?{query}", routes::AGENT_EXPORT_CASES);
+    api::agent_file(&app.edge, token, &path).await
 }
 
 /// The rows of a CSV export as a spreadsheet reads them, by header.

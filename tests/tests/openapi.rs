@@ -26,6 +26,16 @@ fn strings(value: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// The names of an object's members.
+fn keys(value: &Value) -> BTreeSet<String> {
+    value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect()
+}
+
 fn codes<T: serde::Serialize>(all: &[T]) -> BTreeSet<String> {
     all.iter()
         .map(|c| {
@@ -136,14 +146,6 @@ fn documents_the_metrics_as_the_worker_writes_them() {
     use redress_shared::metrics::{Metrics, MetricsDimension, MetricsGroup};
     let doc = document();
     let schemas = &doc["components"]["schemas"];
-    let keys = |value: &Value| -> BTreeSet<String> {
-        value
-            .as_object()
-            .expect("an object")
-            .keys()
-            .cloned()
-            .collect()
-    };
     let metrics = Metrics {
         from: String::new(),
         to: String::new(),
@@ -168,5 +170,42 @@ fn documents_the_metrics_as_the_worker_writes_them() {
     assert_eq!(
         strings(&by["schema"]["enum"]),
         codes(&MetricsDimension::ALL)
+    );
+}
+
+#[test]
+fn documents_the_dispute_manifest_as_the_worker_writes_it() {
+    use redress_shared::dispute_bundle::{Manifest, ManifestFile, FORMAT};
+    let doc = document();
+    let schema = &doc["components"]["schemas"]["DisputeManifest"];
+    let file = ManifestFile {
+        path: "evidence/01-box.jpg".into(),
+        media_type: "image/jpeg".into(),
+        size: 1,
+        sha256: "ab".repeat(32),
+        at: String::new(),
+        sha256_at_upload: Some("ab".repeat(32)),
+    };
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        case_id: String::new(),
+        reference: String::new(),
+        store_id: String::new(),
+        order_number: String::new(),
+        generated_at: String::new(),
+        files: vec![file],
+        intact: true,
+    };
+    let written = serde_json::to_value(&manifest).expect("serialises");
+    assert_eq!(keys(&schema["properties"]), keys(&written));
+    assert_eq!(schema["properties"]["format"]["const"], FORMAT);
+    assert_eq!(
+        keys(&schema["properties"]["files"]["items"]["properties"]),
+        keys(&written["files"][0])
+    );
+    assert!(
+        doc["paths"][routes::AGENT_CASE_BUNDLE]["get"]["responses"]["200"]["content"]
+            .get("application/zip")
+            .is_some()
     );
 }

@@ -15,8 +15,8 @@
 use std::time::Duration;
 
 use redress_e2e::{
-    api, assert_refused, case_words as words, field_codes, standard_webhooks, AgentClient, Browser,
-    TestApp, WebhookReceiver,
+    api, assert_refused, case_words as words, field_codes, files, fixture, standard_webhooks,
+    AgentClient, Browser, TestApp, WebhookReceiver,
 };
 use redress_shared::{case_page_ids as ids, inbox_ids, routes};
 use reqwest::Method;
@@ -66,6 +66,10 @@ async fn the_store_puts_a_damaged_lamp_right_and_the_shopper_rates_how_it_did() 
     )
     .await;
     the_store_heard_each_step_on_its_signed_webhook(&webhook, &secret, &case).await;
+    a_dispute_bundle_holds_the_conversation_and_the_files_as_received(
+        &app, &browser, &agent, &case,
+    )
+    .await;
     browser.close().await;
 }
 
@@ -73,9 +77,20 @@ struct Filed {
     id: String,
     reference: String,
     token: String,
+    /// The evidence as the shopper sent it, in order.
+    files: Vec<Vec<u8>>,
 }
 
 async fn a_spanish_complaint_about_a_damaged_lamp(app: &TestApp, agent: &AgentClient<'_>) -> Filed {
+    // A photo of the lamp and a video of the unboxing: the dispute bundle carries both.
+    let photo = std::fs::read(fixture("cracked-shade.png")).expect("fixture");
+    let video = files::mp4_of_size(3 * 1024 * 1024 + 17);
+    let mut tokens = Vec::new();
+    for (kind, bytes) in [("image/png", &photo), ("video/mp4", &video)] {
+        let (status, uploaded) = app.try_upload_to(STORE, kind, bytes.clone()).await;
+        assert_eq!(status, 201, "{uploaded}");
+        tokens.push(uploaded["token"].clone());
+    }
     let mut complaint = api::complaint(
         "ES-3017",
         SHOPPER,
@@ -84,6 +99,7 @@ async fn a_spanish_complaint_about_a_damaged_lamp(app: &TestApp, agent: &AgentCl
     );
     complaint["store_id"] = json!(STORE);
     complaint["locale"] = json!("es");
+    complaint["evidence"] = json!(tokens);
     let receipt = app.file_complaint(complaint).await;
     let reference = receipt["reference"]
         .as_str()
@@ -97,6 +113,7 @@ async fn a_spanish_complaint_about_a_damaged_lamp(app: &TestApp, agent: &AgentCl
         id: agent.case_id_of(&reference).await,
         reference,
         token,
+        files: vec![photo, video],
     }
 }
 
@@ -699,4 +716,129 @@ async fn the_store_heard_each_step_on_its_signed_webhook(
     let deliveries = webhook.deliveries_for(&case.reference);
     let verdicts = standard_webhooks::verify(secret, &deliveries.iter().collect::<Vec<_>>());
     assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+}
+
+/// An internal note the bundle must leave out: it goes to a third party.
+const NOTE: &str = "Nota interna: el transportista lo aplastó, reclamar a Correos.";
+
+async fn a_dispute_bundle_holds_the_conversation_and_the_files_as_received(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    use redress_shared::dispute_bundle::{self as bundle, Manifest};
+    use sha2::{Digest, Sha256};
+
+    agent.note(&case.id, NOTE).await;
+    let path = routes::fill(routes::AGENT_CASE_BUNDLE, &[&case.id]);
+    let (status, kind, disposition, body) = api::agent_file(&app.edge, agent.token(), &path).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(kind, "application/zip");
+    assert!(
+        disposition.contains(&bundle::download_name(&case.reference)),
+        "{disposition}"
+    );
+
+    // Read back with zip2's reader, through the central directory as unzip tools do.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&body)).expect("a ZIP");
+    let entries: Vec<(String, Vec<u8>)> = (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).expect("an entry");
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).expect("its bytes, CRC checked");
+            (entry.name().expect("a UTF-8 name").into_owned(), bytes)
+        })
+        .collect();
+    let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names[0], bundle::TRANSCRIPT);
+    assert!(names[1].starts_with("evidence/01-") && names[2].starts_with("evidence/02-"));
+    assert_eq!(names[3], bundle::MANIFEST);
+
+    // The files are the shopper's bytes, and the manifest's digests are theirs.
+    let hex = |bytes: &[u8]| redress_shared::hex(&Sha256::digest(bytes));
+    let stored = agent.case(&case.id).await;
+    let manifest: Manifest = serde_json::from_slice(&entries[3].1).expect("the manifest");
+    assert_eq!(manifest.format, bundle::FORMAT);
+    assert_eq!(
+        (manifest.reference.as_str(), manifest.order_number.as_str()),
+        (case.reference.as_str(), "ES-3017")
+    );
+    assert!(manifest.intact);
+    assert_eq!(manifest.files.len(), 3);
+    for (file, (name, bytes)) in manifest.files.iter().zip(&entries) {
+        assert_eq!((&file.path, file.size), (name, bytes.len() as u64));
+        assert_eq!(file.sha256, hex(bytes), "{name}");
+    }
+    for (i, sent) in case.files.iter().enumerate() {
+        let (file, (_, bytes)) = (&manifest.files[i + 1], &entries[i + 1]);
+        assert!(
+            bytes == sent,
+            "evidence {i} is byte for byte what the shopper sent"
+        );
+        assert_eq!(
+            file.sha256_at_upload.as_deref(),
+            stored["evidence"][i]["sha256"].as_str()
+        );
+        assert!(
+            file.at.as_str() <= stored["created_at"].as_str().expect("filed"),
+            "received before filing"
+        );
+    }
+
+    // The transcript tells the conversation, in the shopper's words, without the notes.
+    let transcript = String::from_utf8(entries[0].1.clone()).expect("UTF-8");
+    for said in [
+        "La lámpara llegó con la pantalla de cristal rota",
+        TERMS,
+        "answered offer #1: accepted",
+        TRACKING,
+        "rated the store&#39;s handling 2 of 5",
+        "Store (Marta)",
+    ] {
+        assert!(transcript.contains(said), "{said:?} in the transcript");
+    }
+    assert!(!transcript.contains("Correos"), "internal notes stay out");
+
+    // Another store's agent cannot have it: the case answers as missing.
+    let rival = StoreChanges {
+        name: Some("Rival".to_owned()),
+        ..StoreChanges::default()
+    };
+    app.edge.put_store("rival-store", rival);
+    let other = app.edge.issue_agent_token("rival-store", "Someone else");
+    let (status, _, _, _) = api::agent_file(&app.edge, other.token.as_str(), &path).await;
+    assert_eq!(status, 404);
+
+    // The inbox saves the same bundle from the case.
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), &case.reference)
+        .await;
+    browser
+        .click_on(&format!("#{}", inbox_ids::DISPUTE_BUNDLE))
+        .await;
+    let saved = redress_e2e::eventually(Duration::from_secs(30), || async {
+        let found = browser
+            .client
+            .execute_async(
+                "const [id, done] = arguments;
+                 const link = document.getElementById(id).nextElementSibling;
+                 if (!link.href.startsWith('blob:')) return done(null);
+                 fetch(link.href).then(r => r.arrayBuffer()).then(b => {
+                   const head = Array.from(new Uint8Array(b, 0, 4));
+                   done({ size: b.byteLength, head, name: link.download });
+                 });",
+                vec![inbox_ids::DISPUTE_BUNDLE.into()],
+            )
+            .await
+            .expect("the saved bundle");
+        (!found.is_null()).then_some(found)
+    })
+    .await
+    .expect("the inbox saves the bundle");
+    // Written at another time, the same case gives a bundle of the same size.
+    assert_eq!(saved["size"].as_u64(), Some(body.len() as u64));
+    assert_eq!(saved["head"], json!([0x50, 0x4b, 3, 4]));
+    assert_eq!(saved["name"], bundle::download_name(&case.reference));
 }

@@ -425,6 +425,6 @@ async fn store_of(db: &D1Database, agent: &Agent) -> Result<StoreConfig, ApiErro
     Ok(store.ok_or_else(not_found)?.config)
 }
 
-fn not_found() -> ApiError {
+pub(crate) fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "This store has no such case.")
 }

@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod agent_auth;
 pub mod complaints;
+pub mod dispute_bundle;
 pub mod evidence_upload;
 pub mod shopper_status;
 pub mod stores;

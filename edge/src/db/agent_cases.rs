@@ -6,6 +6,7 @@ use redress_shared::agent_api::{
     DeliveryRecord, DescriptionSearch,
 };
 use redress_shared::deadline;
+use redress_shared::dispute_bundle::EvidenceSource;
 use redress_shared::export::ExportRow;
 use redress_shared::offer::{self, Offer, OfferState};
 use redress_shared::outcome::Outcome;
@@ -504,6 +505,63 @@ pub async fn evidence_object(
          WHERE e.case_id = ?1 AND e.position = ?2 AND c.store_id = ?3",
         case_id,
         position,
+        store_id
+    ))
+    .await
+}
+
+/// A piece of evidence of a case as its dispute bundle reads it: where it is kept, and
+/// what the bundle says of it.
+#[derive(Debug, Deserialize)]
+pub struct BundleObject {
+    pub r2_key: String,
+    pub position: u32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub received_at: String,
+}
+
+impl BundleObject {
+    pub fn into_source(self) -> (String, EvidenceSource) {
+        let BundleObject {
+            r2_key,
+            position,
+            file_name,
+            content_type,
+            size,
+            sha256,
+            received_at,
+        } = self;
+        let source = EvidenceSource {
+            position,
+            file_name,
+            content_type,
+            size,
+            sha256,
+            received_at,
+        };
+        (r2_key, source)
+    }
+}
+
+/// Every piece of evidence of the store's case, in the case's order, with the time its
+/// upload arrived.
+pub async fn bundle_objects(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+) -> Result<Vec<BundleObject>> {
+    super::all(query!(
+        db,
+        "SELECT e.r2_key, e.position, e.file_name, e.content_type, e.size, e.sha256,
+                COALESCE(u.created_at, c.created_at) AS received_at
+         FROM evidence e JOIN cases c ON c.id = e.case_id
+         LEFT JOIN uploads u ON u.token = e.upload_token
+         WHERE e.case_id = ?1 AND c.store_id = ?2
+         ORDER BY e.position",
+        case_id,
         store_id
     ))
     .await
