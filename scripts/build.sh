@@ -23,4 +23,17 @@ esbuild site/embed.js --minify --legal-comments=none --log-level=warning --outfi
 cp site/index.html site/strict-csp.html dist/site/
 # The categorizer's lexicon: the widget fetches it when the shopper starts typing.
 cp shared/lexicon/cues.tsv dist/site/widget/cues.tsv
+# Cached for good: the app's files move into a folder named by their digest, which the
+# loader (short-lived) is written to name; _headers makes the folder immutable. A
+# returning shopper fetches the loader's revalidation and the store's settings only.
+# Short names in the folder keep the loader within its 2 KB.
+version=$(cd dist/site/widget && cat redress-widget.js redress-widget_bg.wasm cues.tsv | sha256sum | cut -c1-16)
+app="dist/site/widget/$version"
+mkdir -p "$app"
+mv dist/site/widget/redress-widget.js "$app/app.js"
+mv dist/site/widget/redress-widget_bg.wasm "$app/app.wasm"
+mv dist/site/widget/cues.tsv "$app/cues.tsv"
+sed -i "s|@widget@|$version|" dist/site/embed.js
+grep -q "/widget/$version\"" dist/site/embed.js
+cp site/_headers dist/site/_headers
 echo "[build] widget, inbox, case page and site ready in dist/site" >&2

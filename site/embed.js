@@ -90,13 +90,16 @@
   // intent, so that the click finds it on its way. The store's settings (its limits,
   // words and a fresh form token) wait for real intent: an idle page must not hold a
   // form token nobody asked for.
-  var wasm = base + "/widget/redress-widget_bg.wasm";
+  // The app's folder, named by a digest of its files at build time (scripts/build.sh):
+  // they are cached for good, and a new build is a new folder.
+  var dir = base + "/widget/@widget@";
+  var wasm = dir + "/app.wasm";
   var app, settings;
   function fetchApp() {
     return (app =
       app ||
       Promise.all([
-        import(base + "/widget/redress-widget.js"),
+        import(dir + "/app.js"),
         // A server without application/wasm: the glue fetches it itself.
         WebAssembly.compileStreaming(fetch(wasm)).catch(function () {
           return wasm;
@@ -126,7 +129,7 @@
             store: data.store,
             api: edge,
             settings: store,
-            assets: base,
+            assets: dir,
             product: options.productId || data.product,
             productUrl: location.href.split("#")[0],
             orderNumber: options.orderId || data.orderNumber,

@@ -13,6 +13,25 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     }
 }
 
+/// A file the agent saves, streamed from `body` as it is written: never cached, never
+/// sniffed into another type.
+pub fn attachment<S>(body: S, content_type: &str, file_name: &str) -> Result<Response, ApiError>
+where
+    S: futures_util::TryStream<Ok = Vec<u8>, Error = worker::Error> + 'static,
+{
+    let response = Response::from_stream(body)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let headers = response.headers();
+    let _ = headers.set("Content-Type", content_type);
+    let _ = headers.set(
+        "Content-Disposition",
+        &format!("attachment; filename=\"{file_name}\""),
+    );
+    let _ = headers.set("Cache-Control", "no-store");
+    let _ = headers.set("X-Content-Type-Options", "nosniff");
+    Ok(response)
+}
+
 /// A JSON body already written as text.
 pub fn json_text(status: u16, body: String) -> Response {
     match Response::ok(body) {

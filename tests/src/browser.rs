@@ -14,6 +14,55 @@ use tempfile::TempDir;
 use crate::process::Group;
 use crate::{eventually, free_port};
 
+/// How a device and its network are slowed, as Lighthouse's profiles define them.
+#[derive(Debug, Clone, Copy)]
+pub struct Throttling {
+    pub round_trip_ms: u32,
+    pub download_kbps: f64,
+    pub upload_kbps: f64,
+    /// How many times slower the CPU runs.
+    pub cpu_slowdown: f64,
+}
+
+impl Throttling {
+    /// Lighthouse's mobile profile (a mid-range phone on a slow 4G network).
+    pub const MOBILE: Throttling = Throttling {
+        round_trip_ms: 150,
+        download_kbps: 1638.4,
+        upload_kbps: 750.0,
+        cpu_slowdown: 4.0,
+    };
+    /// Lighthouse's desktop profile.
+    pub const DESKTOP: Throttling = Throttling {
+        round_trip_ms: 40,
+        download_kbps: 10240.0,
+        upload_kbps: 10240.0,
+        cpu_slowdown: 1.0,
+    };
+}
+
+/// A DevTools protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct DevTools(&'static str, serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.0, "params": self.1 });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 pub struct Browser {
     pub client: Client,
     // Fields drop in order: the session's driver stops before the profile is removed.
@@ -256,6 +305,33 @@ impl Browser {
             self.click_on(&format!("#{}", inbox_ids::SIGN_IN)).await;
         }
         self.click_on(&row).await;
+    }
+
+    /// Slows this browser's network and CPU to `profile` from now on.
+    pub async fn throttle(&self, profile: Throttling) {
+        let bytes_per_second = |kbps: f64| kbps * 1024.0 / 8.0;
+        let commands = [
+            ("Network.enable", serde_json::json!({})),
+            (
+                "Network.emulateNetworkConditions",
+                serde_json::json!({
+                    "offline": false,
+                    "latency": profile.round_trip_ms,
+                    "downloadThroughput": bytes_per_second(profile.download_kbps),
+                    "uploadThroughput": bytes_per_second(profile.upload_kbps),
+                }),
+            ),
+            (
+                "Emulation.setCPUThrottlingRate",
+                serde_json::json!({ "rate": profile.cpu_slowdown }),
+            ),
+        ];
+        for (command, params) in commands {
+            self.client
+                .issue_cmd(DevTools(command, params))
+                .await
+                .unwrap_or_else(|e| panic!("{command}: {e}"));
+        }
     }
 
     /// Sets an input of the page (a date, where typing depends on the locale) as a

@@ -22,7 +22,7 @@ mod turnstile;
 mod webhook;
 
 pub use app::{assert_refused, field_codes, AgentClient, TestApp};
-pub use browser::{Browser, Complaint};
+pub use browser::{Browser, Complaint, Throttling};
 pub use edge::Edge;
 pub use turnstile::{TurnstileStandIn, PASSING_TOKEN};
 pub use webhook::{Delivery, WebhookReceiver};

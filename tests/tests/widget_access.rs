@@ -22,6 +22,7 @@ async fn the_widget_serves_every_shopper_on_any_storefront() {
     on_a_phone_the_widget_is_a_full_screen_sheet(&edge).await;
     at_200_percent_zoom_every_control_is_reachable(&edge).await;
     a_draft_survives_closing_and_reloading_until_it_is_sent(&edge).await;
+    the_app_is_cached_for_good_and_the_loader_is_not(&edge).await;
     the_app_is_fetched_on_intent_and_not_before(&edge).await;
 }
 
@@ -31,7 +32,7 @@ async fn the_widget_serves_every_shopper_on_any_storefront() {
 /// twice. A store that asks for `data-prefetch="idle"` gets the app once the page is
 /// idle, and still no settings (no form token before intent).
 async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
-    const WASM: &str = "redress-widget_bg.wasm";
+    const WASM: &str = "/app.wasm";
     const SETTINGS: &str = "/widget?locale=";
     let browser = Browser::start().await;
     browser.goto(&edge.url("/")).await;
@@ -56,6 +57,20 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
         "not fetched twice"
     );
     assert_eq!(browser.fetched_when_idle(SETTINGS).await, 1);
+
+    // The shopper comes back: the app comes from the browser's cache, the store's
+    // settings from the network.
+    browser.goto(&edge.url("/")).await;
+    tab_until(&browser, ids::LAUNCHER, 20).await;
+    browser.press(&String::from(char::from(Key::Enter))).await;
+    browser.widget(ids::DESCRIPTION).await;
+    assert_eq!(
+        transferred(&browser, WASM).await,
+        vec![0],
+        "the app, cached"
+    );
+    let settings = transferred(&browser, SETTINGS).await;
+    assert!(settings.len() == 1 && settings[0] > 0, "{settings:?}");
     browser.close().await;
 
     let browser = Browser::start().await;
@@ -76,6 +91,58 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
         "no settings before intent"
     );
     browser.close().await;
+}
+
+/// The bytes that crossed the network for each resource the page fetched whose address
+/// contains `part` (0: from the browser's cache).
+async fn transferred(browser: &Browser, part: &str) -> Vec<u64> {
+    let sizes = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.name.includes(arguments[0])).map(e => e.transferSize);",
+            vec![part.into()],
+        )
+        .await
+        .expect("resource timing");
+    sizes
+        .as_array()
+        .map(|s| s.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default()
+}
+
+/// The loader is short-lived (a new build reaches storefronts at its next load); the
+/// app's files sit in a folder named by their digest, cached for a year without a
+/// question.
+async fn the_app_is_cached_for_good_and_the_loader_is_not(edge: &Edge) {
+    use sha2::{Digest, Sha256};
+    let http = redress_e2e::api::client();
+    let get = |path: String| {
+        let request = http.get(edge.url(&path)).send();
+        async move { request.await.expect("an asset") }
+    };
+    let loader = get("/embed.js".to_owned()).await;
+    let loader_cache = redress_e2e::api::header(&loader, "cache-control");
+    assert!(!loader_cache.contains("immutable"), "{loader_cache}");
+    let script = loader.text().await.expect("the loader");
+    let start = script.find("/widget/").expect("the app's folder") + "/widget/".len();
+    let version: String = script[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let mut digest = Sha256::new();
+    for file in ["app.js", "app.wasm", "cues.tsv"] {
+        let response = get(format!("/widget/{version}/{file}")).await;
+        assert_eq!(response.status(), 200, "{file}");
+        assert_eq!(
+            redress_e2e::api::header(&response, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{file}"
+        );
+        digest.update(response.bytes().await.expect("its bytes"));
+    }
+    let named = redress_shared::hex(&digest.finalize());
+    assert_eq!(version, named[..16], "the folder is named by its files");
 }
 
 /// Nothing is stored until the shopper types; then their words (not their files) are

@@ -57,7 +57,7 @@ pub async fn submit(
 /// The categorizer's cue lexicon, fetched on the first keystroke rather than shipped in
 /// the wasm (see `redress_shared::categorize`).
 pub async fn lexicon(config: &WidgetConfig) -> Result<Lexicon, Failure> {
-    let url = format!("{}/widget/cues.tsv", config.assets_base);
+    let url = format!("{}/cues.tsv", config.assets_base);
     let response = fetch("GET", &url, &[], None).await?;
     if !response.ok() {
         return Err(unexpected());

@@ -44,7 +44,9 @@ impl WidgetConfig {
         let locale = get("locale")
             .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
             .unwrap_or_else(|| "en".to_owned());
-        let assets_base = get("assets").unwrap_or_else(|| api_base.clone());
+        // The widget's own folder (content-addressed: its files never change), where the
+        // loader found it.
+        let assets_base = get("assets").unwrap_or_else(|| format!("{api_base}/widget"));
         // `shared::store::WidgetSettings`, as the loader fetched it.
         let settings = Reflect::get(value, &JsValue::from_str("settings")).unwrap_or_default();
         let evidence = Reflect::get(&settings, &JsValue::from_str("evidence")).unwrap_or_default();

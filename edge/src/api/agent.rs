@@ -72,16 +72,7 @@ pub async fn export_cases(req: Request, env: &Env) -> Result<Response, ApiError>
             worker::console_error!("export cut short: {}", e.message);
             worker::Error::RustError(e.message)
         });
-    let response = Response::from_stream(body)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    let headers = response.headers();
-    let _ = headers.set("Content-Type", "text/csv; charset=utf-8");
-    let _ = headers.set(
-        "Content-Disposition",
-        &format!("attachment; filename=\"{file_name}\""),
-    );
-    let _ = headers.set("Cache-Control", "no-store");
-    Ok(response)
+    http::attachment(body, "text/csv; charset=utf-8", &file_name)
 }
 
 /// Rows as CSV (RFC 4180: CRLF, quoted where needed), after the byte-order mark and

@@ -23,7 +23,7 @@ use worker::{Bucket, Env, Request, Response};
 use crate::api::agent::not_found;
 use crate::api::agent_auth::open;
 use crate::db::agent_cases;
-use crate::{bindings, clock, db};
+use crate::{bindings, clock, db, http};
 
 /// Chunks written but not yet taken by the response: one keeps at most one R2 chunk
 /// (and its ZIP framing) waiting, whatever the size of the files.
@@ -62,17 +62,7 @@ pub async fn answer(req: Request, env: &Env, case_id: &str) -> Result<Response, 
     // agent's download fails rather than ending in a short, valid-looking file.
     let failure = stream::once(writing).filter_map(|done| future::ready(done.err().map(Err)));
     let body = Box::pin(stream::select(chunks.map(Ok), failure));
-    let response = Response::from_stream(body)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    let headers = response.headers();
-    let _ = headers.set("Content-Type", "application/zip");
-    let _ = headers.set(
-        "Content-Disposition",
-        &format!("attachment; filename=\"{name}\""),
-    );
-    let _ = headers.set("Cache-Control", "no-store");
-    let _ = headers.set("X-Content-Type-Options", "nosniff");
-    Ok(response)
+    http::attachment(body, "application/zip", &name)
 }
 
 /// Writes the bundle into `sender`, a chunk at a time.

@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use redress_e2e::api::{self, complaint, file, upload, wasm_memory};
-use redress_e2e::{fixture, process, repo_root, Browser, Edge};
+use redress_e2e::{fixture, process, repo_root, Browser, Edge, Throttling};
 use redress_shared::store::StoreConfig;
 use redress_shared::{widget_ids as ids, widget_text};
 use serde_json::{json, Value};
@@ -49,6 +49,9 @@ async fn main() {
     edge.create_store("demo-store", "Demo Store");
     if runs("pages") {
         page_fetches(&edge, &mut report).await;
+    }
+    if runs("typing") {
+        click_to_typing(&edge, &out_dir, &mut report).await;
     }
     if runs("latency") {
         latency(&edge, &mut report).await;
@@ -163,13 +166,24 @@ fn kb(bytes: f64) -> String {
     format!("{:.1} KB", bytes / 1000.0)
 }
 
+/// The widget's folder in the built site, named by its files' digest (scripts/build.sh).
+fn widget_folder(site: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(site.join("widget"))
+        .expect("dist/site/widget: run scripts/build.sh")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.join("app.wasm").is_file())
+        .expect("the widget's folder")
+}
+
 fn widget_weight(root: &Path, report: &mut Report) {
     report.section("Widget weight (raw / gzip / brotli)");
     let site = root.join("dist/site");
     let loader = Sizes::of_file(&site.join("embed.js"));
-    let glue = Sizes::of_file(&site.join("widget/redress-widget.js"));
-    let wasm = Sizes::of_file(&site.join("widget/redress-widget_bg.wasm"));
-    let lexicon = Sizes::of_file(&site.join("widget/cues.tsv"));
+    let app = widget_folder(&site);
+    let glue = Sizes::of_file(&app.join("app.js"));
+    let wasm = Sizes::of_file(&app.join("app.wasm"));
+    let lexicon = Sizes::of_file(&app.join("cues.tsv"));
     // The store's settings with the shopper's catalog, as the edge answers them.
     let settings = |locale: &str| {
         let store = StoreConfig::new("demo-store", "Demo Store").widget_settings(locale);
@@ -488,6 +502,12 @@ async fn page_fetches(edge: &Edge, report: &mut Report) {
         .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let typed = fetched(&browser).await;
+    // The shopper comes back another day: the app's files come from the browser's cache.
+    browser.goto(&edge.url("/")).await;
+    browser.click(ids::LAUNCHER).await;
+    browser.widget(ids::DESCRIPTION).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let again = fetched(&browser).await;
     browser.close().await;
     report.row(
         "page fetches before opening (excluding the page itself)",
@@ -509,18 +529,261 @@ async fn page_fetches(edge: &Edge, report: &mut Report) {
         kb(typed.0),
         "adds the lexicon",
     );
+    report.row(
+        "over the network by then, first visit",
+        kb(typed.3),
+        "transfer sizes (wrangler dev serves uncompressed)",
+    );
+    report.row(
+        "over the network after opening, repeat visit",
+        kb(again.3),
+        &format!(
+            "{} resource(s): the loader revalidated, the settings; the app from the cache",
+            again.1
+        ),
+    );
     report.put(
         "page_fetches_bytes",
-        json!({ "before_open": before.0, "after_intent": intent.0, "after_open": opened.0, "after_typing": typed.0 }),
+        json!({ "before_open": before.0, "after_intent": intent.0, "after_open": opened.0, "after_typing": typed.0,
+                "transferred_first_visit": typed.3, "transferred_repeat_visit": again.3 }),
     );
 }
 
-/// (decoded bytes, resources, wasm resources) the page has fetched so far, besides the
-/// document itself.
-async fn fetched(browser: &Browser) -> (f64, u64, u64) {
+/// Runs per figure of `click_to_typing`; the median is reported.
+const TYPING_RUNS: usize = 5;
+
+/// What the shopper waits for, as they feel it: the launcher visible after navigation,
+/// and from the click on it to the description field ready for typing, on Lighthouse's
+/// mobile and desktop profiles (Chromium slowed through the DevTools protocol), on a
+/// first visit (a new browser) and a repeat one, beside a page with Sentry's full
+/// feedback UI bundled from npm (the `peers` section's bundle) in the same run.
+async fn click_to_typing(edge: &Edge, out_dir: &Path, report: &mut Report) {
+    report.section(&format!(
+        "Click to typing, median of {TYPING_RUNS} (wrangler dev serves uncompressed)"
+    ));
+    let bundle = out_dir.join("peers/sentry_feedback.bundle.js");
+    let Ok(sentry_js) = std::fs::read(&bundle) else {
+        report.row(
+            "click to typing",
+            "not measured".to_owned(),
+            "run the peers section first",
+        );
+        return;
+    };
+    let sentry = SentryPage::serve(sentry_js);
+    let redress = Widget {
+        page: edge.url("/"),
+        host: format!("#{}", ids::HOST),
+        button: format!("#{}", ids::LAUNCHER),
+        field: format!("#{}", ids::DESCRIPTION),
+        prefetch_idle: false,
+    };
+    let idle = Widget {
+        prefetch_idle: true,
+        ..redress.clone()
+    };
+    let sentry_widget = Widget {
+        page: sentry.url.clone(),
+        host: "#sentry-feedback".to_owned(),
+        button: ".widget__actor".to_owned(),
+        field: "textarea".to_owned(),
+        prefetch_idle: false,
+    };
+    let mut figures = serde_json::Map::new();
+    for (profile_name, profile) in [
+        ("mobile", Throttling::MOBILE),
+        ("desktop", Throttling::DESKTOP),
+    ] {
+        let ours = measure(&redress, profile).await;
+        let theirs = measure(&sentry_widget, profile).await;
+        let prefetched = measure(&idle, profile).await;
+        let row = |report: &mut Report, what: &str, ours: f64, theirs: Option<f64>| {
+            let note = theirs.map_or(String::new(), |t| {
+                format!("Sentry's page {t:.0} ms, ratio {:.2}", ours / t)
+            });
+            report.row(
+                &format!("{profile_name}: {what}"),
+                format!("{ours:.0} ms"),
+                &note,
+            );
+        };
+        row(
+            report,
+            "launcher visible after navigation",
+            ours.visible,
+            Some(theirs.visible),
+        );
+        row(
+            report,
+            "click → typing, first visit",
+            ours.first,
+            Some(theirs.first),
+        );
+        row(
+            report,
+            "click → typing, first visit, data-prefetch=\"idle\"",
+            prefetched.first,
+            Some(theirs.first),
+        );
+        row(
+            report,
+            "click → typing, repeat visit",
+            ours.repeat,
+            Some(theirs.repeat),
+        );
+        figures.insert(
+            profile_name.to_owned(),
+            json!({
+                "redress": ours.json(), "redress_prefetch_idle": prefetched.json(),
+                "sentry_feedback": theirs.json(),
+            }),
+        );
+    }
+    report.put("click_to_typing_ms", Value::Object(figures));
+}
+
+/// A feedback widget on a page: where its launcher and its text field are (inside the
+/// shadow root of `host`, or one below it).
+#[derive(Clone)]
+struct Widget {
+    page: String,
+    host: String,
+    button: String,
+    field: String,
+    /// Redress's tag with `data-prefetch="idle"`, waiting for the page to idle first.
+    prefetch_idle: bool,
+}
+
+/// Medians in milliseconds.
+struct Timings {
+    visible: f64,
+    first: f64,
+    repeat: f64,
+}
+
+impl Timings {
+    fn json(&self) -> Value {
+        json!({ "launcher_visible": self.visible, "first_visit": self.first, "repeat_visit": self.repeat })
+    }
+}
+
+async fn measure(widget: &Widget, profile: Throttling) -> Timings {
+    let (mut visible, mut first, mut repeat) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..TYPING_RUNS {
+        let browser = Browser::start().await;
+        browser.throttle(profile).await;
+        let (shown, typing) = visit(&browser, widget).await;
+        visible.push(shown);
+        first.push(typing);
+        repeat.push(visit(&browser, widget).await.1);
+        browser.close().await;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Timings {
+        visible: median(visible),
+        first: median(first),
+        repeat: median(repeat),
+    }
+}
+
+/// (launcher visible after navigation start, click → field ready), in milliseconds.
+async fn visit(browser: &Browser, widget: &Widget) -> (f64, f64) {
+    browser.goto("about:blank").await;
+    if widget.prefetch_idle {
+        let tag = [("store", "demo-store"), ("prefetch", "idle")];
+        browser.storefront_with(&widget.page, &tag).await;
+        // The app fetched (and compiling) while the page was idle, as the store asked.
+        let fetched = redress_e2e::eventually(Duration::from_secs(60), || async {
+            (browser.fetched_when_idle(".wasm").await > 0).then_some(())
+        });
+        fetched.await.expect("the app, fetched when idle");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    } else {
+        browser.goto(&widget.page).await;
+    }
+    let script = "const [host, button, field, done] = arguments;
+        const deep = (root, selector) => {
+          if (!root) return null;
+          const found = root.querySelector(selector);
+          if (found) return found;
+          for (const el of root.querySelectorAll('*')) {
+            const inner = el.shadowRoot && deep(el.shadowRoot, selector);
+            if (inner) return inner;
+          }
+          return null;
+        };
+        const root = () => document.querySelector(host)?.shadowRoot;
+        const ready = (el) => el && el.getClientRects().length > 0 ? el : null;
+        const wait = (find, then) => {
+          const el = find();
+          el ? then(el) : requestAnimationFrame(() => wait(find, then));
+        };
+        wait(() => ready(deep(root(), button)), (launcher) => {
+          const shown = performance.now();
+          const clicked = performance.now();
+          launcher.click();
+          wait(() => ready(deep(root(), field)), () => done([shown, performance.now() - clicked]));
+        });";
+    let times = browser
+        .client
+        .execute_async(
+            script,
+            vec![
+                widget.host.clone().into(),
+                widget.button.clone().into(),
+                widget.field.clone().into(),
+            ],
+        )
+        .await
+        .expect("the widget opens");
+    (
+        times[0].as_f64().unwrap_or(f64::NAN),
+        times[1].as_f64().unwrap_or(f64::NAN),
+    )
+}
+
+/// A shop page carrying Sentry's full feedback UI, served on loopback like the demo.
+struct SentryPage {
+    url: String,
+    _server: std::sync::Arc<tiny_http::Server>,
+}
+
+impl SentryPage {
+    fn serve(bundle: Vec<u8>) -> SentryPage {
+        let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind"));
+        let url = format!("http://{}/", server.server_addr());
+        let serving = server.clone();
+        std::thread::spawn(move || {
+            let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                <title>Shop</title><script type=\"module\" src=\"/sentry.js\"></script></head>\
+                <body><h1>A lamp</h1><p>Our best desk lamp.</p></body></html>";
+            for request in serving.incoming_requests() {
+                let (body, kind) = if request.url().starts_with("/sentry.js") {
+                    (bundle.clone(), "text/javascript")
+                } else {
+                    (page.as_bytes().to_vec(), "text/html; charset=utf-8")
+                };
+                let header = tiny_http::Header::from_bytes("Content-Type", kind).expect("header");
+                let _ = request.respond(tiny_http::Response::from_data(body).with_header(header));
+            }
+        });
+        SentryPage {
+            url,
+            _server: server,
+        }
+    }
+}
+
+/// (decoded bytes, resources, wasm resources, bytes over the network) the page has
+/// fetched so far, besides the document itself.
+async fn fetched(browser: &Browser) -> (f64, u64, u64, f64) {
     let script = "const r = performance.getEntriesByType('resource');
         return [r.reduce((n, e) => n + e.decodedBodySize, 0), r.length,
-                r.filter(e => e.name.endsWith('.wasm')).length];";
+                r.filter(e => e.name.endsWith('.wasm')).length,
+                r.reduce((n, e) => n + e.transferSize, 0)];";
     let value = browser
         .client
         .execute(script, vec![])
@@ -530,6 +793,7 @@ async fn fetched(browser: &Browser) -> (f64, u64, u64) {
         value[0].as_f64().unwrap_or(0.0),
         value[1].as_u64().unwrap_or(0),
         value[2].as_u64().unwrap_or(0),
+        value[3].as_f64().unwrap_or(0.0),
     )
 }
 
