@@ -2,9 +2,18 @@
 
 use redress_shared::service_level::{Breaches, Target};
 
+thread_local! {
+    /// Read once: every number and date the inbox writes asks for them.
+    static LANGUAGES: Vec<String> = browser_languages();
+}
+
 /// The agent's languages, best first, as their browser states them
 /// (`navigator.languages`; empty if it does not).
 pub fn agent_languages() -> Vec<String> {
+    LANGUAGES.with(Clone::clone)
+}
+
+fn browser_languages() -> Vec<String> {
     let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
     let languages = navigator.and_then(|n| js_sys::Reflect::get(&n, &"languages".into()));
     match languages {
@@ -18,10 +27,7 @@ pub fn agent_languages() -> Vec<String> {
 
 /// The agent's first language, the locale dates and numbers are written in.
 pub fn agent_locale() -> String {
-    agent_languages()
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| "default".to_owned())
+    LANGUAGES.with(|l| l.first().cloned().unwrap_or_else(|| "default".to_owned()))
 }
 
 /// An RFC 3339 timestamp as the agent's locale writes it.

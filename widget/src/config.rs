@@ -46,7 +46,7 @@ impl WidgetConfig {
             .unwrap_or_else(|| "en".to_owned());
         // The widget's own folder (content-addressed: its files never change), where the
         // loader found it.
-        let assets_base = get("assets").unwrap_or_else(|| format!("{api_base}/widget"));
+        let assets_base = get("assets").ok_or_else(|| JsValue::from_str("assets is required"))?;
         // `shared::store::WidgetSettings`, as the loader fetched it.
         let settings = Reflect::get(value, &JsValue::from_str("settings")).unwrap_or_default();
         let evidence = Reflect::get(&settings, &JsValue::from_str("evidence")).unwrap_or_default();

@@ -35,16 +35,16 @@ pub async fn answer(req: Request, env: &Env, case_id: &str) -> Result<Response, 
     let detail = agent_cases::detail(&db, &agent.store_id, case_id, &now)
         .await?
         .ok_or_else(not_found)?;
-    let objects: Vec<(String, EvidenceSource)> =
+    let (keys, sources): (Vec<String>, Vec<EvidenceSource>) =
         agent_cases::bundle_objects(&db, &agent.store_id, case_id)
             .await?
             .into_iter()
             .map(agent_cases::BundleObject::into_source)
-            .collect();
+            .unzip();
     let bucket = bindings::evidence(env)?;
     // Every object is there before the first byte leaves: a missing one is an error the
     // agent reads, not an archive cut short.
-    for (key, source) in &objects {
+    for (key, source) in keys.iter().zip(&sources) {
         if bucket.head(key).await.map_err(db::unavailable)?.is_none() {
             worker::console_error!("bundle: evidence {} of {case_id} missing", source.position);
             return Err(ApiError::new(
@@ -54,9 +54,17 @@ pub async fn answer(req: Request, env: &Env, case_id: &str) -> Result<Response, 
         }
     }
     let name = dispute_bundle::download_name(detail.case.reference.as_str());
+    let transcript = dispute_bundle::transcript(&detail, &sources, &now);
+    let bundle = Bundle {
+        detail,
+        transcript,
+        keys,
+        sources,
+        now,
+    };
 
     let (sender, chunks) = mpsc::channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
-    let writing = write(sender, bucket, detail, objects, now);
+    let writing = write(sender, bucket, bundle);
     // The response pulls the chunks; pulling also drives the writer, which waits while
     // a chunk is not taken. A writer's failure ends the body with an error, so the
     // agent's download fails rather than ending in a short, valid-looking file.
@@ -65,18 +73,31 @@ pub async fn answer(req: Request, env: &Env, case_id: &str) -> Result<Response, 
     http::attachment(body, "application/zip", &name)
 }
 
+/// What the bundle is written from, read before the first byte is sent.
+struct Bundle {
+    detail: CaseDetail,
+    transcript: String,
+    /// The R2 keys of `sources`, in the same order.
+    keys: Vec<String>,
+    sources: Vec<EvidenceSource>,
+    now: String,
+}
+
 /// Writes the bundle into `sender`, a chunk at a time.
 async fn write(
     mut sender: mpsc::Sender<Vec<u8>>,
     bucket: Bucket,
-    detail: CaseDetail,
-    objects: Vec<(String, EvidenceSource)>,
-    now: String,
+    bundle: Bundle,
 ) -> worker::Result<()> {
+    let Bundle {
+        detail,
+        transcript,
+        keys,
+        sources,
+        now,
+    } = bundle;
     let spool = Spool::default();
     let mut archive = ZipArchiveWriter::new(spool.clone());
-    let sources: Vec<EvidenceSource> = objects.iter().map(|(_, s)| s.clone()).collect();
-    let transcript = dispute_bundle::transcript(&detail, &sources, &now);
     let mut files = vec![whole(
         &mut archive,
         dispute_bundle::TRANSCRIPT,
@@ -86,7 +107,7 @@ async fn write(
     )?];
     send(&mut sender, &spool).await?;
 
-    for (key, source) in &objects {
+    for (key, source) in keys.iter().zip(&sources) {
         let object = bucket
             .get(key)
             .execute()
