@@ -16,8 +16,18 @@ if ! grep -q '^STATUS_LINK_KEY=' .dev.vars 2>/dev/null; then
 fi
 # The demo storefront's store; WEBHOOK_URL=http://... forwards its cases there.
 cargo xtask store put demo-store --name "Demo Store" ${WEBHOOK_URL:+--webhook-url "$WEBHOOK_URL"}
+# Translation: TRANSLATE_URL names a provider with LibreTranslate's API; without one, a
+# local stand-in (a phrasebook, not a translator: no model runs on this machine).
+translate_url="${TRANSLATE_URL:-}"
+if [ -z "$translate_url" ]; then
+  cargo build --quiet --locked --package xtask
+  target/debug/xtask translator --address 127.0.0.1:8790 &
+  stand_in=$!
+  trap 'kill "$stand_in" 2>/dev/null || true' EXIT
+  translate_url=http://127.0.0.1:8790/translate
+fi
 echo
 echo "  Redress is starting: open http://127.0.0.1:${port}/ (the demo storefront)."
 echo "  More stores and agent tokens: cargo xtask --help"
 echo
-exec npx --no-install wrangler dev --local --ip 127.0.0.1 --port "$port"
+npx --no-install wrangler dev --local --ip 127.0.0.1 --port "$port" --var "TRANSLATE_URL:$translate_url"

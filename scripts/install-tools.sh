@@ -26,11 +26,14 @@ cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build
 cargo_tool trunk "$TRUNK_VERSION" trunk
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  log "installing Debian's chromium and chromium-driver"
+# Chromium, and fonts for Chinese, Japanese and Korean: shoppers write in them, and the
+# browser tests read and screenshot what they wrote.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+  || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  log "installing Debian's chromium, chromium-driver and fonts-noto-cjk"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
 fi
 
 # wrangler, Node 22 for it, binaryen's wasm-opt and esbuild, exactly as package-lock.json

@@ -26,7 +26,7 @@ cargo test --locked -p redress-e2e --lib --bins
 
 # Slowest first, so that the lanes end together; a file not named here runs last.
 slowest=(load abuse e2e evidence metrics agent_api case_page regression resolution
-  widget_access service_levels widget_languages)
+  translation widget_access service_levels widget_languages)
 files=("${slowest[@]}")
 for path in tests/tests/*.rs; do
   name=$(basename "$path" .rs)

@@ -3,6 +3,7 @@
 use redress_shared::{ApiError, ErrorCode};
 use worker::{Bucket, D1Database, Env, Queue, RateLimiter, SendEmail};
 
+use crate::jobs::translate::Translator;
 use crate::rate_limits::Limit;
 
 const DB: &str = "DB";
@@ -108,6 +109,17 @@ pub fn reply_domain(env: &Env) -> Option<String> {
 /// closed and forms are not timed. `wrangler secret put STATUS_LINK_KEY`.
 pub fn signing_key(env: &Env) -> Option<String> {
     secret_or_var(env, STATUS_LINK_KEY)
+}
+
+/// Who translates shoppers' texts for stores: an HTTP provider with LibreTranslate's
+/// API when `TRANSLATE_URL` is set (with `TRANSLATE_API_KEY` if it wants one), else
+/// Workers AI through the `AI` binding when it is bound, else nobody.
+pub fn translator(env: &Env) -> Option<Translator> {
+    if let Some(url) = secret_or_var(env, "TRANSLATE_URL") {
+        let api_key = secret_or_var(env, "TRANSLATE_API_KEY");
+        return Some(Translator::Http { url, api_key });
+    }
+    env.ai("AI").ok().map(Translator::WorkersAi)
 }
 
 /// Fault injection for the load test, never set in production: the queue consumer

@@ -11,11 +11,12 @@ use redress_shared::inbox_ids as ids;
 use redress_shared::money::Money;
 use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
 use redress_shared::outcome::{Done, Responsibility, RootCause};
-use redress_shared::{routes, CaseEvidence, CaseStatus};
+use redress_shared::translation::Translation;
+use redress_shared::{routes, CaseEvidence, CaseStatus, UNDETERMINED_LANGUAGE};
 
 use crate::api::Api;
 use crate::download::Download;
-use crate::format::{local_time, missed};
+use crate::format::{language_name, local_time, missed};
 
 #[component]
 pub fn CaseView(
@@ -80,7 +81,9 @@ fn CaseBody(case: CaseDetail, api: Api, error: RwSignal<Option<String>>) -> impl
             <dt>"Responsibility"</dt><dd>{case.responsibility.map(Responsibility::code).unwrap_or("—")}</dd>
         </dl>
         <h2>"The shopper wrote"</h2>
-        <p id=ids::CASE_DESCRIPTION class="description">{c.details.description.clone()}</p>
+        <ShopperText text=c.details.description.clone() language=c.classification.lang.clone()
+            translation=case.translations.description.clone()
+            ids=Some((ids::CASE_DESCRIPTION, ids::CASE_TRANSLATION)) />
         <h2>"Why this category"</h2>
         <ul class="signals">
             {verdict.signals.iter().map(|s| view! { <li>{format!("{}: “{}”", s.rule, s.cue)}</li> }).collect_view()}
@@ -103,20 +106,61 @@ fn CaseBody(case: CaseDetail, api: Api, error: RwSignal<Option<String>>) -> impl
         </ul>
         <h2>"Timeline"</h2>
         <ol id=ids::CASE_TIMELINE class="timeline">
-            {case.timeline.iter().map(|e| view! {
-                <li class=if e.public { "public" } else { "internal" }>
-                    <time>{local_time(&e.at)}</time>" "
-                    <strong>{e.actor.clone()}</strong>" "
-                    <span>{e.kind.code()}</span>
-                    {e.value.clone().map(|v| {
-                        // An offer's entries name it by its number (see "Offers").
-                        let v = if e.kind.names_offer() { format!("offer #{v}") } else { v };
-                        view! { <p class="value">{v}</p> }
-                    })}
-                </li>
+            {case.timeline.iter().enumerate().map(|(i, e)| {
+                let translation = case.translations.of_entry(i).cloned();
+                view! {
+                    <li class=if e.public { "public" } else { "internal" }>
+                        <time>{local_time(&e.at)}</time>" "
+                        <strong>{e.actor.clone()}</strong>" "
+                        <span>{e.kind.code()}</span>
+                        {e.value.clone().map(|v| match translation {
+                            Some(translation) => view! {
+                                <ShopperText text=v language=translation.source_language.clone()
+                                    translation=Some(translation) ids=None />
+                            }.into_any(),
+                            None => {
+                                // An offer's entries name it by its number (see "Offers").
+                                let v = if e.kind.names_offer() { format!("offer #{v}") } else { v };
+                                view! { <p class="value">{v}</p> }.into_any()
+                            }
+                        })}
+                    </li>
+                }
             }).collect_view()}
         </ol>
     }
+}
+
+/// What a shopper wrote, as written (the authority, marked with its language), and
+/// beside it its translation into the store's language, or why there is none yet.
+/// `ids`: the original's and the translation's element ids.
+#[component]
+fn ShopperText(
+    text: String,
+    language: String,
+    translation: Option<Translation>,
+    ids: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let (original_id, translation_id) = ids.unzip();
+    let Some(translation) = translation else {
+        let lang = (language != UNDETERMINED_LANGUAGE).then_some(language);
+        return view! { <p id=original_id lang=lang class="description">{text}</p> }.into_any();
+    };
+    let from = language_name(&translation.source_language);
+    let caption = translation.heading(language_name);
+    view! {
+        <div class="side-by-side">
+            <figure>
+                <figcaption>{format!("{from} · as the shopper wrote it")}</figcaption>
+                <p id=original_id lang=translation.source_language.clone() class="description">{text}</p>
+            </figure>
+            <figure id=translation_id class="translation">
+                <figcaption>{caption}</figcaption>
+                {translation.text.clone().map(|body| view! { <p lang=translation.language.clone() class="description">{body}</p> })}
+            </figure>
+        </div>
+    }
+    .into_any()
 }
 
 /// A file as the agent sees it: images and video inline (fetched with the token), the

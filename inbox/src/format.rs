@@ -1,6 +1,7 @@
 //! Dates in the agent's own locale and time zone, and other words agents read.
 
 use redress_shared::service_level::{Breaches, Target};
+use wasm_bindgen::JsCast;
 
 thread_local! {
     /// Read once: every number and date the inbox writes asks for them.
@@ -50,4 +51,28 @@ pub fn missed(breaches: &Breaches) -> Option<String> {
         })
         .collect();
     (!targets.is_empty()).then(|| format!(" · missed: {}", targets.join(", ")))
+}
+
+/// A language's name in the agent's language (`ko` → "Korean"), by the browser's
+/// `Intl.DisplayNames`; the code itself where the browser cannot say.
+pub fn language_name(code: &str) -> String {
+    let name = || -> Option<String> {
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let class = js_sys::Reflect::get(&intl, &"DisplayNames".into()).ok()?;
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"type".into(), &"language".into()).ok()?;
+        let locales: js_sys::Array = agent_languages()
+            .into_iter()
+            .map(wasm_bindgen::JsValue::from)
+            .collect();
+        let arguments = js_sys::Array::of2(&locales, &options);
+        let names =
+            js_sys::Reflect::construct(class.dyn_ref::<js_sys::Function>()?, &arguments).ok()?;
+        let of: js_sys::Function = js_sys::Reflect::get(&names, &"of".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        of.call1(&names, &code.into()).ok()?.as_string()
+    };
+    name().unwrap_or_else(|| code.to_owned())
 }

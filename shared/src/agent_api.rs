@@ -193,7 +193,7 @@ pub fn parse_case_query<'a>(
                     "Use urgent, high, normal or low.",
                 ),
             },
-            param::LANG if is_code(value, 2, 3) || value == "und" => {
+            param::LANG if is_code(value, 2, 3) || value == crate::UNDETERMINED_LANGUAGE => {
                 query.lang = Some(value.to_owned())
             }
             param::RATED_LOW | param::BREACHED => {
@@ -390,6 +390,9 @@ pub struct CaseDetail {
     pub rating: Option<crate::rating::Rating>,
     /// The currencies the store's offers may be in, its main one first.
     pub currencies: Vec<String>,
+    /// What the shopper wrote, in the store's working language, beside the originals.
+    #[serde(default)]
+    pub translations: crate::translation::CaseTranslations,
 }
 
 /// How a notification of the case fared on one channel.

@@ -129,6 +129,7 @@ pub(crate) mod tests {
             activity: None,
             attached: Default::default(),
             case,
+            translation: None,
         }
     }
 

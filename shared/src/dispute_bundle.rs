@@ -434,6 +434,7 @@ mod tests {
             }],
             rating: None,
             currencies: vec!["EUR".into()],
+            translations: Default::default(),
         }
     }
 

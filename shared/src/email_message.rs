@@ -34,9 +34,24 @@ impl EmailMessage {
             verdict.category.code(),
         );
         let d = &case.details;
+        // The translation follows the original, which stays first: it is the authority.
+        let translation = notification
+            .translation
+            .as_ref()
+            .map_or_else(String::new, |t| {
+                let text = t
+                    .text
+                    .as_deref()
+                    .map(|text| plain(&truncate(text, MAX_DESCRIPTION)));
+                format!(
+                    "\n{}\n{}",
+                    t.heading(str::to_owned),
+                    text.unwrap_or_default()
+                )
+            });
         let text = format!(
             "{subject}\n\nAnswer by: {}\nOrder: {}\nShopper: {}\nWants: {}\nEvidence files: {}\n\n\
-             {}\n\n{}\n",
+             {}\n\n{}\n{translation}",
             case.respond_by,
             plain(&d.order_number),
             plain(&d.email),
@@ -74,6 +89,29 @@ mod tests {
     use super::*;
     use crate::chat_message::tests::{about, case};
     use crate::notification::NotificationEvent;
+
+    #[test]
+    fn a_translation_follows_the_shoppers_words_and_says_it_is_one() {
+        let mut notification = about(
+            NotificationEvent::CaseCreated,
+            case("A-1", "주문한 램프가 깨진 채로 도착했어요."),
+        );
+        let job = crate::translation::job("주문한 램프가 깨진 채로 도착했어요.", "ko", "en")
+            .expect("a job");
+        notification.translation =
+            Some(job.translated("The lamp I ordered arrived broken.".into()));
+        let email = EmailMessage::for_case(&notification, "f@x.io", "t@x.io");
+        let original = email.text.find("주문한 램프가").expect("the original");
+        let heading = email
+            .text
+            .find("Machine translation from ko into en:")
+            .expect("a heading");
+        let translated = email
+            .text
+            .find("The lamp I ordered arrived broken.")
+            .expect("the translation");
+        assert!(original < heading && heading < translated, "{}", email.text);
+    }
 
     #[test]
     fn the_subject_holds_only_our_own_words() {

@@ -13,6 +13,8 @@ pub const CASE_LIST: &str = "redress-inbox-cases";
 pub const CASE_VIEW: &str = "redress-inbox-case";
 pub const CASE_STATUS: &str = "redress-inbox-case-status";
 pub const CASE_DESCRIPTION: &str = "redress-inbox-case-description";
+/// The description's translation into the store's language, beside it.
+pub const CASE_TRANSLATION: &str = "redress-inbox-case-translation";
 pub const CASE_TIMELINE: &str = "redress-inbox-case-timeline";
 pub const RESOLUTION: &str = "redress-inbox-resolution";
 pub const ASSIGNEE: &str = "redress-inbox-assignee";

@@ -14,7 +14,7 @@ const MIN_IDEOGRAPHS: usize = 2;
 /// Below this whatlang confidence the answer is `und`.
 const MIN_CONFIDENCE: f64 = 0.01;
 
-pub const UNDETERMINED: &str = "und";
+pub const UNDETERMINED: &str = crate::UNDETERMINED_LANGUAGE;
 
 pub fn detect(text: &str) -> &'static str {
     detect_with_hint(text, None)

@@ -44,6 +44,7 @@ pub mod spam_guard;
 pub mod store;
 pub mod time;
 pub mod timeline;
+pub mod translation;
 pub mod trends;
 pub mod turnstile;
 pub mod validate;
@@ -63,3 +64,6 @@ pub use validate::{validate, validate_file_count, validate_store_id, Limits};
 
 /// Lowercase hex of some bytes (ids, tokens, SHA-256 digests).
 pub use encoding::hex;
+
+/// The language code of a text whose language nobody could tell (TAXONOMY.md).
+pub const UNDETERMINED_LANGUAGE: &str = "und";

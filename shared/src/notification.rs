@@ -9,6 +9,7 @@ use crate::offer::Offer;
 use crate::outcome::Outcome;
 use crate::rating::Rating;
 use crate::timeline::{EventKind, TimelineEvent};
+use crate::translation::Translation;
 
 /// What happened to a case that a store's channels hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -189,6 +190,10 @@ pub struct CaseNotification {
     #[serde(flatten)]
     pub attached: Attached,
     pub case: Case,
+    /// The shopper's text the event brings (`translation::shopper_text`), in the
+    /// store's working language: added by the queue consumer before it delivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Translation>,
 }
 
 /// What an event carries beside its entry, by event.
@@ -239,6 +244,7 @@ impl CaseNotification {
             activity: None,
             attached: Attached::default(),
             case,
+            translation: None,
         }
     }
 
@@ -248,6 +254,7 @@ impl CaseNotification {
             activity: None,
             attached: Attached::default(),
             case,
+            translation: None,
         }
     }
 
@@ -266,6 +273,7 @@ impl CaseNotification {
             attached: attached.for_event(event, entry.kind),
             activity: Some(Activity { seq, entry }),
             case,
+            translation: None,
         })
     }
 

@@ -10,6 +10,7 @@ use crate::deadline::PriorityHours;
 use crate::evidence::EvidenceLimits;
 use crate::notification::NotificationEvent;
 use crate::service_level::ServiceLevels;
+use crate::translation::TranslationSettings;
 use crate::validate::{validate_store_id, Limits};
 use crate::widget_text;
 
@@ -48,6 +49,9 @@ pub struct StoreConfig {
     /// Cloudflare Turnstile, when the store asks shoppers to pass it (`turnstile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileKeys>,
+    /// What shoppers' texts are translated into, and how much a day.
+    #[serde(default)]
+    pub translation: TranslationSettings,
 }
 
 /// A store's Turnstile widget: the site key is public, the secret is only ever sent to
@@ -152,6 +156,8 @@ pub struct StoreRow {
     pub business_hours: Option<String>,
     pub turnstile_site_key: Option<String>,
     pub turnstile_secret: Option<String>,
+    pub working_language: String,
+    pub translation_characters_per_day: u64,
 }
 
 impl StoreRow {
@@ -160,7 +166,8 @@ impl StoreRow {
         high_hours, normal_hours, low_hours, high_value_order_minor, webhook_url, webhook_secret, \
         chat_webhook_url, email_to, max_files, max_image_bytes, max_video_bytes, max_total_bytes, \
         original_photos, turnstile_site_key, turnstile_secret, chat_events, email_events, \
-        agent_names_shown, currencies, offer_days, resolution_hours, business_hours";
+        agent_names_shown, currencies, offer_days, resolution_hours, business_hours, \
+        working_language, translation_characters_per_day";
 
     /// The configuration, and the webhook signing secret kept beside it.
     pub fn into_config(self) -> (StoreConfig, Option<String>) {
@@ -190,6 +197,10 @@ impl StoreRow {
                 .turnstile_site_key
                 .zip(self.turnstile_secret)
                 .map(|(site_key, secret)| TurnstileKeys { site_key, secret }),
+            translation: TranslationSettings {
+                working_language: self.working_language,
+                characters_per_day: self.translation_characters_per_day,
+            },
             allowed_origins: parse_origins(&self.allowed_origins),
             id: self.id,
             name: self.name,
@@ -275,6 +286,9 @@ pub enum StoreConfigError {
     /// Offers stay open 1 to 60 days.
     InvalidOfferDays(u32),
     InvalidBusinessHours(BusinessHoursError),
+    /// A working language that is not a language code, or a daily allowance of more
+    /// than 100 million characters.
+    InvalidTranslation,
 }
 
 impl std::fmt::Display for StoreConfigError {
@@ -308,6 +322,10 @@ impl std::fmt::Display for StoreConfigError {
                 write!(f, "{d} days is not an offer's life: use 1 to {MAX_OFFER_DAYS}")
             }
             StoreConfigError::InvalidBusinessHours(e) => e.fmt(f),
+            StoreConfigError::InvalidTranslation => write!(
+                f,
+                "the working language is a language code such as en, and translations are 0 to {MAX_TRANSLATION_CHARACTERS_PER_DAY} characters a day"
+            ),
             StoreConfigError::InvalidTurnstileKeys => f.write_str(
                 "Turnstile needs both --turnstile-site-key and --turnstile-secret, as Cloudflare shows them",
             ),
@@ -319,6 +337,7 @@ impl std::error::Error for StoreConfigError {}
 
 const MAX_DEADLINE_HOURS: u32 = 24 * 365;
 const MAX_OFFER_DAYS: u32 = 60;
+const MAX_TRANSLATION_CHARACTERS_PER_DAY: u64 = 100_000_000;
 /// The most files any store may allow on one complaint.
 pub const MAX_FILES: usize = 20;
 /// Cloudflare's request body limit on its larger plans.
@@ -343,6 +362,7 @@ impl StoreConfig {
             currencies: vec!["USD".to_owned()],
             offer_days: 7,
             turnstile: None,
+            translation: TranslationSettings::default(),
         }
     }
 
@@ -420,6 +440,12 @@ impl StoreConfig {
             if !crate::validate::is_plausible_email(email) {
                 return Err(StoreConfigError::InvalidEmail(email.clone()));
             }
+        }
+        let translation = &self.translation;
+        if !is_language_tag(&translation.working_language)
+            || translation.characters_per_day > MAX_TRANSLATION_CHARACTERS_PER_DAY
+        {
+            return Err(StoreConfigError::InvalidTranslation);
         }
         if let Some(keys) = &self.turnstile {
             let plausible = |k: &str| {

@@ -350,6 +350,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("set {selector} to {value}: {e}"));
     }
 
+    /// Scrolls the page so that `selector` is at the top of the window (for a screenshot).
+    pub async fn scroll_to(&self, selector: &str) {
+        self.page(selector).await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView(); return true;",
+                vec![selector.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("scroll to {selector}: {e}"));
+    }
+
     /// The address the widget's receipt links to: the case page.
     pub async fn receipt_link(&self) -> String {
         self.widget(widget_ids::STATUS_LINK)

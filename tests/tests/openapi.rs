@@ -209,3 +209,54 @@ fn documents_the_dispute_manifest_as_the_worker_writes_it() {
             .is_some()
     );
 }
+
+#[test]
+fn documents_translations_as_the_worker_writes_them() {
+    use redress_shared::translation::{
+        CaseTranslations, EntryTranslation, Translation, TranslationState, Unavailable,
+    };
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    // Every field set (a new one fails to compile here until it is given).
+    let every_field = Translation {
+        state: TranslationState::Unavailable,
+        source_language: "ko".into(),
+        language: "en".into(),
+        text: Some(String::new()),
+        reason: Some(Unavailable::DailyLimit),
+    };
+    let written = serde_json::to_value(&every_field).expect("serialises");
+    let schema = &schemas["Translation"];
+    assert_eq!(keys(&schema["properties"]), keys(&written));
+    assert_eq!(
+        strings(&schema["properties"]["state"]["enum"]),
+        codes(&[
+            TranslationState::Translated,
+            TranslationState::Pending,
+            TranslationState::Unavailable
+        ])
+    );
+    assert_eq!(
+        strings(&schema["properties"]["reason"]["enum"]),
+        codes(&[Unavailable::ProviderFailed, Unavailable::DailyLimit])
+    );
+    let case = CaseTranslations {
+        description: Some(every_field.clone()),
+        timeline: vec![EntryTranslation {
+            index: 3,
+            translation: every_field,
+        }],
+    };
+    let written = serde_json::to_value(&case).expect("serialises");
+    assert_eq!(
+        keys(&schemas["CaseTranslations"]["properties"]),
+        keys(&written)
+    );
+    assert_eq!(
+        schemas["CaseDetail"]["properties"]["translations"]["$ref"],
+        "#/components/schemas/CaseTranslations"
+    );
+    assert!(schemas["WebhookEvent"]["properties"]
+        .get("translation")
+        .is_some());
+}

@@ -8,6 +8,7 @@ pub mod agents;
 pub mod bench;
 pub mod d1;
 pub mod stores;
+pub mod translator;
 
 pub use d1::{Error, D1};
 

@@ -42,6 +42,12 @@ enum Command {
     /// widget weight, edge latency, categorizer speed, uploads. Writes
     /// target/bench/latest.json.
     Bench,
+    /// Serves the translation provider's local stand-in (LibreTranslate's API and a
+    /// phrasebook) until stopped: what `scripts/dev.sh` translates with.
+    Translator {
+        #[arg(long, default_value = "127.0.0.1:8790")]
+        address: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -52,6 +58,13 @@ enum StoreCommand {
     Show { id: String },
     /// Prints every store's configuration as JSON lines.
     List,
+    /// Prints what a store had translated, per day, the latest first.
+    TranslationUsage {
+        id: String,
+        /// How many days back.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
 }
 
 #[derive(Args)]
@@ -148,6 +161,13 @@ struct PutStore {
     /// The secret of that Turnstile widget, which the edge sends to siteverify.
     #[arg(long, value_name = "SECRET")]
     turnstile_secret: Option<String>,
+    /// The language the store's agents work in: shoppers' texts in other languages are
+    /// translated into it (ISO 639-1, default en).
+    #[arg(long, value_name = "LANGUAGE")]
+    working_language: Option<String>,
+    /// How many characters a day the store may have translated (default 200000).
+    #[arg(long, value_name = "CHARACTERS")]
+    translation_per_day: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -207,6 +227,18 @@ fn run(d1: &D1, command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 println!("{}", serde_json::to_string(&store)?);
             }
         }
+        Command::Store(StoreCommand::TranslationUsage { id, days }) => {
+            let row = stores::load(d1, &id)?.ok_or(xtask::Error::UnknownStore(id.clone()))?;
+            let allowance = row.into_config().0.translation.characters_per_day;
+            println!("day\tcharacters\ttexts\tof the day's allowance ({allowance})");
+            for day in stores::translation_usage(d1, &id, days)? {
+                let share = day.characters as f64 * 100.0 / allowance.max(1) as f64;
+                println!(
+                    "{}\t{}\t{}\t{share:.1}%",
+                    day.day, day.characters, day.texts
+                );
+            }
+        }
         Command::Agent(AgentCommand::Issue { store, name }) => {
             let issued = agents::issue(d1, &store, &name)?;
             println!("issued {} to {name} for store {store}", issued.id);
@@ -224,6 +256,11 @@ fn run(d1: &D1, command: Command) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Bench => xtask::bench::run()?,
+        Command::Translator { address } => {
+            let stand_in = xtask::translator::StandIn::start(&address)?;
+            println!("translation stand-in at {}", stand_in.url());
+            stand_in.join();
+        }
         Command::Agent(AgentCommand::Revoke { token_id }) => {
             agents::revoke(d1, &token_id)?;
             println!("revoked {token_id}");
@@ -269,6 +306,8 @@ impl PutStore {
             offer_days: self.offer_days,
             turnstile_site_key: self.turnstile_site_key,
             turnstile_secret: self.turnstile_secret,
+            working_language: self.working_language,
+            translation_characters_per_day: self.translation_per_day,
         }
     }
 }

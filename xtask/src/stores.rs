@@ -58,6 +58,10 @@ pub struct StoreChanges {
     /// site key turns Turnstile off.
     pub turnstile_site_key: Option<String>,
     pub turnstile_secret: Option<String>,
+    /// The language shoppers' texts are translated into for the store's agents.
+    pub working_language: Option<String>,
+    /// How many characters a day the store may have translated.
+    pub translation_characters_per_day: Option<u64>,
 }
 
 const MB: u64 = 1024 * 1024;
@@ -120,6 +124,23 @@ pub fn list(d1: &D1) -> Result<Vec<StoreConfig>, Error> {
     let sql = format!("SELECT {} FROM stores ORDER BY id", StoreRow::COLUMNS);
     let rows = d1.query::<StoreRow>(&sql)?;
     Ok(rows.into_iter().map(|row| row.into_config().0).collect())
+}
+
+/// One day of a store's translations.
+#[derive(Debug, serde::Deserialize)]
+pub struct TranslationDay {
+    pub day: String,
+    pub characters: u64,
+    pub texts: u64,
+}
+
+/// What store `id` had translated over the last `days` days, the latest first.
+pub fn translation_usage(d1: &D1, id: &str, days: u32) -> Result<Vec<TranslationDay>, Error> {
+    d1.query(&format!(
+        "SELECT day, characters, texts FROM translation_usage
+         WHERE store_id = {id} AND day >= date('now', '-{days} days') ORDER BY day DESC",
+        id = text(id),
+    ))
 }
 
 fn apply(config: &mut StoreConfig, changes: StoreChanges) {
@@ -191,6 +212,12 @@ fn apply(config: &mut StoreConfig, changes: StoreChanges) {
     if let Some(days) = changes.offer_days {
         config.offer_days = days;
     }
+    if let Some(language) = changes.working_language {
+        config.translation.working_language = language;
+    }
+    if let Some(characters) = changes.translation_characters_per_day {
+        config.translation.characters_per_day = characters;
+    }
     match (changes.turnstile_site_key, changes.turnstile_secret) {
         (Some(site_key), _) if site_key.is_empty() => config.turnstile = None,
         (site_key, secret) => {
@@ -226,12 +253,14 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
                              max_image_bytes, max_video_bytes, max_total_bytes, original_photos,
                              turnstile_site_key, turnstile_secret, chat_events, email_events,
                              agent_names_shown, currencies, offer_days, resolution_hours,
-                             business_hours, updated_at)
+                             business_hours, working_language,
+                             translation_characters_per_day, updated_at)
          VALUES ({id}, {name}, {origins}, {locale}, {urgent}, {high}, {normal}, {low}, {value},
                  {webhook}, {secret}, {chat}, {email}, {files}, {image}, {video}, {total},
                  {originals}, {turnstile_site_key}, {turnstile_secret}, {chat_events},
                  {email_events}, {names}, {currencies}, {offer_days}, {resolution},
-                 {business}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                 {business}, {working_language}, {characters_per_day},
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, allowed_origins = excluded.allowed_origins,
            default_locale = excluded.default_locale, urgent_hours = excluded.urgent_hours,
@@ -247,7 +276,10 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
            email_events = excluded.email_events,
            agent_names_shown = excluded.agent_names_shown, currencies = excluded.currencies,
            offer_days = excluded.offer_days, resolution_hours = excluded.resolution_hours,
-           business_hours = excluded.business_hours, updated_at = excluded.updated_at",
+           business_hours = excluded.business_hours,
+           working_language = excluded.working_language,
+           translation_characters_per_day = excluded.translation_characters_per_day,
+           updated_at = excluded.updated_at",
         id = text(&config.id),
         name = text(&config.name),
         origins = text(&origins_json(&config.allowed_origins)),
@@ -280,6 +312,8 @@ fn upsert_sql(config: &StoreConfig, webhook_secret: Option<&str>) -> String {
             text(&json(&config.resolution_policy))
         },
         business = nullable_text(config.business_hours.as_ref().map(json).as_deref()),
+        working_language = text(&config.translation.working_language),
+        characters_per_day = config.translation.characters_per_day,
         turnstile_site_key = nullable_text(config.turnstile.as_ref().map(|t| t.site_key.as_str())),
         turnstile_secret = nullable_text(config.turnstile.as_ref().map(|t| t.secret.as_str())),
         chat_events = unless_attention(&c.chat_events),

@@ -7,6 +7,7 @@
 use redress_shared::business_hours::BusinessHours;
 use redress_shared::categorize::Priority;
 use redress_shared::store::{Channels, StoreConfig, TurnstileKeys};
+use redress_shared::translation::TranslationSettings;
 use redress_shared::NotificationEvent;
 use xtask::stores::{self, StoreChanges};
 use xtask::D1;
@@ -55,6 +56,8 @@ fn every_store_setting_survives_put_and_load() {
         offer_days: Some(14),
         turnstile_site_key: Some("0x4AAAAAAA-site".to_owned()),
         turnstile_secret: Some("0x4AAAAAAA-secret".to_owned()),
+        working_language: Some("zh".to_owned()),
+        translation_characters_per_day: Some(5_000),
     };
     let put = stores::put(&d1, "round-trip", changes).expect("store put");
     let row = stores::load(&d1, "round-trip")
@@ -82,6 +85,7 @@ fn every_store_setting_survives_put_and_load() {
         currencies,
         offer_days,
         turnstile,
+        translation,
     } = read;
     assert_ne!(allowed_origins, defaults.allowed_origins);
     assert_ne!(default_locale, defaults.default_locale);
@@ -98,6 +102,12 @@ fn every_store_setting_survives_put_and_load() {
     assert_eq!(hours.time_zone, "Europe/Berlin");
     assert_eq!(hours.holidays, ["2026-12-25"]);
     assert_ne!(high_value_order_minor, defaults.high_value_order_minor);
+    let TranslationSettings {
+        working_language,
+        characters_per_day,
+    } = translation;
+    assert_ne!(working_language, defaults.translation.working_language);
+    assert_ne!(characters_per_day, defaults.translation.characters_per_day);
     let Channels {
         webhook_url,
         chat_webhook_url,

@@ -14,13 +14,17 @@ use redress_shared::rating::{self, Rating};
 use redress_shared::service_level;
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
+use redress_shared::translation::ShopperTexts;
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
 use redress_shared::workflow::{next_statuses, reopens, Events, WorkState};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database};
 
-use super::{cases, deliveries, events, offers, outcomes, stores, unavailable, Result, Statement};
+use super::{
+    cases, deliveries, events, offers, outcomes, stores, translations, unavailable, Result,
+    Statement,
+};
 
 /// The SQL of one page of the store's cases as `q` filters, sorts and pages them (one
 /// row more than `q.limit`, to tell whether another page follows), selecting `columns`.
@@ -285,7 +289,10 @@ pub async fn detail(
     let timeline = events::timeline_from_rows(super::rows(&results, 2)?)?;
     let case = cases::from_rows(case_id, &results, 3)?
         .ok_or_else(|| unavailable("the case vanished while being read".into()))?;
+    let texts = ShopperTexts::of(&case.details.description, &timeline);
+    let found = translations::for_store(db, store_id, &texts.digests()).await?;
     Ok(Some(CaseDetail {
+        translations: texts.translations(&found),
         case,
         overdue: work.clock().is_overdue(now),
         breaches: work.breaches.clone(),

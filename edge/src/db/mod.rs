@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod offers;
 pub mod outcomes;
 pub mod stores;
+pub mod translations;
 pub mod uploads;
 
 use redress_shared::{ApiError, ErrorCode};

@@ -3,4 +3,5 @@
 pub mod email_in;
 pub mod notify;
 pub mod outbox;
+pub mod translate;
 pub mod upload_cleanup;

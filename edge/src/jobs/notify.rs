@@ -19,6 +19,7 @@ use redress_shared::money::Money;
 use redress_shared::rating::RATING_DAYS;
 use redress_shared::shopper_email::{self, Figures, ShopperEmail};
 use redress_shared::time::{rfc3339, MS_PER_DAY};
+use redress_shared::translation::TranslationSettings;
 use redress_shared::{webhook_signature, ApiError, CaseNotification};
 use wasm_bindgen::JsCast;
 use worker::{
@@ -29,6 +30,7 @@ use worker::{
 use crate::bindings::{self, EmailProvider, ShopperMailer};
 use crate::clock;
 use crate::db::{cases, deliveries, events, stores};
+use crate::jobs::translate::{self, Step, Translator};
 
 /// The event's id under the name the first stores deduplicate on (now `webhook-id`).
 const LEGACY_EVENT_ID_HEADER: &str = "Redress-Event-Id";
@@ -44,6 +46,7 @@ struct Outlets {
     case_pages: Option<CasePages>,
     /// Each store's name and channels, read once per batch.
     stores: HashMap<String, StoreOutlets>,
+    translator: Option<Translator>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +54,7 @@ struct StoreOutlets {
     name: String,
     channels: Vec<Channel>,
     agent_names_shown: bool,
+    translation: TranslationSettings,
 }
 
 /// What one delivery may send through.
@@ -97,6 +101,7 @@ pub async fn consume(batch: MessageBatch<String>, env: &Env) -> worker::Result<(
                 reply_domain: bindings::reply_domain(env),
             }),
         stores: HashMap::new(),
+        translator: bindings::translator(env),
     };
     for message in batch.messages()? {
         handle(&message, &mut outlets).await;
@@ -113,6 +118,7 @@ async fn store_outlets(outlets: &mut Outlets, store_id: &str) -> Result<StoreOut
                 name: store_id.to_owned(),
                 channels: Vec::new(),
                 agent_names_shown: false,
+                translation: TranslationSettings::default(),
             },
             |store| {
                 if store.config.channels.email_to.is_some() && outlets.email.is_none() {
@@ -129,6 +135,7 @@ async fn store_outlets(outlets: &mut Outlets, store_id: &str) -> Result<StoreOut
                     ),
                     name: store.config.name,
                     agent_names_shown: store.config.agent_names_shown,
+                    translation: store.config.translation,
                 }
             },
         );
@@ -142,7 +149,7 @@ async fn store_outlets(outlets: &mut Outlets, store_id: &str) -> Result<StoreOut
 }
 
 async fn handle(message: &Message<String>, outlets: &mut Outlets) {
-    let Ok(notification) = serde_json::from_str::<CaseNotification>(message.body()) else {
+    let Ok(mut notification) = serde_json::from_str::<CaseNotification>(message.body()) else {
         // Not ours: retrying cannot help, and a poison message must not block the queue.
         worker::console_error!("dropping an unreadable notification message");
         message.ack();
@@ -157,6 +164,35 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
             return;
         }
     };
+    // The shopper's text in the store's language, before any channel hears of it.
+    let step = translate::step(
+        &outlets.db,
+        outlets.translator.as_ref(),
+        &store_id,
+        &store.translation,
+        &notification,
+    );
+    match step.await {
+        Ok(Step::Deliver) => {}
+        Ok(Step::Attach(translation)) => notification.translation = Some(translation),
+        Ok(Step::RetryIn(seconds)) => {
+            message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(seconds)
+                    .build(),
+            );
+            return;
+        }
+        Err(e) => {
+            worker::console_error!("D1 unavailable in consumer: {}", e.message);
+            message.retry();
+            return;
+        }
+    }
+    let json = match notification.translation {
+        Some(_) => to_json(&notification).unwrap_or_else(|_| message.body().to_owned()),
+        None => message.body().to_owned(),
+    };
     let senders = Senders {
         email: outlets.email.as_ref(),
         shopper: outlets.shopper.as_ref(),
@@ -170,13 +206,7 @@ async fn handle(message: &Message<String>, outlets: &mut Outlets) {
         .iter()
         .filter(|c| c.takes(notification.event))
     {
-        let state = deliver(
-            &outlets.db,
-            &senders,
-            channel,
-            &notification,
-            message.body(),
-        );
+        let state = deliver(&outlets.db, &senders, channel, &notification, &json);
         states.push(state.await.unwrap_or_else(|e| {
             worker::console_error!("D1 unavailable in consumer: {}", e.message);
             ChannelState::Unknown

@@ -1,0 +1,131 @@
+//! Translating a shopper's text for the store, in the queue consumer (never on the
+//! shopper's request path): before an event with a shopper's text is delivered, its
+//! translation into the store's working language is found or made, so the webhook and
+//! the store's email carry it. `shared::translation` decides what is translated, the
+//! allowance and the retries; this module asks the provider and stores the answer.
+
+use redress_shared::translation::{
+    self, AfterFailure, Job, ProviderAnswer, ProviderRequest, Translation, TranslationSettings,
+    Unavailable, WorkersAiInput, WorkersAiOutput,
+};
+use redress_shared::{ApiError, CaseNotification};
+use worker::{Ai, D1Database, Fetch, Headers, Method, Request, RequestInit};
+
+use crate::clock;
+use crate::db::translations;
+
+/// Who translates: Workers AI (the `AI` binding) or an HTTP provider with LibreTranslate's
+/// API (`TRANSLATE_URL`, and `TRANSLATE_API_KEY` if it wants one).
+pub enum Translator {
+    WorkersAi(Ai),
+    Http {
+        url: String,
+        api_key: Option<String>,
+    },
+}
+
+/// What the consumer does with an event before delivering it.
+pub enum Step {
+    /// Deliver it as it is: nothing to translate, or no provider.
+    Deliver,
+    /// Deliver it with this translation beside the original.
+    Attach(Translation),
+    /// The provider failed: ask for the message again in this many seconds.
+    RetryIn(u32),
+}
+
+pub async fn step(
+    db: &D1Database,
+    translator: Option<&Translator>,
+    store_id: &str,
+    settings: &TranslationSettings,
+    notification: &CaseNotification,
+) -> Result<Step, ApiError> {
+    let Some(translator) = translator else {
+        return Ok(Step::Deliver);
+    };
+    let Some((text, language)) = translation::shopper_text(notification) else {
+        return Ok(Step::Deliver);
+    };
+    let source = language.unwrap_or_else(|| redress_shared::language::detect(text));
+    let Some(job) = translation::job(text, source, &settings.working_language) else {
+        return Ok(Step::Deliver);
+    };
+    let stored = translations::find(db, &job).await?;
+    if let Some(translation) = stored
+        .as_ref()
+        .filter(|s| s.settled())
+        .and_then(|s| s.translation())
+    {
+        return Ok(Step::Attach(translation));
+    }
+    let at = clock::now_rfc3339();
+    let day = translation::usage_day(&at);
+    let attempts = stored.map_or(0, |s| s.attempts) + 1;
+    let used = translations::used(db, store_id, day).await?;
+    let (translation, attempts, retry_in) =
+        if !translation::within_allowance(used, job.characters, settings.characters_per_day) {
+            // Not asked: this attempt costs nothing and counts as none.
+            (job.unavailable(Unavailable::DailyLimit), attempts - 1, None)
+        } else {
+            match ask(translator, &job).await {
+                Ok(text) => (job.translated(text), attempts, None),
+                Err(why) => {
+                    worker::console_warn!(
+                        "translation {}→{} failed (attempt {attempts}): {why}",
+                        job.source_language,
+                        job.language
+                    );
+                    match translation::after_failure(attempts) {
+                        AfterFailure::RetryIn { seconds } => {
+                            (job.pending(), attempts, Some(seconds))
+                        }
+                        AfterFailure::GiveUp => {
+                            (job.unavailable(Unavailable::ProviderFailed), attempts, None)
+                        }
+                    }
+                }
+            }
+        };
+    translations::record(db, &job, &translation, attempts, (store_id, day, &at)).await?;
+    Ok(match retry_in {
+        Some(seconds) => Step::RetryIn(seconds),
+        None => Step::Attach(translation),
+    })
+}
+
+/// The provider's translation of the job's text.
+async fn ask(translator: &Translator, job: &Job<'_>) -> Result<String, String> {
+    let translated = match translator {
+        Translator::WorkersAi(ai) => {
+            let output: WorkersAiOutput = ai
+                .run(translation::WORKERS_AI_MODEL, WorkersAiInput::new(job))
+                .await
+                .map_err(|e| e.to_string())?;
+            output.translated_text
+        }
+        Translator::Http { url, api_key } => {
+            let body = serde_json::to_string(&ProviderRequest::new(job, api_key.as_deref()))
+                .map_err(|e| e.to_string())?;
+            let headers = Headers::new();
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(|e| e.to_string())?;
+            let mut init = RequestInit::new();
+            init.with_method(Method::Post)
+                .with_headers(headers)
+                .with_body(Some(body.into()));
+            let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+            let mut response = Fetch::Request(request)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !(200..=299).contains(&response.status_code()) {
+                return Err(format!("answered {}", response.status_code()));
+            }
+            let answer: ProviderAnswer = response.json().await.map_err(|e| e.to_string())?;
+            answer.translated_text
+        }
+    };
+    translation::accepted(&translated).ok_or_else(|| "an empty translation".to_owned())
+}

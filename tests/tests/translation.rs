@@ -1,0 +1,293 @@
+//! Agents read every language: a Korean complaint reaches an English-speaking store with
+//! its translation beside the original, in the store's signed webhook, in the agent
+//! API and in the inbox; a text already in the store's language is never sent to the
+//! translator, and a text is translated once however often it comes; an outage of the
+//! translator delays a message's translation, loses nothing, and recovers; a store past
+//! its daily allowance gets the original alone, marked so.
+//!
+//! The translator is the HTTP provider's local stand-in (`xtask::translator`, with
+//! LibreTranslate's API and a phrasebook): no translation model runs on these machines.
+//! One worker serves every scenario, in order, inside one test.
+
+use std::time::Duration;
+
+use redress_e2e::{api, eventually, AgentClient, Browser, TestApp, WebhookReceiver};
+use redress_shared::inbox_ids;
+use serde_json::{json, Value};
+use xtask::stores::StoreChanges;
+use xtask::translator::StandIn;
+
+const STORE: &str = "seoul-lamps";
+const FRUGAL_STORE: &str = "frugal-lamps";
+
+/// The shopper's complaint, and what the phrasebook makes of it in English.
+const COMPLAINT: &str = "주문한 램프가 깨진 채로 도착했어요.\n받침대에 금이 가 있고 전구가 켜지지 않아요.\n환불을 원합니다.";
+const COMPLAINT_IN_ENGLISH: &str = "The lamp I ordered arrived broken.\nThe base is cracked and the bulb does not light up.\nI would like a refund.";
+const MESSAGE: &str = "사진을 더 보내 드릴까요?";
+const MESSAGE_IN_ENGLISH: &str = "Shall I send you more photos?";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_read_what_shoppers_write_in_any_language() {
+    let translator = StandIn::start("127.0.0.1:0").expect("the translator's stand-in");
+    let webhook = WebhookReceiver::start();
+    let app = TestApp::start(&[("TRANSLATE_URL", translator.url())]).await;
+    for (store, name, per_day) in [
+        (STORE, "Seoul Lamps", None),
+        (FRUGAL_STORE, "Frugal Lamps", Some(20)),
+    ] {
+        app.edge.put_store(
+            store,
+            StoreChanges {
+                name: Some(name.to_owned()),
+                webhook_url: Some(webhook.url().to_owned()),
+                working_language: Some("en".to_owned()),
+                translation_characters_per_day: per_day,
+                ..StoreChanges::default()
+            },
+        );
+    }
+    let issued = app.edge.issue_agent_token(STORE, "Jamie");
+    let agent = app.agent(issued.token.as_str());
+
+    let case = a_korean_complaint_arrives_with_its_english_translation(
+        &app,
+        &webhook,
+        &translator,
+        &agent,
+    )
+    .await;
+    a_complaint_in_the_stores_language_is_never_sent_to_the_translator(&app, &webhook, &translator)
+        .await;
+    the_same_text_is_translated_once(&app, &webhook, &translator).await;
+    let browser = Browser::start().await;
+    the_inbox_shows_the_translation_beside_the_original(&app, &browser, &agent, &case).await;
+    browser.close().await;
+    an_outage_delays_a_messages_translation_and_loses_nothing(
+        &app,
+        &webhook,
+        &translator,
+        &agent,
+        &case,
+    )
+    .await;
+    a_store_past_its_daily_allowance_gets_the_original_alone(&app, &webhook, &translator).await;
+}
+
+struct Filed {
+    id: String,
+    reference: String,
+    token: String,
+}
+
+async fn file_in(
+    app: &TestApp,
+    store: &str,
+    order: &str,
+    description: &str,
+    locale: &str,
+) -> Value {
+    let mut complaint = api::complaint(order, "minji@example.com", description, "full_refund");
+    complaint["store_id"] = json!(store);
+    complaint["locale"] = json!(locale);
+    app.file_complaint(complaint).await
+}
+
+fn reference(receipt: &Value) -> &str {
+    receipt["reference"].as_str().expect("a reference")
+}
+
+/// The store's delivery of `event` about case `reference`, once it arrives.
+async fn delivered(webhook: &WebhookReceiver, reference: &str, event: &str) -> Value {
+    eventually(Duration::from_secs(60), || async {
+        webhook
+            .notifications_for(reference)
+            .into_iter()
+            .find(|n| n["event"] == event)
+    })
+    .await
+    .unwrap_or_else(|| panic!("no {event} for {reference}"))
+}
+
+async fn a_korean_complaint_arrives_with_its_english_translation(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    translator: &StandIn,
+    agent: &AgentClient<'_>,
+) -> Filed {
+    let receipt = file_in(app, STORE, "KR-1001", COMPLAINT, "ko").await;
+    let reference = reference(&receipt).to_owned();
+    let created = delivered(webhook, &reference, "case.created").await;
+    // The original stays the authority, the translation sits beside it.
+    assert_eq!(created["case"]["description"], COMPLAINT);
+    assert_eq!(
+        created["translation"],
+        json!({"state": "translated", "source_language": "ko", "language": "en",
+               "text": COMPLAINT_IN_ENGLISH})
+    );
+    let asked = translator.asked();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(
+        (asked[0].source.as_str(), asked[0].target.as_str()),
+        ("ko", "en")
+    );
+
+    let id = agent.case_id_of(&reference).await;
+    let detail = agent.case(&id).await;
+    assert_eq!(detail["description"], COMPLAINT);
+    assert_eq!(
+        detail["translations"]["description"]["text"],
+        COMPLAINT_IN_ENGLISH
+    );
+    Filed {
+        id,
+        reference,
+        token: receipt["status_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned(),
+    }
+}
+
+async fn a_complaint_in_the_stores_language_is_never_sent_to_the_translator(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    translator: &StandIn,
+) {
+    let before = translator.asked().len();
+    let receipt = file_in(
+        app,
+        STORE,
+        "EN-1002",
+        "The lamp arrived with a cracked base and the bulb does not light.",
+        "en",
+    )
+    .await;
+    let created = delivered(webhook, reference(&receipt), "case.created").await;
+    assert!(created.get("translation").is_none(), "{created}");
+    assert_eq!(translator.asked().len(), before);
+}
+
+async fn the_same_text_is_translated_once(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    translator: &StandIn,
+) {
+    let before = translator.asked().len();
+    let receipt = file_in(app, STORE, "KR-1003", COMPLAINT, "ko").await;
+    let created = delivered(webhook, reference(&receipt), "case.created").await;
+    assert_eq!(created["translation"]["text"], COMPLAINT_IN_ENGLISH);
+    assert_eq!(
+        translator.asked().len(),
+        before,
+        "served from the stored translation"
+    );
+}
+
+async fn the_inbox_shows_the_translation_beside_the_original(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), &case.reference)
+        .await;
+    let translation = browser
+        .page_text_where(&format!("#{}", inbox_ids::CASE_TRANSLATION), |t| {
+            t.contains("The lamp I ordered arrived broken.")
+        })
+        .await
+        .expect("the translation is beside the original");
+    assert!(
+        translation.contains("Machine translation from Korean into English"),
+        "{translation}"
+    );
+    let original = browser
+        .page(&format!("#{}", inbox_ids::CASE_DESCRIPTION))
+        .await;
+    assert_eq!(
+        original.attr("lang").await.expect("lang").as_deref(),
+        Some("ko")
+    );
+    assert!(original
+        .text()
+        .await
+        .expect("text")
+        .contains("주문한 램프가"));
+    let violations = browser
+        .axe_violations_in(&format!("#{}", inbox_ids::CASE_VIEW))
+        .await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser
+        .scroll_to(&format!("#{} h2", inbox_ids::CASE_VIEW))
+        .await;
+    browser.screenshot("inbox-translation").await;
+}
+
+async fn an_outage_delays_a_messages_translation_and_loses_nothing(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    translator: &StandIn,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    translator.set_down(true);
+    let (status, body) = app
+        .try_shopper_message(&case.reference, &case.token, MESSAGE)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // The translator fails; the message is kept, and said to be waiting for it.
+    let pending = eventually(Duration::from_secs(60), || async {
+        let detail = agent.case(&case.id).await;
+        let entries = detail["translations"]["timeline"].as_array()?.clone();
+        entries.into_iter().find(|t| t["state"] == "pending")
+    })
+    .await
+    .expect("the message's translation is pending");
+    let detail = agent.case(&case.id).await;
+    let index = pending["index"].as_u64().expect("an index") as usize;
+    assert_eq!(detail["timeline"][index]["value"], MESSAGE);
+    assert!(
+        !webhook
+            .notifications_for(&case.reference)
+            .iter()
+            .any(|n| n["event"] == "case.shopper_replied"),
+        "the store hears of the message with its translation"
+    );
+
+    translator.set_down(false);
+    let replied = delivered(webhook, &case.reference, "case.shopper_replied").await;
+    assert_eq!(replied["activity"]["value"], MESSAGE);
+    assert_eq!(replied["translation"]["text"], MESSAGE_IN_ENGLISH);
+    let detail = agent.case(&case.id).await;
+    let entry = &detail["translations"]["timeline"][0];
+    assert_eq!(entry["index"].as_u64(), Some(index as u64));
+    assert_eq!(entry["state"], "translated");
+    assert_eq!(entry["text"], MESSAGE_IN_ENGLISH);
+}
+
+async fn a_store_past_its_daily_allowance_gets_the_original_alone(
+    app: &TestApp,
+    webhook: &WebhookReceiver,
+    translator: &StandIn,
+) {
+    let before = translator.asked().len();
+    // 25 characters against an allowance of 20 a day.
+    let text = "받침대에 금이 가 있고 전구가 켜지지 않아요.";
+    let receipt = file_in(app, FRUGAL_STORE, "KR-2001", text, "ko").await;
+    let created = delivered(webhook, reference(&receipt), "case.created").await;
+    assert_eq!(created["case"]["description"], text);
+    assert_eq!(
+        created["translation"],
+        json!({"state": "unavailable", "source_language": "ko", "language": "en",
+               "reason": "daily_limit"})
+    );
+    assert_eq!(translator.asked().len(), before);
+    let usage = app.edge.query(&format!(
+        "SELECT characters, texts FROM translation_usage WHERE store_id = '{STORE}'"
+    ));
+    assert_eq!(
+        usage[0]["texts"], 2,
+        "the complaint and the message: {usage:?}"
+    );
+}
