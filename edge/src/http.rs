@@ -133,7 +133,10 @@ pub fn with_cors(response: Response, origin: Option<&str>) -> Response {
     }
     let _ = headers.set("Access-Control-Allow-Origin", origin);
     let _ = headers.set("Vary", "Origin");
-    let _ = headers.set("Access-Control-Allow-Methods", "GET, POST, PATCH, OPTIONS");
+    let _ = headers.set(
+        "Access-Control-Allow-Methods",
+        "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+    );
     // Bearer tokens, never cookies: a cross-origin caller must hold a token to act.
     let _ = headers.set(
         "Access-Control-Allow-Headers",

@@ -14,7 +14,9 @@ mod jobs;
 mod rate_limits;
 mod turnstile;
 
-use api::{agent, complaints, dispute_bundle, evidence_upload, shopper_status, stores};
+use api::{
+    agent, complaints, dispute_bundle, evidence_upload, saved_replies, shopper_status, stores,
+};
 use jobs::{notify, outbox, upload_cleanup};
 use redress_shared::timeline::EventKind;
 use redress_shared::{routes, ApiError, ErrorCode};
@@ -78,6 +80,14 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         }
         (Method::Get, routes::AGENT_CASE_BUNDLE, [id]) => {
             dispute_bundle::answer(req, env, id).await
+        }
+        (Method::Get, routes::AGENT_SAVED_REPLIES, _) => saved_replies::list(req, env).await,
+        (Method::Post, routes::AGENT_SAVED_REPLIES, _) => saved_replies::put(req, env, None).await,
+        (Method::Put, routes::AGENT_SAVED_REPLY, [id]) => {
+            saved_replies::put(req, env, Some(id)).await
+        }
+        (Method::Delete, routes::AGENT_SAVED_REPLY, [id]) => {
+            saved_replies::delete(req, env, id).await
         }
         (_, template, _) if !template.is_empty() => Err(ApiError::new(
             ErrorCode::MethodNotAllowed,

@@ -10,13 +10,15 @@ use redress_shared::dispute_bundle;
 use redress_shared::inbox_ids as ids;
 use redress_shared::money::Money;
 use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
+use redress_shared::outcome;
 use redress_shared::outcome::{Done, Responsibility, RootCause};
-use redress_shared::translation::Translation;
+use redress_shared::saved_reply::{self, SavedReply, Values};
+use redress_shared::translation::{self, Translation};
 use redress_shared::{routes, CaseEvidence, CaseStatus, UNDETERMINED_LANGUAGE};
 
 use crate::api::Api;
 use crate::download::Download;
-use crate::format::{language_name, local_time, missed};
+use crate::format::{agent_locale, date_time_in, language_name, local_time, missed, money_in};
 
 #[component]
 pub fn CaseView(
@@ -216,6 +218,7 @@ fn Actions(
     let terms = RwSignal::new(String::new());
     let outcome = OutcomeForm::new(case.currencies.first().cloned().unwrap_or_default());
     let id = case.case.id.as_str().to_owned();
+    let api_for_replies = api.clone();
 
     // Every action answers with the case as it now stands.
     let act = move |request: Request| {
@@ -442,10 +445,117 @@ fn Actions(
             <label for=ids::NOTE_TEXT>"Internal note (agents only)"</label>
             <textarea id=ids::NOTE_TEXT prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             <button id=ids::NOTE_SEND on:click=move |_| act.with_value(|act| act(Request::Note(note.get_untracked())))>"Add note"</button>
+            <SavedReplies case=case.clone() api=api_for_replies reply error />
             <label for=ids::REPLY_TEXT>"Reply to the shopper"</label>
             <textarea id=ids::REPLY_TEXT prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
             <button id=ids::REPLY_SEND on:click=move |_| act.with_value(|act| act(Request::Reply(reply.get_untracked())))>"Send reply"</button>
         </section>
+    }
+}
+
+/// The store's saved replies, those made for the case's category first, and the button
+/// that puts the chosen one in the reply: in the shopper's language where it has one,
+/// its placeholders filled from the case (what the case cannot fill is left for the
+/// agent, and named).
+#[component]
+fn SavedReplies(
+    case: CaseDetail,
+    api: Api,
+    reply: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let replies = RwSignal::new(Vec::<SavedReply>::new());
+    let chosen = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let category = case.case.classification.assessment.category;
+    spawn_local(async move {
+        match api.get::<SavedReplyList>(routes::AGENT_SAVED_REPLIES).await {
+            Ok(list) => {
+                let ordered: Vec<SavedReply> =
+                    saved_reply::suggested(&list.saved_replies, category)
+                        .into_iter()
+                        .cloned()
+                        .collect();
+                chosen.set(ordered.first().map(|r| r.id.clone()).unwrap_or_default());
+                replies.set(ordered);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let locale = case.case.details.locale.clone();
+    let values = reply_values(&case);
+    let insert = move || {
+        let id = chosen.get_untracked();
+        let found = replies.with_untracked(|all| all.iter().find(|r| r.id == id).cloned());
+        let Some((language, template)) = found
+            .as_ref()
+            .and_then(|r| r.variant_for(&locale, &agent_locale()))
+        else {
+            return;
+        };
+        let filled = saved_reply::fill(template, &values);
+        let mut said = Vec::new();
+        if translation::primary(language) != translation::primary(&locale) {
+            said.push(format!(
+                "This reply has no {} version: this is its {} one.",
+                language_name(&translation::primary(&locale)),
+                language_name(language)
+            ));
+        }
+        if !filled.missing.is_empty() {
+            let blanks: Vec<String> = filled
+                .missing
+                .iter()
+                .map(|p| format!("{{{}}}", p.code()))
+                .collect();
+            said.push(format!("Fill in {} before sending.", blanks.join(", ")));
+        }
+        note.set(said.join(" "));
+        reply.set(filled.text);
+    };
+    view! {
+        <label for=ids::SAVED_REPLY>"Saved replies (for this kind of case first)"</label>
+        <select id=ids::SAVED_REPLY on:change=move |ev| chosen.set(event_target_value(&ev))>
+            {move || replies.get().into_iter().map(|r| {
+                let label = match r.category {
+                    Some(c) => format!("{} · {}{}", r.name, c.code(), if r.starter { " · starter" } else { "" }),
+                    None => r.name.clone(),
+                };
+                view! { <option value=r.id.clone() selected=chosen.get_untracked() == r.id>{label}</option> }
+            }).collect_view()}
+        </select>
+        <button id=ids::SAVED_REPLY_INSERT on:click=move |_| insert()>"Insert in the reply"</button>
+        <p id=ids::SAVED_REPLY_NOTE class="meta" role="status">{move || note.get()}</p>
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct SavedReplyList {
+    saved_replies: Vec<SavedReply>,
+}
+
+/// What the case gives a saved reply's placeholders, in the shopper's language.
+fn reply_values(case: &CaseDetail) -> Values {
+    let c = &case.case;
+    let locale = c.details.locale.as_str();
+    let tracking_link = case.outcomes.iter().rev().find_map(|o| match &o.done {
+        Done::Shipped { carrier, tracking } => outcome::tracking_link(carrier, tracking),
+        _ => None,
+    });
+    let offer = case
+        .offers
+        .iter()
+        .rev()
+        .find(|o| o.state == OfferState::Offered)
+        .and_then(|o| o.amount.as_ref())
+        .map(|money| money_in(money, locale));
+    Values {
+        reference: Some(c.reference.as_str().to_owned()),
+        shopper_name: None,
+        respond_by: Some(date_time_in(&c.respond_by, locale)),
+        order_number: Some(c.details.order_number.clone()),
+        tracking_link,
+        offer,
     }
 }
 

@@ -76,3 +76,37 @@ pub fn language_name(code: &str) -> String {
     };
     name().unwrap_or_else(|| code.to_owned())
 }
+
+/// An instant as `locale` writes a date and time, in UTC (the shopper's time zone is not
+/// known), saying so.
+pub fn date_time_in(rfc3339: &str, locale: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let options = js_sys::Object::new();
+    for (name, value) in [
+        ("dateStyle", "long"),
+        ("timeStyle", "short"),
+        ("timeZone", "UTC"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    let text = String::from(date.to_locale_string(locale, &options));
+    format!("{text} UTC")
+}
+
+/// An amount as `locale` writes it (`12,30 €`), from its exact decimal.
+pub fn money_in(money: &redress_shared::money::Money, locale: &str) -> String {
+    let options = js_sys::Object::new();
+    for (name, value) in [("style", "currency"), ("currency", money.currency.as_str())] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    let locales = js_sys::Array::of1(&locale.into());
+    js_sys::Intl::NumberFormat::new(&locales, &options)
+        .format()
+        .call1(&wasm_bindgen::JsValue::UNDEFINED, &money.decimal().into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{} {}", money.decimal(), money.currency))
+}

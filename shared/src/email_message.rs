@@ -74,7 +74,7 @@ impl EmailMessage {
 
 /// Shopper text without control characters (other than line breaks and tabs) or bidi
 /// overrides, which could disguise what the agent reads.
-fn plain(text: &str) -> String {
+pub(crate) fn plain(text: &str) -> String {
     text.chars()
         .filter(|&c| {
             matches!(c, '\n' | '\t')

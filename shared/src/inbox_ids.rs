@@ -23,6 +23,11 @@ pub const NOTE_TEXT: &str = "redress-inbox-note";
 pub const NOTE_SEND: &str = "redress-inbox-note-send";
 pub const REPLY_TEXT: &str = "redress-inbox-reply";
 pub const REPLY_SEND: &str = "redress-inbox-reply-send";
+/// The saved replies that suit the case, and the button that puts one in the reply.
+pub const SAVED_REPLY: &str = "redress-inbox-saved-reply";
+pub const SAVED_REPLY_INSERT: &str = "redress-inbox-saved-reply-insert";
+/// What the agent should know of the inserted reply: another language, blanks to fill.
+pub const SAVED_REPLY_NOTE: &str = "redress-inbox-saved-reply-note";
 pub const TRENDS: &str = "redress-inbox-trends";
 pub const TRENDS_FROM: &str = "redress-inbox-trends-from";
 pub const TRENDS_TO: &str = "redress-inbox-trends-to";

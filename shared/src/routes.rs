@@ -31,6 +31,10 @@ pub const AGENT_CASE_BUNDLE: &str = "/v1/agent/cases/{id}/bundle";
 pub const AGENT_CASE_OFFERS: &str = "/v1/agent/cases/{id}/offers";
 pub const AGENT_CASE_OUTCOMES: &str = "/v1/agent/cases/{id}/outcomes";
 pub const AGENT_CASE_OFFER_WITHDRAWAL: &str = "/v1/agent/cases/{id}/offers/{number}/withdrawal";
+/// The store's saved replies and Redress's starter set; a new one.
+pub const AGENT_SAVED_REPLIES: &str = "/v1/agent/saved-replies";
+/// One of the store's own saved replies: replaced or deleted.
+pub const AGENT_SAVED_REPLY: &str = "/v1/agent/saved-replies/{id}";
 
 /// Every (method, path template) the worker answers, besides CORS preflights.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -56,6 +60,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", AGENT_CASE_OFFERS),
     ("POST", AGENT_CASE_OFFER_WITHDRAWAL),
     ("POST", AGENT_CASE_OUTCOMES),
+    ("GET", AGENT_SAVED_REPLIES),
+    ("POST", AGENT_SAVED_REPLIES),
+    ("PUT", AGENT_SAVED_REPLY),
+    ("DELETE", AGENT_SAVED_REPLY),
 ];
 
 /// The path of `template` with its `{parameters}` set to `values`, in order. (Segment

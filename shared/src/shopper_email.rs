@@ -334,28 +334,12 @@ impl Words {
     /// itself holds braces is left as it is).
     fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
         let template = self.email.get(key).map_or(key, String::as_str);
-        let mut out = String::with_capacity(template.len() + 64);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}').map(|close| (&after[..close], close)) {
-                Some((name, close)) if values.iter().any(|(n, _)| *n == name) => {
-                    let value = values
-                        .iter()
-                        .find(|(n, _)| *n == name)
-                        .map_or("", |(_, v)| v);
-                    out.push_str(value);
-                    rest = &after[close + 1..];
-                }
-                _ => {
-                    out.push('{');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        crate::template::fill_named(template, |name| {
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
     }
 
     fn resolution(&self, code: &str) -> String {

@@ -521,7 +521,7 @@ fn is_http_url(value: &str) -> bool {
 }
 
 /// A BCP 47 tag as browsers write them: a 2-3 letter language, optional subtags.
-fn is_language_tag(value: &str) -> bool {
+pub(crate) fn is_language_tag(value: &str) -> bool {
     let mut parts = value.split('-');
     let language = parts.next().unwrap_or_default();
     (2..=3).contains(&language.len())

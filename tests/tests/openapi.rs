@@ -260,3 +260,31 @@ fn documents_translations_as_the_worker_writes_them() {
         .get("translation")
         .is_some());
 }
+
+#[test]
+fn documents_saved_replies_as_the_worker_writes_them() {
+    use redress_shared::categorize::Category;
+    use redress_shared::saved_reply::{SavedReply, SavedReplyDraft};
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let draft = SavedReplyDraft {
+        name: "Sorry".into(),
+        category: Some(Category::Damaged),
+        variants: [("en".to_owned(), "Sorry: {reference}".to_owned())].into(),
+    };
+    let written = serde_json::to_value(&draft).expect("serialises");
+    assert_eq!(
+        keys(&schemas["SavedReplyDraft"]["properties"]),
+        keys(&written)
+    );
+    let reply = draft.into_reply("sr_1".into());
+    let SavedReply {
+        id: _,
+        name: _,
+        category: _,
+        variants: _,
+        starter: _,
+    } = &reply;
+    let written = serde_json::to_value(&reply).expect("serialises");
+    assert_eq!(keys(&schemas["SavedReply"]["properties"]), keys(&written));
+}

@@ -3,7 +3,9 @@
 //! API and in the inbox; a text already in the store's language is never sent to the
 //! translator, and a text is translated once however often it comes; an outage of the
 //! translator delays a message's translation, loses nothing, and recovers; a store past
-//! its daily allowance gets the original alone, marked so.
+//! its daily allowance gets the original alone, marked so. Saved replies: the store's
+//! own for damaged goods is suggested first on a damaged case, and its Korean variant
+//! is inserted with the case's reference, order number and date filled.
 //!
 //! The translator is the HTTP provider's local stand-in (`xtask::translator`, with
 //! LibreTranslate's API and a phrasebook): no translation model runs on these machines.
@@ -11,8 +13,9 @@
 
 use std::time::Duration;
 
-use redress_e2e::{api, eventually, AgentClient, Browser, TestApp, WebhookReceiver};
-use redress_shared::inbox_ids;
+use redress_e2e::{api, eventually, field_codes, AgentClient, Browser, TestApp, WebhookReceiver};
+use redress_shared::{inbox_ids, routes};
+use reqwest::Method;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
 use xtask::translator::StandIn;
@@ -61,6 +64,7 @@ async fn agents_read_what_shoppers_write_in_any_language() {
     the_same_text_is_translated_once(&app, &webhook, &translator).await;
     let browser = Browser::start().await;
     the_inbox_shows_the_translation_beside_the_original(&app, &browser, &agent, &case).await;
+    a_saved_replys_korean_variant_fills_its_placeholders(&app, &browser, &agent, &case).await;
     browser.close().await;
     an_outage_delays_a_messages_translation_and_loses_nothing(
         &app,
@@ -222,6 +226,127 @@ async fn the_inbox_shows_the_translation_beside_the_original(
         .scroll_to(&format!("#{} h2", inbox_ids::CASE_VIEW))
         .await;
     browser.screenshot("inbox-translation").await;
+}
+
+/// The store's own saved reply for damaged goods, in Korean and English.
+const SAVED_KOREAN: &str = "불편을 드려 정말 죄송합니다. 사례 {reference} (주문 {order_number}) 건은 전액 환불해 드리겠습니다. {respond_by}까지 다시 연락드리겠습니다.";
+
+async fn a_saved_replys_korean_variant_fills_its_placeholders(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let path = routes::AGENT_SAVED_REPLIES;
+    // A reply naming a placeholder nobody fills is refused, and nothing is saved.
+    let (status, refused) = agent
+        .try_send(
+            Method::POST,
+            path,
+            json!({"name": "Sorry", "category": "damaged",
+                   "variants": {"ko": "{customer}님, 죄송합니다. {reference}"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, field_codes(&refused)),
+        (400, vec!["invalid_format".to_owned()])
+    );
+    let before = agent.get(path).await["saved_replies"]
+        .as_array()
+        .expect("a list")
+        .len();
+    assert_eq!(before, 8, "the starter set: one per category");
+
+    let (status, saved) = agent
+        .try_send(
+            Method::POST,
+            path,
+            json!({"name": "Lamp broken: full refund", "category": "damaged",
+                   "variants": {"ko": SAVED_KOREAN,
+                                "en": "We are so sorry. Case {reference}: a full refund."}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_str().expect("an id").to_owned();
+    assert!(id.starts_with("sr_"), "{saved}");
+    // The starter set is Redress's: a store copies it, it cannot change it.
+    let (status, _) = agent
+        .try_send(
+            Method::PUT,
+            &routes::fill(routes::AGENT_SAVED_REPLY, &["starter-damaged"]),
+            json!({"name": "Mine", "variants": {"en": "Sorry {reference}"}}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), &case.reference)
+        .await;
+    // The store's reply for damaged goods is suggested first on a damaged case.
+    let first = browser
+        .page_text_where(&format!("#{}", inbox_ids::SAVED_REPLY), |t| {
+            t.contains("Lamp broken: full refund")
+        })
+        .await
+        .expect("the saved replies are listed");
+    assert!(first.starts_with("Lamp broken: full refund"), "{first}");
+    browser
+        .page(&format!("#{}", inbox_ids::SAVED_REPLY))
+        .await
+        .select_by_value(&id)
+        .await
+        .expect("choose the saved reply");
+    browser
+        .click_on(&format!("#{}", inbox_ids::SAVED_REPLY_INSERT))
+        .await;
+    let reply = browser
+        .page(&format!("#{}", inbox_ids::REPLY_TEXT))
+        .await
+        .prop("value")
+        .await
+        .expect("the reply's text")
+        .unwrap_or_default();
+    assert!(
+        reply.starts_with("불편을 드려 정말 죄송합니다. 사례 RD-")
+            && reply.contains(&case.reference)
+            && reply.contains("(주문 KR-1001)")
+            && reply.contains("UTC까지")
+            && !reply.contains('{'),
+        "{reply}"
+    );
+    browser
+        .click_on(&format!("#{}", inbox_ids::REPLY_SEND))
+        .await;
+    let status = eventually(Duration::from_secs(20), || async {
+        let (_, status) = app
+            .try_shopper_status(&case.reference, Some(&case.token))
+            .await;
+        status["timeline"]
+            .as_array()?
+            .iter()
+            .any(|e| e["kind"] == "reply" && e["value"] == reply.as_str())
+            .then_some(status)
+    })
+    .await;
+    assert!(
+        status.is_some(),
+        "the shopper reads the reply on their case page"
+    );
+
+    let deleted = routes::fill(routes::AGENT_SAVED_REPLY, &[&id]);
+    assert_eq!(
+        agent.try_send(Method::DELETE, &deleted, json!({})).await.0,
+        200
+    );
+    assert_eq!(
+        agent.try_send(Method::DELETE, &deleted, json!({})).await.0,
+        404
+    );
+    let after = agent.get(path).await["saved_replies"]
+        .as_array()
+        .expect("a list")
+        .len();
+    assert_eq!(after, before);
 }
 
 async fn an_outage_delays_a_messages_translation_and_loses_nothing(

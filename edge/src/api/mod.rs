@@ -6,6 +6,7 @@ pub mod agent_auth;
 pub mod complaints;
 pub mod dispute_bundle;
 pub mod evidence_upload;
+pub mod saved_replies;
 pub mod shopper_status;
 pub mod stores;
 

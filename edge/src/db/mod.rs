@@ -10,6 +10,7 @@ pub mod events;
 pub mod metrics;
 pub mod offers;
 pub mod outcomes;
+pub mod saved_replies;
 pub mod stores;
 pub mod translations;
 pub mod uploads;
