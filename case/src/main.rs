@@ -156,7 +156,7 @@ fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
     };
     list.set_text_content(None);
     let events = list_of(view, "timeline");
-    for event in events.iter() {
+    for (index, event) in (0u32..).zip(events.iter()) {
         let kind = text_of(&event, "kind").unwrap_or_default();
         let value = text_of(&event, "value").unwrap_or_default();
         let (what, who, words) = match kind.as_str() {
@@ -205,9 +205,33 @@ fn draw(document: &Document, view: &JsValue, locale: &str, link: &Link) {
                 p.set_class_name("words");
             }
         }
+        let original = Reflect::get(&event, &"original".into()).ok();
+        if let Some(original) = original.filter(JsValue::is_object) {
+            add_original(document, &item, &original, &ids::original(index));
+        }
     }
     if let Some(section) = by_id(document, "case-conversation") {
         let _ = section.remove_attribute("hidden");
+    }
+}
+
+/// Under a reply the shopper reads translated: that it is a machine's translation, and
+/// the store's own words on request (a native disclosure: keyboard and screen readers
+/// know it), marked with their language.
+fn add_original(document: &Document, item: &Element, original: &JsValue, id: &str) {
+    if let Some(note) = add(document, item, "p", &t("translated")) {
+        note.set_class_name("translated");
+    }
+    let Some(details) = add(document, item, "details", "") else {
+        return;
+    };
+    details.set_id(id);
+    add(document, &details, "summary", &t("show_original"));
+    let text = text_of(original, "text").unwrap_or_default();
+    if let Some(p) = add(document, &details, "p", &text) {
+        p.set_class_name("words");
+        let _ = p.set_attribute("lang", &text_of(original, "language").unwrap_or_default());
+        let _ = p.set_attribute("dir", "auto");
     }
 }
 

@@ -68,6 +68,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Post, routes::AGENT_CASE_REPLIES, [id]) => {
             agent::message(req, env, id, EventKind::Reply).await
         }
+        (Method::Post, routes::AGENT_CASE_REPLY_TRANSLATION, [id]) => {
+            agent::translate_reply(req, env, id).await
+        }
         (Method::Post, routes::AGENT_CASE_OFFERS, [id]) => agent::make_offer(req, env, id).await,
         (Method::Post, routes::AGENT_CASE_OUTCOMES, [id]) => {
             agent::record_outcome(req, env, id).await

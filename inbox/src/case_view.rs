@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use redress_shared::agent_api::{CaseDetail, CaseMessage, CaseUpdate};
+use redress_shared::agent_api::{
+    AgentMessage, CaseDetail, CaseUpdate, ReplyTranslation, ReplyTranslationRequest,
+};
 use redress_shared::categorize::Priority;
 use redress_shared::complaint::Resolution;
 use redress_shared::dispute_bundle;
@@ -13,12 +15,15 @@ use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
 use redress_shared::outcome;
 use redress_shared::outcome::{Done, Responsibility, RootCause};
 use redress_shared::saved_reply::{self, SavedReply, Values};
-use redress_shared::translation::{self, Translation};
-use redress_shared::{routes, CaseEvidence, CaseStatus, UNDETERMINED_LANGUAGE};
+use redress_shared::translation::{self, Original, Translation};
+use redress_shared::{routes, widget_text, CaseEvidence, CaseStatus, UNDETERMINED_LANGUAGE};
 
 use crate::api::Api;
 use crate::download::Download;
-use crate::format::{agent_locale, date_time_in, language_name, local_time, missed, money_in};
+use crate::format::{
+    date_time_in, language_name, local_time, missed, money_in, remember_writing_language,
+    writing_language,
+};
 
 #[component]
 pub fn CaseView(
@@ -115,12 +120,15 @@ fn CaseBody(case: CaseDetail, api: Api, error: RwSignal<Option<String>>) -> impl
                         <time>{local_time(&e.at)}</time>" "
                         <strong>{e.actor.clone()}</strong>" "
                         <span>{e.kind.code()}</span>
-                        {e.value.clone().map(|v| match translation {
-                            Some(translation) => view! {
+                        {e.value.clone().map(|v| match (translation, e.original.clone()) {
+                            (Some(translation), _) => view! {
                                 <ShopperText text=v language=translation.source_language.clone()
                                     translation=Some(translation) ids=None />
                             }.into_any(),
-                            None => {
+                            (None, Some(original)) => view! {
+                                <SentTranslated sent=v original language=c.details.locale.clone() />
+                            }.into_any(),
+                            (None, None) => {
                                 // An offer's entries name it by its number (see "Offers").
                                 let v = if e.kind.names_offer() { format!("offer #{v}") } else { v };
                                 view! { <p class="value">{v}</p> }.into_any()
@@ -163,6 +171,25 @@ fn ShopperText(
         </div>
     }
     .into_any()
+}
+
+/// A reply the shopper received translated: what the agent wrote (the authority) and
+/// beside it what was sent, in the shopper's `language`.
+#[component]
+fn SentTranslated(sent: String, original: Original, language: String) -> impl IntoView {
+    let language = translation::primary(&language);
+    view! {
+        <div class="side-by-side">
+            <figure>
+                <figcaption>{format!("{} · as the agent wrote it", language_name(&original.language))}</figcaption>
+                <p lang=original.language.clone() class="description">{original.text}</p>
+            </figure>
+            <figure class="translation">
+                <figcaption>{format!("Sent in {}, translated by machine and checked by the agent", language_name(&language))}</figcaption>
+                <p lang=language class="description">{sent}</p>
+            </figure>
+        </div>
+    }
 }
 
 /// A file as the agent sees it: images and video inline (fetched with the token), the
@@ -212,6 +239,11 @@ fn Actions(
     let assignee = RwSignal::new(case.assignee.clone().unwrap_or_default());
     let note = RwSignal::new(String::new());
     let reply = RwSignal::new(String::new());
+    let writing = RwSignal::new(writing_language());
+    // The reply as the shopper would read it, once asked for: the agent may edit it.
+    let translated = RwSignal::new(None::<String>);
+    let translation_note = RwSignal::new(String::new());
+    let case_language = translation::primary(&case.case.details.locale);
     let offer_kind = RwSignal::new(Resolution::PartialRefund.code().to_owned());
     let amount = RwSignal::new(String::new());
     let currency = RwSignal::new(case.currencies.first().cloned().unwrap_or_default());
@@ -219,6 +251,11 @@ fn Actions(
     let outcome = OutcomeForm::new(case.currencies.first().cloned().unwrap_or_default());
     let id = case.case.id.as_str().to_owned();
     let api_for_replies = api.clone();
+    let api_for_translation = api.clone();
+    let translate_path = routes::fill(
+        routes::AGENT_CASE_REPLY_TRANSLATION,
+        &[case.case.id.as_str()],
+    );
 
     // Every action answers with the case as it now stands.
     let act = move |request: Request| {
@@ -226,19 +263,13 @@ fn Actions(
         spawn_local(async move {
             let answer = match &request {
                 Request::Update(update) => api.patch::<CaseDetail>(&path, update).await,
-                Request::Note(text) => {
-                    api.post(
-                        &routes::fill(routes::AGENT_CASE_NOTES, &[&id]),
-                        &CaseMessage { text: text.clone() },
-                    )
-                    .await
+                Request::Note(message) => {
+                    api.post(&routes::fill(routes::AGENT_CASE_NOTES, &[&id]), message)
+                        .await
                 }
-                Request::Reply(text) => {
-                    api.post(
-                        &routes::fill(routes::AGENT_CASE_REPLIES, &[&id]),
-                        &CaseMessage { text: text.clone() },
-                    )
-                    .await
+                Request::Reply(message) => {
+                    api.post(&routes::fill(routes::AGENT_CASE_REPLIES, &[&id]), message)
+                        .await
                 }
                 Request::Offer(draft) => {
                     api.post(&routes::fill(routes::AGENT_CASE_OFFERS, &[&id]), draft)
@@ -259,7 +290,11 @@ fn Actions(
                     error.set(None);
                     match request {
                         Request::Note(_) => note.set(String::new()),
-                        Request::Reply(_) => reply.set(String::new()),
+                        Request::Reply(_) => {
+                            reply.set(String::new());
+                            translated.set(None);
+                            translation_note.set(String::new());
+                        }
                         Request::Offer(_) => {
                             amount.set(String::new());
                             terms.set(String::new());
@@ -274,6 +309,77 @@ fn Actions(
         });
     };
     let act = StoredValue::new(act);
+    let translate = move || {
+        let (api, path) = (api_for_translation.clone(), translate_path.clone());
+        let request = ReplyTranslationRequest {
+            text: reply.get_untracked(),
+            language: writing.get_untracked(),
+        };
+        translation_note.set("Translating…".to_owned());
+        spawn_local(async move {
+            match api.post::<ReplyTranslation>(&path, &request).await {
+                Ok(ReplyTranslation {
+                    translation: Some(t),
+                }) => {
+                    let heading = t.heading(language_name);
+                    match t.text {
+                        Some(text) => {
+                            translation_note.set(format!(
+                                "{heading} read it, and edit it if needed, before sending."
+                            ));
+                            translated.set(Some(text));
+                        }
+                        None => {
+                            translation_note.set(format!("{heading}. You may send your own words."))
+                        }
+                    }
+                }
+                Ok(ReplyTranslation { translation: None }) => {
+                    translation_note
+                        .set("The shopper reads this language: send it as written.".to_owned());
+                }
+                Err(e) => {
+                    translation_note.set(String::new());
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let translate = StoredValue::new(translate);
+    // Sent translated once translated: the translation as the agent left it, with their
+    // own words beside it.
+    let send_reply = move || {
+        let text = reply.get_untracked();
+        let message = match translated.get_untracked() {
+            Some(sent) => AgentMessage {
+                text: sent,
+                original: Some(Original {
+                    language: writing.get_untracked(),
+                    text,
+                }),
+            },
+            None => AgentMessage {
+                text,
+                original: None,
+            },
+        };
+        act.with_value(|act| act(Request::Reply(message)));
+    };
+    let languages: Vec<String> = {
+        let mut all: Vec<String> = widget_text::LOCALES
+            .iter()
+            .map(|l| translation::primary(l))
+            .collect();
+        if !all.contains(&writing.get_untracked()) {
+            all.push(writing.get_untracked());
+        }
+        all
+    };
+    let case_language_name = language_name(&case_language);
+    let needs_translation = {
+        let case_language = case_language.clone();
+        move || writing.get() != case_language
+    };
     let move_to = move |status: CaseStatus| {
         let resolution = Resolution::from_code(&resolution.get_untracked());
         act.with_value(|act| {
@@ -444,25 +550,66 @@ fn Actions(
             })))>"Assign"</button>
             <label for=ids::NOTE_TEXT>"Internal note (agents only)"</label>
             <textarea id=ids::NOTE_TEXT prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-            <button id=ids::NOTE_SEND on:click=move |_| act.with_value(|act| act(Request::Note(note.get_untracked())))>"Add note"</button>
-            <SavedReplies case=case.clone() api=api_for_replies reply error />
+            <button id=ids::NOTE_SEND on:click=move |_| act.with_value(|act| act(Request::Note(AgentMessage { text: note.get_untracked(), original: None })))>"Add note"</button>
+            <SavedReplies case=case.clone() api=api_for_replies reply writing error
+                translate=Callback::new(move |language: String| {
+                    writing.set(language);
+                    translated.set(None);
+                    translate.with_value(|t| t());
+                }) />
+            <label for=ids::REPLY_LANGUAGE>"I write in"</label>
+            <select id=ids::REPLY_LANGUAGE on:change=move |ev| {
+                let language = event_target_value(&ev);
+                remember_writing_language(&language);
+                writing.set(language);
+                translated.set(None);
+                translation_note.set(String::new());
+            }>
+                {languages.into_iter().map(|l| {
+                    let selected = writing.get_untracked() == l;
+                    view! { <option value=l.clone() selected=selected>{language_name(&l)}</option> }
+                }).collect_view()}
+            </select>
             <label for=ids::REPLY_TEXT>"Reply to the shopper"</label>
-            <textarea id=ids::REPLY_TEXT prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
-            <button id=ids::REPLY_SEND on:click=move |_| act.with_value(|act| act(Request::Reply(reply.get_untracked())))>"Send reply"</button>
+            <textarea id=ids::REPLY_TEXT prop:value=move || reply.get() on:input=move |ev| {
+                reply.set(event_target_value(&ev));
+                // A translation of other words must not go out as this reply's.
+                if translated.get_untracked().is_some() {
+                    translated.set(None);
+                    translation_note.set("Your reply changed: translate it again.".to_owned());
+                }
+            }></textarea>
+            <Show when=needs_translation>
+                <button id=ids::REPLY_TRANSLATE on:click=move |_| translate.with_value(|t| t())>{format!("Translate into {case_language_name}")}</button>
+            </Show>
+            <p id=ids::REPLY_TRANSLATION_NOTE class="meta" role="status">{move || translation_note.get()}</p>
+            // Shown while there is a translation, not redrawn as the agent edits it.
+            <Show when=move || translated.with(Option::is_some)>
+                <label for=ids::REPLY_TRANSLATION>{format!("What the shopper receives, in {}", language_name(&case_language))}</label>
+                <textarea id=ids::REPLY_TRANSLATION lang=case_language.clone() dir="auto"
+                    prop:value=move || translated.get().unwrap_or_default()
+                    on:input=move |ev| translated.set(Some(event_target_value(&ev)))></textarea>
+            </Show>
+            <button id=ids::REPLY_SEND on:click=move |_| send_reply()>
+                {move || if translated.get().is_some() { "Send the translated reply" } else { "Send reply" }}
+            </button>
         </section>
     }
 }
 
 /// The store's saved replies, those made for the case's category first, and the button
 /// that puts the chosen one in the reply: in the shopper's language where it has one,
-/// its placeholders filled from the case (what the case cannot fill is left for the
-/// agent, and named).
+/// else in the agent's `writing` language (or the first it has), sent to `translate`
+/// into the shopper's; its placeholders filled from the case (what the case cannot
+/// fill is left for the agent, and named).
 #[component]
 fn SavedReplies(
     case: CaseDetail,
     api: Api,
     reply: RwSignal<String>,
+    writing: RwSignal<String>,
     error: RwSignal<Option<String>>,
+    translate: Callback<String>,
 ) -> impl IntoView {
     let replies = RwSignal::new(Vec::<SavedReply>::new());
     let chosen = RwSignal::new(String::new());
@@ -489,17 +636,19 @@ fn SavedReplies(
         let found = replies.with_untracked(|all| all.iter().find(|r| r.id == id).cloned());
         let Some((language, template)) = found
             .as_ref()
-            .and_then(|r| r.variant_for(&locale, &agent_locale()))
+            .and_then(|r| r.variant_for(&locale, &writing.get_untracked()))
         else {
             return;
         };
         let filled = saved_reply::fill(template, &values);
+        let language = translation::primary(language);
+        let foreign = language != translation::primary(&locale);
         let mut said = Vec::new();
-        if translation::primary(language) != translation::primary(&locale) {
+        if foreign {
             said.push(format!(
-                "This reply has no {} version: this is its {} one.",
+                "This reply has no {} version: its {} one is translated below.",
                 language_name(&translation::primary(&locale)),
-                language_name(language)
+                language_name(&language)
             ));
         }
         if !filled.missing.is_empty() {
@@ -512,6 +661,9 @@ fn SavedReplies(
         }
         note.set(said.join(" "));
         reply.set(filled.text);
+        if foreign {
+            translate.run(language);
+        }
     };
     view! {
         <label for=ids::SAVED_REPLY>"Saved replies (for this kind of case first)"</label>
@@ -561,8 +713,8 @@ fn reply_values(case: &CaseDetail) -> Values {
 
 enum Request {
     Update(CaseUpdate),
-    Note(String),
-    Reply(String),
+    Note(AgentMessage),
+    Reply(AgentMessage),
     Offer(OfferDraft),
     Withdraw(u32),
     Outcome(Done),

@@ -14,7 +14,8 @@ use crate::notification::NotificationEvent;
 use crate::outcome::{Responsibility, RootCause};
 use crate::service_level::Breaches;
 use crate::store::is_display_name;
-use crate::timeline::TimelineEvent;
+use crate::timeline::{EventKind, TimelineEvent};
+use crate::translation::{self, Original, Translation};
 
 /// `GET /v1/agent/cases`: every filter is optional and they combine with AND.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -480,16 +481,104 @@ pub const MAX_MESSAGE_CHARS: usize = 5000;
 
 impl CaseMessage {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
-        let chars = self.text.trim().chars().count();
-        let error = |code, message: &str| Err(vec![FieldError::new("text", code, message)]);
-        if chars == 0 {
-            error(FieldErrorCode::Required, "Write something.")
-        } else if chars > MAX_MESSAGE_CHARS {
-            error(FieldErrorCode::TooLong, "Write at most 5,000 characters.")
-        } else {
+        check_text("text", &self.text).map_err(|e| vec![e])
+    }
+}
+
+/// A message's text: not blank, at most `MAX_MESSAGE_CHARS`.
+fn check_text(field: &str, text: &str) -> Result<(), FieldError> {
+    let chars = text.trim().chars().count();
+    if chars == 0 {
+        Err(FieldError::new(
+            field,
+            FieldErrorCode::Required,
+            "Write something.",
+        ))
+    } else if chars > MAX_MESSAGE_CHARS {
+        Err(FieldError::new(
+            field,
+            FieldErrorCode::TooLong,
+            "Write at most 5,000 characters.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `POST .../notes` and `.../replies`: what the agent wrote. A reply the shopper is to
+/// read translated carries the translation as `text` and what the agent wrote as
+/// `original`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentMessage {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<Original>,
+}
+
+impl AgentMessage {
+    /// Checked as a message of `kind`: only a reply to the shopper has an original.
+    pub fn check(&self, kind: EventKind) -> Result<(), Vec<FieldError>> {
+        let mut errors: Vec<FieldError> =
+            check_text("text", &self.text).err().into_iter().collect();
+        if let Some(original) = &self.original {
+            if kind != EventKind::Reply {
+                errors.push(FieldError::new(
+                    "original",
+                    FieldErrorCode::InvalidFormat,
+                    "Only a reply to the shopper is sent translated.",
+                ));
+            }
+            errors.extend(check_text("original.text", &original.text).err());
+            if !translation::is_language(&original.language) {
+                errors.push(language_error("original.language"));
+            }
+        }
+        if errors.is_empty() {
             Ok(())
+        } else {
+            Err(errors)
         }
     }
+}
+
+fn language_error(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        FieldErrorCode::InvalidFormat,
+        "Name a language by its ISO 639-1 code, such as en or pt-BR.",
+    )
+}
+
+/// `POST /v1/agent/cases/{id}/reply-translation`: a reply the agent wrote in `language`,
+/// to be read in the shopper's language before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyTranslationRequest {
+    pub text: String,
+    pub language: String,
+}
+
+impl ReplyTranslationRequest {
+    pub fn check(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors: Vec<FieldError> =
+            check_text("text", &self.text).err().into_iter().collect();
+        if !translation::is_language(&self.language) {
+            errors.push(language_error("language"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Its answer: the reply in the shopper's language, for the agent to read and edit
+/// before sending; no translation when the shopper reads the agent's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyTranslation {
+    pub translation: Option<Translation>,
 }
 
 #[cfg(test)]
@@ -623,5 +712,50 @@ mod tests {
         assert!(text("   ".to_owned()).is_err());
         assert!(text("x".repeat(MAX_MESSAGE_CHARS + 1)).is_err());
         assert_eq!(text("We are sending a new shade today.".to_owned()), Ok(()));
+    }
+
+    fn translated_reply(language: &str, original: &str) -> AgentMessage {
+        AgentMessage {
+            text: "새 램프를 오늘 보내드립니다.".to_owned(),
+            original: Some(Original {
+                language: language.to_owned(),
+                text: original.to_owned(),
+            }),
+        }
+    }
+
+    fn fields(result: Result<(), Vec<FieldError>>) -> Vec<String> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| format!("{} {}", e.field, e.code.code()))
+            .collect()
+    }
+
+    #[test]
+    fn a_reply_may_carry_what_the_agent_wrote_and_a_note_may_not() {
+        let reply = translated_reply("en", "We are sending a new lamp today.");
+        assert_eq!(reply.check(EventKind::Reply), Ok(()));
+        assert_eq!(
+            fields(reply.check(EventKind::Note)),
+            ["original invalid_format"]
+        );
+    }
+
+    #[test]
+    fn a_translated_reply_is_refused_field_by_field() {
+        assert_eq!(
+            fields(translated_reply("english", " ").check(EventKind::Reply)),
+            ["original.text required", "original.language invalid_format"]
+        );
+        let request = ReplyTranslationRequest {
+            text: String::new(),
+            language: "e".to_owned(),
+        };
+        assert_eq!(
+            fields(request.check()),
+            ["text required", "language invalid_format"]
+        );
     }
 }

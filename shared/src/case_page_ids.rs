@@ -7,6 +7,12 @@ pub const REFERENCE: &str = "case-reference";
 pub const SUMMARY: &str = "case-summary";
 pub const STATUS: &str = "case-status";
 pub const TIMELINE: &str = "case-timeline";
+
+/// The store's original of the translated reply at `index` in the timeline: a
+/// disclosure ("show the store's original").
+pub fn original(index: u32) -> String {
+    format!("case-original-{index}")
+}
 pub const WRITE: &str = "case-write";
 pub const MESSAGE: &str = "case-message";
 pub const SEND: &str = "case-send";

@@ -212,6 +212,14 @@ pub fn transcript(detail: &CaseDetail, evidence: &[EvidenceSource], generated_at
                 paragraphs(text)
             ));
         }
+        if let Some(original) = &event.original {
+            page.push_str(&format!(
+                "\n<p class=\"meta\">Sent translated by machine; the store's original \
+                 ({lang}):</p>\n<blockquote lang=\"{lang}\" dir=\"auto\">{}</blockquote>",
+                paragraphs(&original.text),
+                lang = escape(&original.language),
+            ));
+        }
         page.push_str("</li>\n");
     }
     page.push_str("</ol>\n");
@@ -344,6 +352,7 @@ mod tests {
             kind,
             value: value.map(Into::into),
             public: kind.is_public(),
+            original: None,
         }
     }
 
@@ -505,6 +514,22 @@ mod tests {
         assert!(page.contains(
             "<blockquote lang=\"ar\" dir=\"auto\">The lamp arrived &lt;b&gt;broken&lt;/b&gt;.\nThe box"
         ));
+    }
+
+    #[test]
+    fn a_reply_sent_translated_shows_the_stores_original_beside_it() {
+        let mut detail = detail();
+        let reply = &mut detail.timeline[2];
+        reply.value = Some("عذرًا! سنرسل مصباحًا جديدًا.".into());
+        reply.original = Some(crate::translation::Original {
+            language: "en".into(),
+            text: "Sorry! We will send a new <lamp>.".into(),
+        });
+        let page = transcript(&detail, &[], "now");
+        assert!(page.contains("عذرًا! سنرسل مصباحًا جديدًا."), "{page}");
+        assert!(page.contains(
+            "the store's original (en):</p>\n<blockquote lang=\"en\" dir=\"auto\">Sorry! We will send a new &lt;lamp&gt;.</blockquote>"
+        ), "{page}");
     }
 
     #[test]

@@ -23,6 +23,14 @@ pub const NOTE_TEXT: &str = "redress-inbox-note";
 pub const NOTE_SEND: &str = "redress-inbox-note-send";
 pub const REPLY_TEXT: &str = "redress-inbox-reply";
 pub const REPLY_SEND: &str = "redress-inbox-reply-send";
+/// The language the agent writes in (remembered in the browser).
+pub const REPLY_LANGUAGE: &str = "redress-inbox-reply-language";
+/// "Translate into <the case's language>": the reply as the shopper would read it.
+pub const REPLY_TRANSLATE: &str = "redress-inbox-reply-translate";
+/// The translation, editable: what the shopper receives once sent.
+pub const REPLY_TRANSLATION: &str = "redress-inbox-reply-translation";
+/// Where the translation stands (machine-made, failed, out of date).
+pub const REPLY_TRANSLATION_NOTE: &str = "redress-inbox-reply-translation-note";
 /// The saved replies that suit the case, and the button that puts one in the reply.
 pub const SAVED_REPLY: &str = "redress-inbox-saved-reply";
 pub const SAVED_REPLY_INSERT: &str = "redress-inbox-saved-reply-insert";

@@ -441,6 +441,7 @@ mod tests {
             kind: EventKind::Reply,
             value: Some("We are on it.".into()),
             public: true,
+            original: None,
         };
         let replied = CaseNotification::of_activity(
             case.clone(),

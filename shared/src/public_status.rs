@@ -12,6 +12,7 @@ use crate::offer::Offer;
 use crate::outcome::Outcome;
 use crate::rating::Rating;
 use crate::timeline::{EventKind, TimelineEvent};
+use crate::translation::Original;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicStatus {
@@ -58,6 +59,9 @@ pub struct PublicEvent {
     /// The agent who wrote a reply, only where the store shows agents' names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// A reply the shopper reads translated: what the store wrote, in its language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<Original>,
 }
 
 impl PublicStatus {
@@ -84,6 +88,7 @@ impl PublicStatus {
                 at: event.at,
                 kind: event.kind,
                 value: event.value,
+                original: event.original,
             })
             .collect();
         PublicStatus {
@@ -112,6 +117,7 @@ mod tests {
             kind,
             value: Some(value.to_owned()),
             public,
+            original: None,
         }
     }
 
@@ -146,6 +152,35 @@ mod tests {
         let hidden = serde_json::to_string(&ana_replied(false)).expect("serialises");
         assert!(!hidden.contains("Ana"), "{hidden}");
         assert!(!hidden.contains("\"by\""), "{hidden}");
+    }
+
+    #[test]
+    fn a_translated_reply_reaches_the_shopper_with_the_stores_original() {
+        let mut reply = event(EventKind::Reply, "새 램프를 오늘 보내드립니다.", true);
+        reply.original = Some(Original {
+            language: "en".to_owned(),
+            text: "We are sending a new lamp today.".to_owned(),
+        });
+        let status = PublicStatus::new(
+            "RD-AAAA-BBBB-CCCC".to_owned(),
+            "ko",
+            ResponseClock {
+                status: CaseStatus::InProgress,
+                respond_by: "2026-11-24T09:00:00.000Z",
+                first_response_at: Some("2026-11-23T10:00:00.000Z"),
+            },
+            "2026-11-23T09:00:00.000Z".to_owned(),
+            vec![reply],
+            false,
+            Resolving::default(),
+        );
+        let shown = &status.timeline[0];
+        assert_eq!(shown.value.as_deref(), Some("새 램프를 오늘 보내드립니다."));
+        let original = shown.original.as_ref().expect("the store's original");
+        assert_eq!(
+            (original.language.as_str(), original.text.as_str()),
+            ("en", "We are sending a new lamp today.")
+        );
     }
 
     #[test]

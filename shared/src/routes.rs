@@ -25,6 +25,8 @@ pub const AGENT_EXPORT_CASES: &str = "/v1/agent/exports/cases";
 pub const AGENT_CASE: &str = "/v1/agent/cases/{id}";
 pub const AGENT_CASE_NOTES: &str = "/v1/agent/cases/{id}/notes";
 pub const AGENT_CASE_REPLIES: &str = "/v1/agent/cases/{id}/replies";
+/// The agent's reply as the shopper would read it, before it is sent.
+pub const AGENT_CASE_REPLY_TRANSLATION: &str = "/v1/agent/cases/{id}/reply-translation";
 pub const AGENT_CASE_EVIDENCE: &str = "/v1/agent/cases/{id}/evidence/{position}";
 /// The case's dispute bundle: a ZIP of its transcript, evidence and manifest.
 pub const AGENT_CASE_BUNDLE: &str = "/v1/agent/cases/{id}/bundle";
@@ -55,6 +57,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PATCH", AGENT_CASE),
     ("POST", AGENT_CASE_NOTES),
     ("POST", AGENT_CASE_REPLIES),
+    ("POST", AGENT_CASE_REPLY_TRANSLATION),
     ("GET", AGENT_CASE_EVIDENCE),
     ("GET", AGENT_CASE_BUNDLE),
     ("POST", AGENT_CASE_OFFERS),

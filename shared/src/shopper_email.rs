@@ -391,6 +391,7 @@ mod tests {
                     kind,
                     value: Some(value.into()),
                     public: true,
+                    original: None,
                 },
             }),
             ..about(event, case("A-1", "The lamp arrived broken."))

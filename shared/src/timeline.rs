@@ -20,6 +20,9 @@ pub struct TimelineEvent {
     pub value: Option<String>,
     /// Shown on the shopper's status view.
     pub public: bool,
+    /// A reply the shopper received translated: what the agent wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<crate::translation::Original>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

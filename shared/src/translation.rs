@@ -90,6 +90,8 @@ pub enum Unavailable {
     ProviderFailed,
     /// The store had used its characters for the day.
     DailyLimit,
+    /// The operator configured no translator (an agent asked to read a reply translated).
+    NoProvider,
 }
 
 impl Unavailable {
@@ -97,13 +99,18 @@ impl Unavailable {
         match self {
             Unavailable::ProviderFailed => "provider_failed",
             Unavailable::DailyLimit => "daily_limit",
+            Unavailable::NoProvider => "no_provider",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Unavailable> {
-        [Unavailable::ProviderFailed, Unavailable::DailyLimit]
-            .into_iter()
-            .find(|reason| reason.code() == code)
+        [
+            Unavailable::ProviderFailed,
+            Unavailable::DailyLimit,
+            Unavailable::NoProvider,
+        ]
+        .into_iter()
+        .find(|reason| reason.code() == code)
     }
 }
 
@@ -210,11 +217,42 @@ impl Translation {
             (TranslationState::Unavailable, Some(Unavailable::DailyLimit)) => format!(
                 "Not translated from {from} into {into}: the store's translations for today are used up"
             ),
+            (TranslationState::Unavailable, Some(Unavailable::NoProvider)) => format!(
+                "Not translated from {from} into {into}: no translator is set up"
+            ),
             (TranslationState::Unavailable, _) => {
                 format!("Not translated from {from} into {into}: the translator failed")
             }
         }
     }
+}
+
+/// What an agent wrote when the shopper received it translated: kept beside the reply
+/// the shopper reads, shown to agents as the authority and to the shopper on request
+/// ("show the store's original").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Original {
+    /// The language the agent wrote in (ISO 639-1).
+    pub language: String,
+    pub text: String,
+}
+
+/// Whether `tag` names a language a provider can take: a primary subtag of two or three
+/// letters, with or without a region (`ko`, `pt-BR`).
+pub fn is_language(tag: &str) -> bool {
+    let primary = primary(tag);
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && tag.len() <= 16
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The translation an agent's reply written in `agent_language` needs for a shopper
+/// whose case speaks `case_locale`; `None` when the shopper reads it as written.
+pub fn reply_job<'a>(text: &'a str, agent_language: &str, case_locale: &str) -> Option<Job<'a>> {
+    job(text, agent_language, case_locale)
 }
 
 /// One text to translate: from, into, and the key its translation is stored under.
@@ -398,6 +436,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_agents_reply_is_translated_into_the_language_the_shopper_filed_in() {
+        let job = reply_job("We are sending a new lamp today.", "en", "ko").expect("a job");
+        assert_eq!(
+            (job.source_language.as_str(), job.language.as_str()),
+            ("en", "ko")
+        );
+        assert_eq!(reply_job("Enviamos hoje.", "pt", "pt-BR"), None);
+    }
+
+    #[test]
+    fn language_tags_are_checked_before_a_provider_sees_them() {
+        for tag in ["ko", "en", "pt-BR", "zh-CN", "fil"] {
+            assert!(is_language(tag), "{tag}");
+        }
+        for tag in [
+            "",
+            "k",
+            "english",
+            "e1",
+            "ko;drop",
+            "../en",
+            "zh-CN-Hans-Hant-xx-yy",
+        ] {
+            assert!(!is_language(tag), "{tag}");
+        }
+    }
+
+    #[test]
     fn a_text_in_the_stores_language_is_never_translated() {
         assert_eq!(job("The lamp arrived broken.", "en", "en"), None);
         assert_eq!(job("The lamp arrived broken.", "en", "en-GB"), None);
@@ -441,6 +507,7 @@ mod tests {
             kind,
             value: Some(value.to_owned()),
             public: true,
+            original: None,
         }
     }
 

@@ -238,7 +238,11 @@ fn documents_translations_as_the_worker_writes_them() {
     );
     assert_eq!(
         strings(&schema["properties"]["reason"]["enum"]),
-        codes(&[Unavailable::ProviderFailed, Unavailable::DailyLimit])
+        codes(&[
+            Unavailable::ProviderFailed,
+            Unavailable::DailyLimit,
+            Unavailable::NoProvider
+        ])
     );
     let case = CaseTranslations {
         description: Some(every_field.clone()),
@@ -259,6 +263,55 @@ fn documents_translations_as_the_worker_writes_them() {
     assert!(schemas["WebhookEvent"]["properties"]
         .get("translation")
         .is_some());
+}
+
+#[test]
+fn documents_replies_sent_translated_as_the_worker_takes_and_shows_them() {
+    use redress_shared::agent_api::{AgentMessage, ReplyTranslation, ReplyTranslationRequest};
+    use redress_shared::translation::Original;
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let original = Original {
+        language: "en".into(),
+        text: "We are sending a new lamp.".into(),
+    };
+    let documented = |name: &str, written: Value| {
+        assert_eq!(keys(&schemas[name]["properties"]), keys(&written), "{name}");
+    };
+    documented(
+        "Original",
+        serde_json::to_value(&original).expect("serialises"),
+    );
+    let message = AgentMessage {
+        text: "새 램프를 보내드립니다.".into(),
+        original: Some(original),
+    };
+    documented(
+        "AgentMessage",
+        serde_json::to_value(&message).expect("serialises"),
+    );
+    let request = ReplyTranslationRequest {
+        text: String::new(),
+        language: String::new(),
+    };
+    documented(
+        "ReplyTranslationRequest",
+        serde_json::to_value(&request).expect("serialises"),
+    );
+    let answer = ReplyTranslation { translation: None };
+    documented(
+        "ReplyTranslation",
+        serde_json::to_value(&answer).expect("serialises"),
+    );
+    for schema in [
+        &schemas["TimelineEvent"],
+        &schemas["PublicStatus"]["properties"]["timeline"]["items"],
+    ] {
+        assert_eq!(
+            schema["properties"]["original"]["$ref"],
+            "#/components/schemas/Original"
+        );
+    }
 }
 
 #[test]

@@ -5,7 +5,10 @@
 //! translator delays a message's translation, loses nothing, and recovers; a store past
 //! its daily allowance gets the original alone, marked so. Saved replies: the store's
 //! own for damaged goods is suggested first on a damaged case, and its Korean variant
-//! is inserted with the case's reference, order number and date filled.
+//! is inserted with the case's reference, order number and date filled. An agent's
+//! English reply (a saved reply with no Korean variant) is shown translated before it
+//! is sent, edited, and reaches the shopper in Korean with the store's original on
+//! the case page.
 //!
 //! The translator is the HTTP provider's local stand-in (`xtask::translator`, with
 //! LibreTranslate's API and a phrasebook): no translation model runs on these machines.
@@ -14,7 +17,7 @@
 use std::time::Duration;
 
 use redress_e2e::{api, eventually, field_codes, AgentClient, Browser, TestApp, WebhookReceiver};
-use redress_shared::{inbox_ids, routes};
+use redress_shared::{case_page_ids, inbox_ids, routes};
 use reqwest::Method;
 use serde_json::{json, Value};
 use xtask::stores::StoreChanges;
@@ -65,6 +68,7 @@ async fn agents_read_what_shoppers_write_in_any_language() {
     let browser = Browser::start().await;
     the_inbox_shows_the_translation_beside_the_original(&app, &browser, &agent, &case).await;
     a_saved_replys_korean_variant_fills_its_placeholders(&app, &browser, &agent, &case).await;
+    an_agents_english_reply_reaches_the_shopper_in_korean(&app, &browser, &agent, &case).await;
     browser.close().await;
     an_outage_delays_a_messages_translation_and_loses_nothing(
         &app,
@@ -349,6 +353,179 @@ async fn a_saved_replys_korean_variant_fills_its_placeholders(
     assert_eq!(after, before);
 }
 
+/// An English-only saved reply, in lines the stand-in's phrasebook knows.
+const REPLY_IN_ENGLISH: &str =
+    "We are very sorry the lamp arrived broken.\nWe will refund you in full within three days.";
+const REPLY_IN_KOREAN: &str =
+    "램프가 파손된 채로 도착해서 정말 죄송합니다.\n3일 이내에 전액 환불해 드리겠습니다.";
+
+async fn an_agents_english_reply_reaches_the_shopper_in_korean(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let preview = routes::fill(routes::AGENT_CASE_REPLY_TRANSLATION, &[&case.id]);
+    let (status, refused) = agent
+        .try_send(
+            Method::POST,
+            &preview,
+            json!({"text": "Hello", "language": "english"}),
+        )
+        .await;
+    assert_eq!(
+        (status, field_codes(&refused)),
+        (400, vec!["invalid_format".to_owned()])
+    );
+    let (status, same) = agent
+        .try_send(
+            Method::POST,
+            &preview,
+            json!({"text": "감사합니다.", "language": "ko"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &same["translation"]),
+        (200, &Value::Null),
+        "Korean for a Korean case"
+    );
+    // A note is never sent translated.
+    let (status, refused) = agent
+        .try_send(
+            Method::POST,
+            &routes::fill(routes::AGENT_CASE_NOTES, &[&case.id]),
+            json!({"text": "x", "original": {"language": "en", "text": "y"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, field_codes(&refused)),
+        (400, vec!["invalid_format".to_owned()])
+    );
+
+    let (status, saved) = agent
+        .try_send(
+            Method::POST,
+            routes::AGENT_SAVED_REPLIES,
+            json!({"name": "Broken on arrival", "category": "damaged",
+                   "variants": {"en": REPLY_IN_ENGLISH}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_str().expect("an id");
+
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), &case.reference)
+        .await;
+    let choose = |selector: String, value: String| async move {
+        browser
+            .page(&selector)
+            .await
+            .select_by_value(&value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in {selector}: {e}"));
+    };
+    choose(format!("#{}", inbox_ids::REPLY_LANGUAGE), "en".to_owned()).await;
+    choose(format!("#{}", inbox_ids::SAVED_REPLY), id.to_owned()).await;
+    browser
+        .click_on(&format!("#{}", inbox_ids::SAVED_REPLY_INSERT))
+        .await;
+    // No Korean variant: the English one is inserted and translated for the agent to read.
+    let translated = format!("#{}", inbox_ids::REPLY_TRANSLATION);
+    let shown = eventually(Duration::from_secs(30), || async {
+        let value = browser.page(&translated).await.prop("value").await.ok()??;
+        (value == REPLY_IN_KOREAN).then_some(value)
+    })
+    .await;
+    assert!(
+        shown.is_some(),
+        "the reply's Korean translation, before sending"
+    );
+    let note = browser
+        .page(&format!("#{}", inbox_ids::REPLY_TRANSLATION_NOTE))
+        .await
+        .text()
+        .await
+        .expect("the note");
+    assert!(
+        note.contains("Machine translation from English into Korean"),
+        "{note}"
+    );
+    let violations = browser
+        .axe_violations_in(&format!("#{}", inbox_ids::CASE_VIEW))
+        .await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser
+        .scroll_to(&format!("#{}", inbox_ids::SAVED_REPLY))
+        .await;
+    browser.screenshot("inbox-reply-translation").await;
+    // The agent edits the translation; what they leave is what the shopper gets.
+    browser
+        .page(&translated)
+        .await
+        .send_keys(" 감사합니다.")
+        .await
+        .expect("edit the translation");
+    let sent = format!("{REPLY_IN_KOREAN} 감사합니다.");
+    browser
+        .click_on(&format!("#{}", inbox_ids::REPLY_SEND))
+        .await;
+
+    let status = eventually(Duration::from_secs(20), || async {
+        let (_, status) = app
+            .try_shopper_status(&case.reference, Some(&case.token))
+            .await;
+        status["timeline"]
+            .as_array()?
+            .iter()
+            .any(|e| e["kind"] == "reply" && e["value"] == sent.as_str())
+            .then_some(status)
+    })
+    .await
+    .expect("the shopper reads the reply in Korean");
+    let entries = status["timeline"].as_array().expect("a timeline");
+    let index = entries
+        .iter()
+        .position(|e| e["value"] == sent.as_str())
+        .expect("the reply");
+    assert_eq!(
+        entries[index]["original"],
+        json!({"language": "en", "text": REPLY_IN_ENGLISH})
+    );
+    let detail = agent.case(&case.id).await;
+    let replied = detail["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .find(|e| e["value"] == sent.as_str())
+        .expect("the agent reads the reply too");
+    assert_eq!(replied["original"]["text"], REPLY_IN_ENGLISH);
+
+    // On the case page the shopper reads Korean, and the store's words on request.
+    browser
+        .goto(
+            &app.edge
+                .url(&format!("/case/#{}.{}", case.reference, case.token)),
+        )
+        .await;
+    let original = format!("#{}", case_page_ids::original(index as u32));
+    let summary = browser
+        .page_text_where(&format!("{original} summary"), |t| !t.is_empty())
+        .await
+        .expect("the disclosure");
+    assert_eq!(summary, "스토어의 원문 보기");
+    browser.click_on(&format!("{original} summary")).await;
+    let words = browser.page(&format!("{original} p")).await;
+    assert_eq!(
+        words.attr("lang").await.expect("lang").as_deref(),
+        Some("en")
+    );
+    assert_eq!(words.text().await.expect("text"), REPLY_IN_ENGLISH);
+    let violations = browser.axe_violations_in("main").await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser.scroll_to(&original).await;
+    browser.screenshot("case-page-original").await;
+}
+
 async fn an_outage_delays_a_messages_translation_and_loses_nothing(
     app: &TestApp,
     webhook: &WebhookReceiver,
@@ -412,7 +589,7 @@ async fn a_store_past_its_daily_allowance_gets_the_original_alone(
         "SELECT characters, texts FROM translation_usage WHERE store_id = '{STORE}'"
     ));
     assert_eq!(
-        usage[0]["texts"], 2,
-        "the complaint and the message: {usage:?}"
+        usage[0]["texts"], 3,
+        "the complaint, the agent's reply and the shopper's message: {usage:?}"
     );
 }

@@ -2,7 +2,9 @@
 //! authenticates first and passes the agent's store to every query.
 
 use futures_util::{StreamExt, TryStreamExt};
-use redress_shared::agent_api::{parse_case_query, CaseMessage, CaseUpdate};
+use redress_shared::agent_api::{
+    parse_case_query, AgentMessage, CaseUpdate, ReplyTranslation, ReplyTranslationRequest,
+};
 use redress_shared::export::{self, ExportRow};
 use redress_shared::metrics::{self, parse_metrics_query, Metrics};
 use redress_shared::offer::{self, OfferDraft, OfferError, OfferState};
@@ -10,6 +12,7 @@ use redress_shared::outcome::{self, Done};
 use redress_shared::store::StoreConfig;
 use redress_shared::time::{rfc3339, MS_PER_DAY};
 use redress_shared::timeline::EventKind;
+use redress_shared::translation::{self, Original};
 use redress_shared::trends::{parse_trend_query, Trends};
 use redress_shared::workflow::{self, WorkState};
 use redress_shared::{hex, ApiError, ErrorCode};
@@ -19,7 +22,7 @@ use crate::api::agent_auth::open;
 use crate::db::agent_cases::{self, Change};
 use crate::db::agent_tokens::Agent;
 use crate::db::{outcomes, stores};
-use crate::jobs::outbox;
+use crate::jobs::{outbox, translate};
 use crate::{bindings, clock, db, http};
 
 /// How far back trends and metrics look when the agent gives no start.
@@ -299,17 +302,20 @@ pub async fn message(
     kind: EventKind,
 ) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
-    let message: CaseMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
-    message.check().map_err(ApiError::validation)?;
+    let message: AgentMessage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    message.check(kind).map_err(ApiError::validation)?;
     let at = clock::now_rfc3339();
-    let text = message.text.trim();
+    let original = message.original.map(|o| Original {
+        language: o.language,
+        text: o.text.trim().to_owned(),
+    });
     let added = agent_cases::add_message(
         &db,
         &agent.store_id,
         case_id,
         &agent.agent,
         &at,
-        (kind, text),
+        (kind, message.text.trim(), original.as_ref()),
     )
     .await?;
     if !added {
@@ -317,6 +323,34 @@ pub async fn message(
     }
     outbox::announce(env, &db, case_id).await;
     detail_response(&db, &agent, case_id).await
+}
+
+/// `POST /v1/agent/cases/{id}/reply-translation`: the agent's reply as the shopper would
+/// read it, translated into the case's language for the agent to check and edit before
+/// sending (`translation` null when the shopper reads the agent's language). Counted
+/// against the store's allowance; a translator that fails is answered as
+/// `unavailable`, and the agent may send their own words.
+pub async fn translate_reply(
+    mut req: Request,
+    env: &Env,
+    case_id: &str,
+) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    let request: ReplyTranslationRequest = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    request.check().map_err(ApiError::validation)?;
+    let context = agent_cases::reply_context(&db, &agent.store_id, case_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let text = request.text.trim();
+    let translation = match translation::reply_job(text, &request.language, &context.locale) {
+        None => None,
+        Some(job) => {
+            let translator = bindings::translator(env);
+            let settings = &context.translation;
+            Some(translate::now(&db, translator.as_ref(), &agent.store_id, settings, &job).await?)
+        }
+    };
+    Ok(http::json(200, &ReplyTranslation { translation }))
 }
 
 /// `GET /v1/agent/cases/{id}/evidence/{position}`: the stored bytes, streamed from R2,

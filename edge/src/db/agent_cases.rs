@@ -14,7 +14,7 @@ use redress_shared::rating::{self, Rating};
 use redress_shared::service_level;
 use redress_shared::store::StoreRow;
 use redress_shared::timeline::EventKind;
-use redress_shared::translation::ShopperTexts;
+use redress_shared::translation::{Original, ShopperTexts, TranslationSettings};
 use redress_shared::trends::{TrendBucket, TrendDimension, TrendPoint};
 use redress_shared::workflow::{next_statuses, reopens, Events, WorkState};
 use serde::Deserialize;
@@ -466,15 +466,11 @@ pub async fn add_message(
     case_id: &str,
     actor: &str,
     at: &str,
-    (kind, text): (EventKind, &str),
+    message: (EventKind, &str, Option<&Original>),
 ) -> Result<bool> {
+    let (kind, text, _) = message;
     let mut statements = vec![events::append_to_store_case(
-        db,
-        store_id,
-        case_id,
-        at,
-        actor,
-        (kind, text),
+        db, store_id, case_id, at, actor, message,
     )];
     if deadline::is_response(kind, Some(text)) {
         statements.push(query!(
@@ -488,6 +484,47 @@ pub async fn add_message(
     }
     let results = super::batch(db, statements).await?;
     Ok(!super::rows::<serde_json::Value>(&results, 0)?.is_empty())
+}
+
+/// What translating a reply for a case's shopper takes: the language the case speaks,
+/// and its store's translation settings.
+pub struct ReplyContext {
+    pub locale: String,
+    pub translation: TranslationSettings,
+}
+
+pub async fn reply_context(
+    db: &D1Database,
+    store_id: &str,
+    case_id: &str,
+) -> Result<Option<ReplyContext>> {
+    #[derive(Deserialize)]
+    struct Row {
+        locale: String,
+        working_language: Option<String>,
+        translation_characters_per_day: Option<u64>,
+    }
+    let row: Option<Row> = super::first(query!(
+        db,
+        "SELECT c.locale, s.working_language, s.translation_characters_per_day
+         FROM cases c LEFT JOIN stores s ON s.id = c.store_id
+         WHERE c.id = ?1 AND c.store_id = ?2",
+        case_id,
+        store_id
+    ))
+    .await?;
+    Ok(row.map(|row| {
+        let defaults = TranslationSettings::default();
+        ReplyContext {
+            locale: row.locale,
+            translation: TranslationSettings {
+                working_language: row.working_language.unwrap_or(defaults.working_language),
+                characters_per_day: row
+                    .translation_characters_per_day
+                    .unwrap_or(defaults.characters_per_day),
+            },
+        }
+    }))
 }
 
 /// Where a piece of evidence is kept, and how to serve it.

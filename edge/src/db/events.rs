@@ -4,6 +4,7 @@ use redress_shared::delivery::NotifyState;
 use redress_shared::offer::OfferState;
 use redress_shared::service_level::{self, Target};
 use redress_shared::timeline::{actor, EventKind, TimelineEvent};
+use redress_shared::translation::Original;
 use redress_shared::{ApiError, ErrorCode, NotificationEvent};
 use serde::Deserialize;
 use worker::{query, D1Database};
@@ -125,12 +126,13 @@ pub fn append_to_store_case(
     case_id: &str,
     at: &str,
     actor: &str,
-    (kind, value): (EventKind, &str),
+    (kind, value, original): (EventKind, &str, Option<&Original>),
 ) -> Statement {
     query!(
         db,
-        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state)
-         SELECT id, ?3, ?4, ?5, ?6, ?7, ?8 FROM cases WHERE id = ?1 AND store_id = ?2
+        "INSERT INTO case_events (case_id, at, actor, kind, value, public, notify_state,
+                                  original, original_language)
+         SELECT id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM cases WHERE id = ?1 AND store_id = ?2
          RETURNING seq",
         case_id,
         store_id,
@@ -139,7 +141,9 @@ pub fn append_to_store_case(
         kind,
         value,
         u8::from(kind.is_public()),
-        outbox_state(kind, Some(value))
+        outbox_state(kind, Some(value)),
+        original.map(|o| o.text.as_str()),
+        original.map(|o| o.language.as_str())
     )
 }
 
@@ -147,7 +151,7 @@ pub fn append_to_store_case(
 pub fn timeline_statement(db: &D1Database, case_id: &str, only_public: bool) -> Statement {
     query!(
         db,
-        "SELECT at, actor, kind, value, public FROM case_events
+        "SELECT at, actor, kind, value, public, original, original_language FROM case_events
          WHERE case_id = ?1 AND (?2 = 0 OR public = 1) ORDER BY seq",
         case_id,
         u8::from(only_public)
@@ -156,13 +160,41 @@ pub fn timeline_statement(db: &D1Database, case_id: &str, only_public: bool) -> 
 
 /// `case_events` rows as timeline events.
 pub fn timeline_from_rows(rows: Vec<serde_json::Value>) -> Result<Vec<TimelineEvent>> {
+    #[derive(Deserialize)]
+    struct Row {
+        at: String,
+        actor: String,
+        kind: EventKind,
+        value: Option<String>,
+        // SQLite has no booleans: `public` is stored as 0 or 1 (and D1 answers numbers
+        // as floats).
+        public: f64,
+        original: Option<String>,
+        original_language: Option<String>,
+    }
     rows.into_iter()
-        .map(|mut event| {
-            // SQLite has no booleans: `public` is stored as 0 or 1.
-            event["public"] = serde_json::Value::Bool(event["public"].as_f64() == Some(1.0));
-            serde_json::from_value::<TimelineEvent>(event)
+        .map(|row| {
+            let Row {
+                at,
+                actor,
+                kind,
+                value,
+                public,
+                original,
+                original_language,
+            } = serde_json::from_value(row)?;
+            Ok(TimelineEvent {
+                at,
+                actor,
+                kind,
+                value,
+                public: public == 1.0,
+                original: original
+                    .zip(original_language)
+                    .map(|(text, language)| Original { language, text }),
+            })
         })
-        .collect::<std::result::Result<Vec<_>, _>>()
+        .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
@@ -211,7 +243,8 @@ pub async fn stranded(
 pub async fn entry(db: &D1Database, case_id: &str, seq: u64) -> Result<Option<TimelineEvent>> {
     let rows = super::all(query!(
         db,
-        "SELECT at, actor, kind, value, public FROM case_events WHERE case_id = ?1 AND seq = ?2",
+        "SELECT at, actor, kind, value, public, original, original_language FROM case_events
+         WHERE case_id = ?1 AND seq = ?2",
         case_id,
         seq
     ))

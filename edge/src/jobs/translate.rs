@@ -1,12 +1,13 @@
 //! Translating a shopper's text for the store, in the queue consumer (never on the
 //! shopper's request path): before an event with a shopper's text is delivered, its
 //! translation into the store's working language is found or made, so the webhook and
-//! the store's email carry it. `shared::translation` decides what is translated, the
+//! the store's email carry it. And an agent's reply for the shopper, on the agent's
+//! request, for them to read and edit before sending. `shared::translation` decides what is translated, the
 //! allowance and the retries; this module asks the provider and stores the answer.
 
 use redress_shared::translation::{
     self, AfterFailure, Job, ProviderAnswer, ProviderRequest, Translation, TranslationSettings,
-    Unavailable, WorkersAiInput, WorkersAiOutput,
+    TranslationState, Unavailable, WorkersAiInput, WorkersAiOutput,
 };
 use redress_shared::{ApiError, CaseNotification};
 use worker::{Ai, D1Database, Fetch, Headers, Method, Request, RequestInit};
@@ -92,6 +93,50 @@ pub async fn step(
         Some(seconds) => Step::RetryIn(seconds),
         None => Step::Attach(translation),
     })
+}
+
+/// The job's translation now, for an agent reading their reply in the shopper's
+/// language before sending it: from the store of translations if it was made before,
+/// else from the provider within the store's allowance. A failure is answered, not
+/// retried (the agent may ask again) and not stored, so it never stands for the text.
+pub async fn now(
+    db: &D1Database,
+    translator: Option<&Translator>,
+    store_id: &str,
+    settings: &TranslationSettings,
+    job: &Job<'_>,
+) -> Result<Translation, ApiError> {
+    let Some(translator) = translator else {
+        return Ok(job.unavailable(Unavailable::NoProvider));
+    };
+    let stored = translations::find(db, job).await?;
+    if let Some(translation) = stored
+        .and_then(|s| s.translation())
+        .filter(|t| t.state == TranslationState::Translated)
+    {
+        return Ok(translation);
+    }
+    let at = clock::now_rfc3339();
+    let day = translation::usage_day(&at);
+    let used = translations::used(db, store_id, day).await?;
+    if !translation::within_allowance(used, job.characters, settings.characters_per_day) {
+        return Ok(job.unavailable(Unavailable::DailyLimit));
+    }
+    match ask(translator, job).await {
+        Ok(text) => {
+            let translation = job.translated(text);
+            translations::record(db, job, &translation, 1, (store_id, day, &at)).await?;
+            Ok(translation)
+        }
+        Err(why) => {
+            worker::console_warn!(
+                "reply translation {}→{} failed: {why}",
+                job.source_language,
+                job.language
+            );
+            Ok(job.unavailable(Unavailable::ProviderFailed))
+        }
+    }
 }
 
 /// The provider's translation of the job's text.
