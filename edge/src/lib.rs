@@ -56,6 +56,8 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Get, routes::STORE_WIDGET, [store]) => {
             stores::widget_settings(req, env, store).await
         }
+        (Method::Get, routes::AGENT_ME, _) => agent::me(req, env).await,
+        (Method::Put, routes::AGENT_ME, _) => agent::set_language(req, env).await,
         (Method::Get, routes::AGENT_CASES, _) => agent::list(req, env).await,
         (Method::Get, routes::AGENT_TRENDS, _) => agent::trends(req, env).await,
         (Method::Get, routes::AGENT_METRICS, _) => agent::metrics(req, env).await,

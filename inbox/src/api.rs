@@ -60,6 +60,14 @@ impl Api {
         self.send(Request::patch(path), body).await
     }
 
+    pub async fn put<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, String> {
+        self.send(Request::put(path), body).await
+    }
+
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use redress_shared::agent_api::{
-    AgentMessage, CaseDetail, CaseUpdate, ReplyTranslation, ReplyTranslationRequest,
+    AgentLanguage, AgentMessage, AgentProfile, CaseDetail, CaseUpdate, ReplyTranslation,
+    ReplyTranslationRequest,
 };
 use redress_shared::categorize::Priority;
 use redress_shared::complaint::Resolution;
@@ -20,10 +21,7 @@ use redress_shared::{routes, widget_text, CaseEvidence, CaseStatus, UNDETERMINED
 
 use crate::api::Api;
 use crate::download::Download;
-use crate::format::{
-    date_time_in, language_name, local_time, missed, money_in, remember_writing_language,
-    writing_language,
-};
+use crate::format::{date_time_in, language_name, local_time, missed, money_in};
 
 #[component]
 pub fn CaseView(
@@ -239,7 +237,17 @@ fn Actions(
     let assignee = RwSignal::new(case.assignee.clone().unwrap_or_default());
     let note = RwSignal::new(String::new());
     let reply = RwSignal::new(String::new());
-    let writing = RwSignal::new(writing_language());
+    // The language the agent reads shoppers in and writes replies in (`/v1/agent/me`).
+    let writing = RwSignal::new(String::new());
+    {
+        let api = api.clone();
+        spawn_local(async move {
+            match api.get::<AgentProfile>(routes::AGENT_ME).await {
+                Ok(me) => writing.set(me.reads().to_owned()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
     // The reply as the shopper would read it, once asked for: the agent may edit it.
     let translated = RwSignal::new(None::<String>);
     let translation_note = RwSignal::new(String::new());
@@ -252,6 +260,7 @@ fn Actions(
     let id = case.case.id.as_str().to_owned();
     let api_for_replies = api.clone();
     let api_for_translation = api.clone();
+    let api_for_language = (api.clone(), path.clone());
     let translate_path = routes::fill(
         routes::AGENT_CASE_REPLY_TRANSLATION,
         &[case.case.id.as_str()],
@@ -365,15 +374,40 @@ fn Actions(
         };
         act.with_value(|act| act(Request::Reply(message)));
     };
-    let languages: Vec<String> = {
+    let languages = move || {
         let mut all: Vec<String> = widget_text::LOCALES
             .iter()
             .map(|l| translation::primary(l))
             .collect();
-        if !all.contains(&writing.get_untracked()) {
-            all.push(writing.get_untracked());
+        let current = writing.get();
+        if !current.is_empty() && !all.contains(&current) {
+            all.push(current);
         }
         all
+    };
+    // The agent's choice is theirs on every device: shoppers' texts are translated into
+    // it, and the case is read again in it.
+    let choose_language = {
+        let (api, path) = api_for_language;
+        move |language: String| {
+            let (api, path) = (api.clone(), path.clone());
+            writing.set(language.clone());
+            translated.set(None);
+            translation_note.set(String::new());
+            spawn_local(async move {
+                let chosen = AgentLanguage {
+                    working_language: Some(language),
+                };
+                let saved = api.put::<AgentProfile>(routes::AGENT_ME, &chosen).await;
+                match saved {
+                    Ok(_) => match api.get::<CaseDetail>(&path).await {
+                        Ok(updated) => detail.set(Some(updated)),
+                        Err(e) => error.set(Some(e)),
+                    },
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
     };
     let case_language_name = language_name(&case_language);
     let needs_translation = {
@@ -557,16 +591,11 @@ fn Actions(
                     translated.set(None);
                     translate.with_value(|t| t());
                 }) />
-            <label for=ids::REPLY_LANGUAGE>"I write in"</label>
-            <select id=ids::REPLY_LANGUAGE on:change=move |ev| {
-                let language = event_target_value(&ev);
-                remember_writing_language(&language);
-                writing.set(language);
-                translated.set(None);
-                translation_note.set(String::new());
-            }>
-                {languages.into_iter().map(|l| {
-                    let selected = writing.get_untracked() == l;
+            <label for=ids::REPLY_LANGUAGE>"I read and write in"</label>
+            <select id=ids::REPLY_LANGUAGE prop:value=move || writing.get()
+                on:change=move |ev| choose_language(event_target_value(&ev))>
+                {move || languages().into_iter().map(|l| {
+                    let selected = writing.get() == l;
                     view! { <option value=l.clone() selected=selected>{language_name(&l)}</option> }
                 }).collect_view()}
             </select>

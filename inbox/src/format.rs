@@ -1,7 +1,6 @@
 //! Dates in the agent's own locale and time zone, and other words agents read.
 
 use redress_shared::service_level::{Breaches, Target};
-use redress_shared::translation;
 use wasm_bindgen::JsCast;
 
 thread_local! {
@@ -30,30 +29,6 @@ fn browser_languages() -> Vec<String> {
 /// The agent's first language, the locale dates and numbers are written in.
 pub fn agent_locale() -> String {
     LANGUAGES.with(|l| l.first().cloned().unwrap_or_else(|| "default".to_owned()))
-}
-
-/// Where the browser remembers the language the agent writes replies in.
-const WRITING_LANGUAGE_KEY: &str = "redress-agent-writing-language";
-
-/// The language the agent writes replies in (ISO 639-1): as they last chose it on this
-/// browser, else their browser's first language, else English.
-pub fn writing_language() -> String {
-    let chosen = local_storage().and_then(|s| s.get_item(WRITING_LANGUAGE_KEY).ok().flatten());
-    chosen
-        .into_iter()
-        .chain(std::iter::once(translation::primary(&agent_locale())))
-        .find(|tag| translation::is_language(tag))
-        .unwrap_or_else(|| "en".to_owned())
-}
-
-pub fn remember_writing_language(language: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(WRITING_LANGUAGE_KEY, language);
-    }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// An RFC 3339 timestamp as the agent's locale writes it.

@@ -574,6 +574,45 @@ impl ReplyTranslationRequest {
     }
 }
 
+/// `GET /v1/agent/me`: who the token names, and the languages they work in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentProfile {
+    pub agent: String,
+    pub store_id: String,
+    /// The store's working language: webhooks, emails and agents without their own.
+    pub store_working_language: String,
+    /// The language this agent chose to read shoppers in, if not the store's.
+    pub working_language: Option<String>,
+}
+
+impl AgentProfile {
+    /// The language shoppers' texts are translated into for this agent.
+    pub fn reads(&self) -> &str {
+        self.working_language
+            .as_deref()
+            .unwrap_or(&self.store_working_language)
+    }
+}
+
+/// `PUT /v1/agent/me`: the agent's own language (ISO 639-1), or `null` for the store's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentLanguage {
+    pub working_language: Option<String>,
+}
+
+impl AgentLanguage {
+    /// The language to store: its primary subtag (providers translate between
+    /// languages, not regions), or none.
+    pub fn checked(&self) -> Result<Option<String>, Vec<FieldError>> {
+        match self.working_language.as_deref() {
+            None => Ok(None),
+            Some(tag) if translation::is_language(tag) => Ok(Some(translation::primary(tag))),
+            Some(_) => Err(vec![language_error("working_language")]),
+        }
+    }
+}
+
 /// Its answer: the reply in the shopper's language, for the agent to read and edit
 /// before sending; no translation when the shopper reads the agent's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -731,6 +770,31 @@ mod tests {
             .into_iter()
             .map(|e| format!("{} {}", e.field, e.code.code()))
             .collect()
+    }
+
+    #[test]
+    fn an_agent_chooses_a_language_or_goes_back_to_the_stores() {
+        let choose = |tag: Option<&str>| {
+            AgentLanguage {
+                working_language: tag.map(str::to_owned),
+            }
+            .checked()
+        };
+        assert_eq!(choose(Some("zh-CN")), Ok(Some("zh".to_owned())));
+        assert_eq!(choose(None), Ok(None));
+        assert_eq!(
+            fields(choose(Some("chinese")).map(|_| ())),
+            ["working_language invalid_format"]
+        );
+        let mut me = AgentProfile {
+            agent: "Wei".into(),
+            store_id: "seoul-lamps".into(),
+            store_working_language: "en".into(),
+            working_language: Some("zh".into()),
+        };
+        assert_eq!(me.reads(), "zh");
+        me.working_language = None;
+        assert_eq!(me.reads(), "en");
     }
 
     #[test]

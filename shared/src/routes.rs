@@ -17,6 +17,8 @@ pub const CASE_OFFER: &str = "/v1/status/{reference}/offers/{number}";
 pub const CASE_RATING: &str = "/v1/status/{reference}/rating";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
+/// Who the token names, and the language they read shoppers in.
+pub const AGENT_ME: &str = "/v1/agent/me";
 pub const AGENT_TRENDS: &str = "/v1/agent/trends";
 /// How well the store handles complaints over a period (`metrics`).
 pub const AGENT_METRICS: &str = "/v1/agent/metrics";
@@ -49,6 +51,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", CASE_OFFER),
     ("POST", CASE_RATING),
     ("GET", STORE_WIDGET),
+    ("GET", AGENT_ME),
+    ("PUT", AGENT_ME),
     ("GET", AGENT_CASES),
     ("GET", AGENT_TRENDS),
     ("GET", AGENT_METRICS),

@@ -162,47 +162,98 @@ impl CaseTranslations {
 
 /// Where a shopper's text sits in a case: its description, or a timeline entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub enum Place {
     Description,
     Entry(usize),
 }
 
-/// A case's shopper texts by their digests: what its translations are looked up by.
+impl CaseTranslations {
+    /// Sets the translation of the text at `place`.
+    pub fn put(&mut self, place: Place, translation: Translation) {
+        match place {
+            Place::Description => self.description = Some(translation),
+            Place::Entry(index) => {
+                self.timeline.retain(|t| t.index != index);
+                self.timeline.push(EntryTranslation { index, translation });
+                self.timeline.sort_by_key(|t| t.index);
+            }
+        }
+    }
+
+    fn has(&self, place: Place) -> bool {
+        match place {
+            Place::Description => self.description.is_some(),
+            Place::Entry(index) => self.of_entry(index).is_some(),
+        }
+    }
+}
+
+/// A case's shopper texts, where they sit and their digests: what its translations
+/// are looked up by, and made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShopperTexts(Vec<(Place, String)>);
+pub struct ShopperTexts {
+    /// The description's language, as the categorizer detected it.
+    description_language: String,
+    texts: Vec<(Place, String, String)>,
+}
 
 impl ShopperTexts {
-    pub fn of(description: &str, timeline: &[TimelineEvent]) -> ShopperTexts {
+    pub fn of(
+        description: &str,
+        description_language: &str,
+        timeline: &[TimelineEvent],
+    ) -> ShopperTexts {
         let messages = timeline.iter().enumerate().filter_map(|(i, entry)| {
             let text = entry.value.as_deref()?;
-            (entry.kind == EventKind::ShopperMessage).then(|| (Place::Entry(i), text_sha256(text)))
+            (entry.kind == EventKind::ShopperMessage).then_some((Place::Entry(i), text))
         });
-        ShopperTexts(
-            std::iter::once((Place::Description, text_sha256(description)))
+        ShopperTexts {
+            description_language: description_language.to_owned(),
+            texts: std::iter::once((Place::Description, description))
                 .chain(messages)
+                .map(|(place, text)| (place, text.to_owned(), text_sha256(text)))
                 .collect(),
-        )
+        }
     }
 
     pub fn digests(&self) -> Vec<String> {
-        self.0.iter().map(|(_, digest)| digest.clone()).collect()
+        self.texts
+            .iter()
+            .map(|(_, _, digest)| digest.clone())
+            .collect()
     }
 
     /// The case's translations among `found` (by digest).
     pub fn translations(&self, found: &HashMap<String, Translation>) -> CaseTranslations {
         let mut translations = CaseTranslations::default();
-        for (place, digest) in &self.0 {
-            let Some(translation) = found.get(digest).cloned() else {
-                continue;
-            };
-            match *place {
-                Place::Description => translations.description = Some(translation),
-                Place::Entry(index) => translations
-                    .timeline
-                    .push(EntryTranslation { index, translation }),
+        for (place, _, digest) in &self.texts {
+            if let Some(translation) = found.get(digest).cloned() {
+                translations.put(*place, translation);
             }
         }
         translations
+    }
+
+    /// The translations into `language` that `have` lacks and the texts need, by place:
+    /// the description in its detected language, each message in the one `detect`
+    /// tells.
+    pub fn missing<'a>(
+        &'a self,
+        have: &CaseTranslations,
+        language: &str,
+        detect: impl Fn(&str) -> &'static str,
+    ) -> Vec<(Place, Job<'a>)> {
+        self.texts
+            .iter()
+            .filter(|(place, _, _)| !have.has(*place))
+            .filter_map(|(place, text, _)| {
+                let source = match place {
+                    Place::Description => self.description_language.as_str(),
+                    Place::Entry(_) => detect(text),
+                };
+                Some((*place, job(text, source, language)?))
+            })
+            .collect()
     }
 }
 
@@ -512,13 +563,42 @@ mod tests {
     }
 
     #[test]
+    fn an_agent_with_a_language_of_their_own_gets_what_is_missing_in_it() {
+        let timeline = [
+            entry(EventKind::ShopperMessage, "사진을 더 보내 드릴까요?"),
+            entry(EventKind::Reply, "请再发几张照片。"),
+            entry(EventKind::ShopperMessage, "这是照片。"),
+        ];
+        let texts = ShopperTexts::of("환불을 원합니다.", "ko", &timeline);
+        let mut have = CaseTranslations::default();
+        let asked = job("사진을 더 보내 드릴까요?", "ko", "zh").expect("a job");
+        have.put(
+            Place::Entry(0),
+            asked.translated("需要我再发一些照片吗？".to_owned()),
+        );
+        let detect = |text: &str| if text.contains('照') { "zh" } else { "ko" };
+        let missing = texts.missing(&have, "zh-CN", detect);
+        // The description still; not the message already translated, not the agent's
+        // reply, not the message already in Chinese.
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        let (place, job) = &missing[0];
+        assert_eq!(*place, Place::Description);
+        assert_eq!(
+            (job.text, job.language.as_str()),
+            ("환불을 원합니다.", "zh")
+        );
+        have.put(*place, job.translated("我想要退款。".to_owned()));
+        assert!(texts.missing(&have, "zh", detect).is_empty());
+    }
+
+    #[test]
     fn a_cases_translations_are_its_descriptions_and_its_shoppers_messages() {
         let timeline = [
             entry(EventKind::ShopperMessage, "사진을 더 보내 드릴까요?"),
             entry(EventKind::Reply, "Please send more photos."),
             entry(EventKind::ShopperMessage, "네"),
         ];
-        let texts = ShopperTexts::of("환불을 원합니다.", &timeline);
+        let texts = ShopperTexts::of("환불을 원합니다.", "ko", &timeline);
         assert_eq!(
             texts.digests(),
             ["환불을 원합니다.", "사진을 더 보내 드릴까요?", "네"].map(text_sha256)

@@ -298,6 +298,23 @@ fn documents_replies_sent_translated_as_the_worker_takes_and_shows_them() {
         "ReplyTranslationRequest",
         serde_json::to_value(&request).expect("serialises"),
     );
+    let me = redress_shared::agent_api::AgentProfile {
+        agent: "Wei".into(),
+        store_id: "seoul-lamps".into(),
+        store_working_language: "en".into(),
+        working_language: Some("zh".into()),
+    };
+    documented(
+        "AgentProfile",
+        serde_json::to_value(&me).expect("serialises"),
+    );
+    let chosen = redress_shared::agent_api::AgentLanguage {
+        working_language: None,
+    };
+    documented(
+        "AgentLanguage",
+        serde_json::to_value(&chosen).expect("serialises"),
+    );
     let answer = ReplyTranslation { translation: None };
     documented(
         "ReplyTranslation",

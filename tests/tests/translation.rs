@@ -8,7 +8,8 @@
 //! is inserted with the case's reference, order number and date filled. An agent's
 //! English reply (a saved reply with no Korean variant) is shown translated before it
 //! is sent, edited, and reaches the shopper in Korean with the store's original on
-//! the case page.
+//! the case page. An agent who reads Chinese gets the case's texts in Chinese, made on
+//! their first reading and kept, while the store's other agents read English.
 //!
 //! The translator is the HTTP provider's local stand-in (`xtask::translator`, with
 //! LibreTranslate's API and a phrasebook): no translation model runs on these machines.
@@ -79,6 +80,9 @@ async fn agents_read_what_shoppers_write_in_any_language() {
     )
     .await;
     a_store_past_its_daily_allowance_gets_the_original_alone(&app, &webhook, &translator).await;
+    let issued = app.edge.issue_agent_token(STORE, "Wei");
+    let wei = app.agent(issued.token.as_str());
+    an_agent_who_reads_chinese_reads_the_case_in_chinese(&translator, &agent, &wei, &case).await;
 }
 
 struct Filed {
@@ -592,4 +596,89 @@ async fn a_store_past_its_daily_allowance_gets_the_original_alone(
         usage[0]["texts"], 3,
         "the complaint, the agent's reply and the shopper's message: {usage:?}"
     );
+}
+
+/// The complaint and the message, as the phrasebook puts them in Chinese.
+const COMPLAINT_IN_CHINESE: &str =
+    "我订的台灯到货时已经坏了。\n底座有裂缝，灯泡也不亮。\n我想要退款。";
+const MESSAGE_IN_CHINESE: &str = "需要我再发一些照片吗？";
+
+async fn an_agent_who_reads_chinese_reads_the_case_in_chinese(
+    translator: &StandIn,
+    jamie: &AgentClient<'_>,
+    wei: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let me = wei.get(routes::AGENT_ME).await;
+    assert_eq!(
+        (
+            &me["agent"],
+            &me["store_working_language"],
+            &me["working_language"]
+        ),
+        (&json!("Wei"), &json!("en"), &Value::Null)
+    );
+    let (status, refused) = wei
+        .try_send(
+            Method::PUT,
+            routes::AGENT_ME,
+            json!({"working_language": "chinese"}),
+        )
+        .await;
+    assert_eq!(
+        (status, field_codes(&refused)),
+        (400, vec!["invalid_format".to_owned()])
+    );
+    let (status, me) = wei
+        .try_send(
+            Method::PUT,
+            routes::AGENT_ME,
+            json!({"working_language": "zh-CN"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &me["working_language"]),
+        (200, &json!("zh")),
+        "{me}"
+    );
+
+    // The store's webhook had English; Wei's first reading makes the Chinese, once.
+    let before = translator.asked().len();
+    let detail = wei.case(&case.id).await;
+    let description = &detail["translations"]["description"];
+    assert_eq!(
+        (&description["language"], &description["text"]),
+        (&json!("zh"), &json!(COMPLAINT_IN_CHINESE)),
+        "{detail}"
+    );
+    let message = &detail["translations"]["timeline"][0];
+    assert_eq!(message["text"], MESSAGE_IN_CHINESE, "{detail}");
+    let asked: Vec<_> = translator.asked()[before..]
+        .iter()
+        .map(|r| format!("{}→{}", r.source, r.target))
+        .collect();
+    assert_eq!(asked, ["ko→zh", "ko→zh"]);
+    wei.case(&case.id).await;
+    assert_eq!(
+        translator.asked().len(),
+        before + 2,
+        "kept for the next time"
+    );
+
+    // Jamie still reads English; Wei goes back to the store's language.
+    let detail = jamie.case(&case.id).await;
+    assert_eq!(
+        detail["translations"]["description"]["text"],
+        COMPLAINT_IN_ENGLISH
+    );
+    let (status, _) = wei
+        .try_send(
+            Method::PUT,
+            routes::AGENT_ME,
+            json!({"working_language": null}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let detail = wei.case(&case.id).await;
+    assert_eq!(detail["translations"]["description"]["language"], "en");
 }

@@ -3,16 +3,18 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use redress_shared::agent_api::{
-    parse_case_query, AgentMessage, CaseUpdate, ReplyTranslation, ReplyTranslationRequest,
+    parse_case_query, AgentLanguage, AgentMessage, AgentProfile, CaseDetail, CaseUpdate,
+    ReplyTranslation, ReplyTranslationRequest,
 };
 use redress_shared::export::{self, ExportRow};
+use redress_shared::language;
 use redress_shared::metrics::{self, parse_metrics_query, Metrics};
 use redress_shared::offer::{self, OfferDraft, OfferError, OfferState};
 use redress_shared::outcome::{self, Done};
 use redress_shared::store::StoreConfig;
 use redress_shared::time::{rfc3339, MS_PER_DAY};
 use redress_shared::timeline::EventKind;
-use redress_shared::translation::{self, Original};
+use redress_shared::translation::{self, Original, ShopperTexts};
 use redress_shared::trends::{parse_trend_query, Trends};
 use redress_shared::workflow::{self, WorkState};
 use redress_shared::{hex, ApiError, ErrorCode};
@@ -20,7 +22,7 @@ use worker::{D1Database, Env, Headers, Request, Response};
 
 use crate::api::agent_auth::open;
 use crate::db::agent_cases::{self, Change};
-use crate::db::agent_tokens::Agent;
+use crate::db::agent_tokens::{self, Agent};
 use crate::db::{outcomes, stores};
 use crate::jobs::{outbox, translate};
 use crate::{bindings, clock, db, http};
@@ -179,10 +181,53 @@ pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
     ))
 }
 
-/// `GET /v1/agent/cases/{id}`
+/// `GET /v1/agent/cases/{id}`. An agent who reads another language than the store's
+/// gets the shopper's texts translated into theirs: found, or made now (on the agent's
+/// request, within the store's allowance) and kept for the next time.
 pub async fn detail(req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
-    detail_response(&db, &agent, case_id).await
+    let (mut detail, texts) = read_detail(&db, &agent, case_id).await?;
+    if let Some(language) = &agent.working_language {
+        let missing = texts.missing(&detail.translations, language, language::detect);
+        if !missing.is_empty() {
+            let translator = bindings::translator(env);
+            let settings = store_of(&db, &agent).await?.translation;
+            for (place, job) in missing {
+                let translation =
+                    translate::now(&db, translator.as_ref(), &agent.store_id, &settings, &job)
+                        .await?;
+                detail.translations.put(place, translation);
+            }
+        }
+    }
+    Ok(http::json(200, &detail))
+}
+
+/// `GET /v1/agent/me`: who the token names, and the languages they work in.
+pub async fn me(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let (db, agent) = open(&req, env).await?;
+    Ok(http::json(200, &profile(&db, agent).await?))
+}
+
+/// `PUT /v1/agent/me`: `{"working_language": "zh"}` to read shoppers in Chinese,
+/// `null` for the store's language.
+pub async fn set_language(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let (db, mut agent) = open(&req, env).await?;
+    let chosen: AgentLanguage = http::read_json(&mut req, MAX_BODY_BYTES).await?;
+    let language = chosen.checked().map_err(ApiError::validation)?;
+    agent_tokens::set_working_language(&db, &agent.id, language.as_deref()).await?;
+    agent.working_language = language;
+    Ok(http::json(200, &profile(&db, agent).await?))
+}
+
+async fn profile(db: &D1Database, agent: Agent) -> Result<AgentProfile, ApiError> {
+    let store = store_of(db, &agent).await?;
+    Ok(AgentProfile {
+        agent: agent.agent,
+        store_id: agent.store_id,
+        store_working_language: store.translation.working_language,
+        working_language: agent.working_language,
+    })
 }
 
 /// `PATCH /v1/agent/cases/{id}`: status, assignee and resolution, all or nothing.
@@ -423,10 +468,19 @@ async fn detail_response(
     agent: &Agent,
     case_id: &str,
 ) -> Result<Response, ApiError> {
-    let detail = agent_cases::detail(db, &agent.store_id, case_id, &clock::now_rfc3339())
+    Ok(http::json(200, &read_detail(db, agent, case_id).await?.0))
+}
+
+/// The case as the agent reads it, and its shopper texts.
+async fn read_detail(
+    db: &D1Database,
+    agent: &Agent,
+    case_id: &str,
+) -> Result<(CaseDetail, ShopperTexts), ApiError> {
+    let reader = (agent.store_id.as_str(), agent.working_language.as_deref());
+    agent_cases::detail(db, reader, case_id, &clock::now_rfc3339())
         .await?
-        .ok_or_else(not_found)?;
-    Ok(http::json(200, &detail))
+        .ok_or_else(not_found)
 }
 
 /// A change of case `case_id` of the agent's store, by the agent.

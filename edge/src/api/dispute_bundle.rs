@@ -32,7 +32,8 @@ const CHUNKS_IN_FLIGHT: usize = 1;
 pub async fn answer(req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
     let now = clock::now_rfc3339();
-    let detail = agent_cases::detail(&db, &agent.store_id, case_id, &now)
+    // The bundle is for a third party: its transcript holds what people wrote, as written.
+    let (detail, _) = agent_cases::detail(&db, (&agent.store_id, None), case_id, &now)
         .await?
         .ok_or_else(not_found)?;
     let (keys, sources): (Vec<String>, Vec<EvidenceSource>) =

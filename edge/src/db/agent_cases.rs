@@ -258,12 +258,14 @@ pub async fn work_and_offers(
 }
 
 /// The case with its work state, deliveries and timeline.
+/// `language`: the agent's own, when they chose one; else shoppers' texts come with
+/// their translations into the store's.
 pub async fn detail(
     db: &D1Database,
-    store_id: &str,
+    (store_id, language): (&str, Option<&str>),
     case_id: &str,
     now: &str,
-) -> Result<Option<CaseDetail>> {
+) -> Result<Option<(CaseDetail, ShopperTexts)>> {
     // One round trip: the work state (scoping the case to the store), deliveries,
     // timeline and the case itself.
     let [case, evidence] = cases::select(db, case_id);
@@ -289,9 +291,13 @@ pub async fn detail(
     let timeline = events::timeline_from_rows(super::rows(&results, 2)?)?;
     let case = cases::from_rows(case_id, &results, 3)?
         .ok_or_else(|| unavailable("the case vanished while being read".into()))?;
-    let texts = ShopperTexts::of(&case.details.description, &timeline);
-    let found = translations::for_store(db, store_id, &texts.digests()).await?;
-    Ok(Some(CaseDetail {
+    let texts = ShopperTexts::of(
+        &case.details.description,
+        &case.classification.lang,
+        &timeline,
+    );
+    let found = translations::for_reader(db, store_id, language, &texts.digests()).await?;
+    let detail = CaseDetail {
         translations: texts.translations(&found),
         case,
         overdue: work.clock().is_overdue(now),
@@ -312,7 +318,8 @@ pub async fn detail(
             .next()
             .map(|row| row.into_config().0.currencies)
             .unwrap_or_default(),
-    }))
+    };
+    Ok(Some((detail, texts)))
 }
 
 /// One agent change: the new work state and the events that describe it.

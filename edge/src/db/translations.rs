@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use redress_shared::translation::{Job, Translation, TranslationState, Unavailable};
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{query, D1Database};
 
 use super::Result;
@@ -54,24 +55,25 @@ pub async fn find(db: &D1Database, job: &Job<'_>) -> Result<Option<Stored>> {
     .await
 }
 
-/// The translations into store `store_id`'s working language of the texts with these
-/// digests, by digest.
-pub async fn for_store(
+/// The translations of the texts with these digests, by digest, into `language` (an
+/// agent's own) or else store `store_id`'s working language.
+pub async fn for_reader(
     db: &D1Database,
     store_id: &str,
+    language: Option<&str>,
     digests: &[String],
 ) -> Result<HashMap<String, Translation>> {
     let mut found = HashMap::new();
     // D1 binds at most 100 parameters a statement.
     for chunk in digests.chunks(90) {
-        let mut binds = vec![store_id.into()];
+        let mut binds = vec![store_id.into(), language.map_or(JsValue::NULL, Into::into)];
         binds.extend(chunk.iter().map(|d| d.as_str().into()));
         let rows: Vec<Stored> = super::all(
             db.prepare(format!(
                 "SELECT {COLUMNS} FROM translations
-                 WHERE language = (SELECT working_language FROM stores WHERE id = ?1)
+                 WHERE language = COALESCE(?2, (SELECT working_language FROM stores WHERE id = ?1))
                    AND text_sha256 IN ({})",
-                super::parameters(2, chunk.len())
+                super::parameters(3, chunk.len())
             ))
             .bind(&binds),
         )
