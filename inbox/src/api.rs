@@ -76,6 +76,13 @@ impl Api {
         self.send(Request::post(path), body).await
     }
 
+    pub async fn delete(&self, path: &str) -> Result<(), String> {
+        let response = self.authorized(Request::delete(path)).send().await;
+        answer::<serde_json::Value>(response.map_err(|e| e.to_string())?)
+            .await
+            .map(|_| ())
+    }
+
     /// What `path` answers (a piece of evidence, an export, a bundle) as a `blob:` URL the
     /// page can show (images, video) or save.
     pub async fn blob_url(&self, path: &str) -> Result<String, String> {

@@ -1,7 +1,7 @@
 //! The agents' inbox: a Leptos page the worker serves at `/agent/`. It signs in with
 //! an agent token (kept for the browser tab only), lists the store's cases, opens one
 //! with its evidence and timeline, works it, and charts the store's trends and service
-//! levels. It only
+//! levels, and keeps the store's saved replies. It only
 //! talks to the agent API; everything a shopper wrote is rendered as text.
 
 mod api;
@@ -10,6 +10,7 @@ mod case_view;
 mod dashboard;
 mod download;
 mod format;
+mod saved_replies;
 mod trends;
 
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ enum Page {
     Case(String),
     Trends,
     Dashboard,
+    SavedReplies,
 }
 
 #[component]
@@ -44,6 +46,7 @@ fn App() -> impl IntoView {
                         <button id=ids::NAV_CASES on:click=move |_| page.set(Page::Cases)>"Cases"</button>
                         <button id=ids::NAV_TRENDS on:click=move |_| page.set(Page::Trends)>"Trends"</button>
                         <button id=ids::NAV_DASHBOARD on:click=move |_| page.set(Page::Dashboard)>"Dashboard"</button>
+                        <button id=ids::NAV_SAVED_REPLIES on:click=move |_| page.set(Page::SavedReplies)>"Saved replies"</button>
                         <button on:click=move |_| { Api::forget(); api.set(None) }>"Sign out"</button>
                     </nav>
                     {move || match page.get() {
@@ -55,6 +58,7 @@ fn App() -> impl IntoView {
                         }.into_any(),
                         Page::Trends => view! { <trends::TrendsView api=client.clone() /> }.into_any(),
                         Page::Dashboard => view! { <dashboard::DashboardView api=client.clone() /> }.into_any(),
+                        Page::SavedReplies => view! { <saved_replies::SavedRepliesView api=client.clone() /> }.into_any(),
                     }}
                 }.into_any(),
             }}

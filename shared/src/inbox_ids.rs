@@ -4,6 +4,34 @@ pub const TOKEN_INPUT: &str = "redress-inbox-token";
 pub const SIGN_IN: &str = "redress-inbox-sign-in";
 pub const NAV_CASES: &str = "redress-inbox-nav-cases";
 pub const NAV_TRENDS: &str = "redress-inbox-nav-trends";
+pub const NAV_SAVED_REPLIES: &str = "redress-inbox-nav-saved-replies";
+/// The store's saved replies: the list and the form that writes one.
+pub const SAVED_REPLIES: &str = "redress-inbox-saved-replies";
+pub const SAVED_REPLY_NAME: &str = "redress-inbox-saved-reply-name";
+pub const SAVED_REPLY_CATEGORY: &str = "redress-inbox-saved-reply-category";
+/// Adds a language to the reply being written.
+pub const SAVED_REPLY_ADD_LANGUAGE: &str = "redress-inbox-saved-reply-add-language";
+pub const SAVED_REPLY_SAVE: &str = "redress-inbox-saved-reply-save";
+
+/// The language of the reply's `index`-th version, in the form.
+pub fn saved_reply_language(index: usize) -> String {
+    format!("redress-inbox-saved-reply-language-{index}")
+}
+
+/// The text of the reply's `index`-th version, in the form.
+pub fn saved_reply_text(index: usize) -> String {
+    format!("redress-inbox-saved-reply-text-{index}")
+}
+
+/// The button that opens saved reply `id` in the form (a starter: as a copy).
+pub fn saved_reply_edit(id: &str) -> String {
+    format!("redress-inbox-saved-reply-edit-{id}")
+}
+
+/// The button that deletes the store's saved reply `id`.
+pub fn saved_reply_delete(id: &str) -> String {
+    format!("redress-inbox-saved-reply-delete-{id}")
+}
 pub const FILTER_STATUS: &str = "redress-inbox-filter-status";
 pub const FILTER_CATEGORY: &str = "redress-inbox-filter-category";
 pub const FILTER_PRIORITY: &str = "redress-inbox-filter-priority";

@@ -8,7 +8,8 @@
 //! is inserted with the case's reference, order number and date filled. An agent's
 //! English reply (a saved reply with no Korean variant) is shown translated before it
 //! is sent, edited, and reaches the shopper in Korean with the store's original on
-//! the case page. An agent who reads Chinese gets the case's texts in Chinese, made on
+//! the case page. The store writes its saved replies in the inbox, from scratch or from a
+//! starter. An agent who reads Chinese gets the case's texts in Chinese, made on
 //! their first reading and kept, while the store's other agents read English.
 //!
 //! The translator is the HTTP provider's local stand-in (`xtask::translator`, with
@@ -70,6 +71,7 @@ async fn agents_read_what_shoppers_write_in_any_language() {
     the_inbox_shows_the_translation_beside_the_original(&app, &browser, &agent, &case).await;
     a_saved_replys_korean_variant_fills_its_placeholders(&app, &browser, &agent, &case).await;
     an_agents_english_reply_reaches_the_shopper_in_korean(&app, &browser, &agent, &case).await;
+    a_store_writes_its_saved_replies_in_the_inbox(&app, &browser, &agent, &case).await;
     browser.close().await;
     an_outage_delays_a_messages_translation_and_loses_nothing(
         &app,
@@ -528,6 +530,128 @@ async fn an_agents_english_reply_reaches_the_shopper_in_korean(
     assert!(violations.is_empty(), "{violations:#?}");
     browser.scroll_to(&original).await;
     browser.screenshot("case-page-original").await;
+}
+
+async fn a_store_writes_its_saved_replies_in_the_inbox(
+    app: &TestApp,
+    browser: &Browser,
+    agent: &AgentClient<'_>,
+    case: &Filed,
+) {
+    let own = || async {
+        let list = agent.get(routes::AGENT_SAVED_REPLIES).await;
+        list["saved_replies"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter(|r| r["starter"] != true)
+            .cloned()
+            .collect::<Vec<Value>>()
+    };
+    let before = own().await.len();
+    browser
+        .open_in_inbox(&app.edge.url("/agent/"), agent.token(), &case.reference)
+        .await;
+    browser
+        .click_on(&format!("#{}", inbox_ids::NAV_SAVED_REPLIES))
+        .await;
+    let type_into = |selector: String, text: &'static str| async move {
+        browser
+            .page(&selector)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+    };
+    let save = format!("#{}", inbox_ids::SAVED_REPLY_SAVE);
+    // Refused as the API refuses it: nothing saved, the reason shown.
+    type_into(
+        format!("#{}", inbox_ids::saved_reply_text(0)),
+        "Sorry about {reference}.",
+    )
+    .await;
+    browser.click_on(&save).await;
+    let refused = browser
+        .page_text_where(
+            &format!("#{} [role=alert]", inbox_ids::SAVED_REPLIES),
+            |t| t.contains("name"),
+        )
+        .await;
+    assert!(refused.is_some(), "the missing name is said");
+    type_into(
+        format!("#{}", inbox_ids::SAVED_REPLY_NAME),
+        "Sorry, in brief",
+    )
+    .await;
+    browser
+        .page(&format!("#{}", inbox_ids::SAVED_REPLY_CATEGORY))
+        .await
+        .select_by_value("damaged")
+        .await
+        .expect("choose a category");
+    browser.click_on(&save).await;
+    let saved = eventually(Duration::from_secs(20), || async {
+        own()
+            .await
+            .into_iter()
+            .find(|r| r["name"] == "Sorry, in brief")
+    })
+    .await
+    .expect("the new reply is the store's");
+    assert_eq!(
+        (&saved["category"], &saved["variants"]),
+        (
+            &json!("damaged"),
+            &json!({"en": "Sorry about {reference}."})
+        )
+    );
+
+    // A starter is copied whole into a reply of the store's own.
+    browser
+        .click_on(&format!(
+            "#{}",
+            inbox_ids::saved_reply_edit("starter-damaged")
+        ))
+        .await;
+    browser
+        .page_text_where(&format!("#{}", inbox_ids::saved_reply_text(11)), |_| true)
+        .await
+        .expect("its twelve languages in the form");
+    let violations = browser
+        .axe_violations_in(&format!("#{}", inbox_ids::SAVED_REPLIES))
+        .await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser.click_on(&save).await;
+    let copied = eventually(Duration::from_secs(20), || async {
+        let mine = own().await;
+        (mine.len() == before + 2).then_some(mine)
+    })
+    .await
+    .expect("the copy is the store's");
+    let copy = copied
+        .iter()
+        .find(|r| {
+            r["name"] != "Sorry, in brief" && r["variants"].as_object().map(|v| v.len()) == Some(12)
+        })
+        .expect("a copy in the twelve languages");
+
+    // Deleted from the list.
+    let id = saved["id"].as_str().expect("an id");
+    browser
+        .click_on(&format!("#{}", inbox_ids::saved_reply_delete(id)))
+        .await;
+    let left = eventually(Duration::from_secs(20), || async {
+        let mine = own().await;
+        (mine.len() == before + 1).then_some(mine)
+    })
+    .await
+    .expect("deleted");
+    assert_eq!(
+        left.iter()
+            .find(|r| r["id"] == copy["id"])
+            .map(|r| &r["name"]),
+        Some(&copy["name"])
+    );
 }
 
 async fn an_outage_delays_a_messages_translation_and_loses_nothing(
