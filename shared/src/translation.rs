@@ -180,11 +180,14 @@ impl CaseTranslations {
         }
     }
 
+    /// Whether the text at `place` has a translation that stands, or one still being
+    /// retried by the queue consumer.
     fn has(&self, place: Place) -> bool {
-        match place {
-            Place::Description => self.description.is_some(),
-            Place::Entry(index) => self.of_entry(index).is_some(),
-        }
+        let found = match place {
+            Place::Description => self.description.as_ref(),
+            Place::Entry(index) => self.of_entry(index),
+        };
+        found.is_some_and(|t| t.is_final() || t.state == TranslationState::Pending)
     }
 }
 
@@ -258,6 +261,19 @@ impl ShopperTexts {
 }
 
 impl Translation {
+    /// Whether the provider need not be asked for this text again: translated, or
+    /// given up after its retries. Neither a text still being retried nor one refused
+    /// for a day's allowance is: the next time it is needed (the same text again, an
+    /// agent reading it), it is tried again.
+    pub fn is_final(&self) -> bool {
+        match (self.state, self.reason) {
+            (TranslationState::Translated, _) => true,
+            (TranslationState::Pending, _) => false,
+            (TranslationState::Unavailable, Some(Unavailable::DailyLimit)) => false,
+            (TranslationState::Unavailable, _) => true,
+        }
+    }
+
     /// What is said before the translation (the store's email, the inbox), languages
     /// named by `name` (their codes, or their names in the reader's language).
     pub fn heading(&self, name: impl Fn(&str) -> String) -> String {
@@ -560,6 +576,28 @@ mod tests {
             public: true,
             original: None,
         }
+    }
+
+    /// Regression: a text refused for the store's daily allowance stayed untranslated
+    /// for good, the next day too.
+    #[test]
+    fn a_text_refused_for_the_days_allowance_is_tried_again_when_read_later() {
+        let job = job("환불을 원합니다.", "ko", "en").expect("a job");
+        assert!(!job.unavailable(Unavailable::DailyLimit).is_final());
+        assert!(job.unavailable(Unavailable::ProviderFailed).is_final());
+        assert!(job
+            .translated("I would like a refund.".to_owned())
+            .is_final());
+        assert!(!job.pending().is_final());
+        let texts = ShopperTexts::of("환불을 원합니다.", "ko", &[]);
+        let mut have = CaseTranslations::default();
+        have.put(Place::Description, job.unavailable(Unavailable::DailyLimit));
+        assert_eq!(texts.missing(&have, "en", |_| "ko").len(), 1);
+        have.put(Place::Description, job.pending());
+        assert!(
+            texts.missing(&have, "en", |_| "ko").is_empty(),
+            "the consumer retries it"
+        );
     }
 
     #[test]

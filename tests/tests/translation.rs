@@ -720,6 +720,26 @@ async fn a_store_past_its_daily_allowance_gets_the_original_alone(
         usage[0]["texts"], 3,
         "the complaint, the agent's reply and the shopper's message: {usage:?}"
     );
+
+    // Regression: a text refused for the day's allowance stayed untranslated for good.
+    // With room again, an agent's reading translates it.
+    app.edge.put_store(
+        FRUGAL_STORE,
+        StoreChanges {
+            translation_characters_per_day: Some(1_000),
+            ..StoreChanges::default()
+        },
+    );
+    let issued = app.edge.issue_agent_token(FRUGAL_STORE, "Ana");
+    let agent = app.agent(issued.token.as_str());
+    let id = agent.case_id_of(reference(&receipt)).await;
+    let detail = agent.case(&id).await;
+    assert_eq!(
+        detail["translations"]["description"],
+        json!({"state": "translated", "source_language": "ko", "language": "en",
+               "text": "The base is cracked and the bulb does not light up."})
+    );
+    assert_eq!(translator.asked().len(), before + 1);
 }
 
 /// The complaint and the message, as the phrasebook puts them in Chinese.

@@ -3,8 +3,8 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use redress_shared::agent_api::{
-    parse_case_query, AgentLanguage, AgentMessage, AgentProfile, CaseDetail, CaseUpdate,
-    ReplyTranslation, ReplyTranslationRequest,
+    parse_case_query, AgentLanguage, AgentMessage, AgentProfile, CaseUpdate, ReplyTranslation,
+    ReplyTranslationRequest,
 };
 use redress_shared::export::{self, ExportRow};
 use redress_shared::language;
@@ -14,14 +14,14 @@ use redress_shared::outcome::{self, Done};
 use redress_shared::store::StoreConfig;
 use redress_shared::time::{rfc3339, MS_PER_DAY};
 use redress_shared::timeline::EventKind;
-use redress_shared::translation::{self, Original, ShopperTexts};
+use redress_shared::translation::{self, Original};
 use redress_shared::trends::{parse_trend_query, Trends};
 use redress_shared::workflow::{self, WorkState};
 use redress_shared::{hex, ApiError, ErrorCode};
 use worker::{D1Database, Env, Headers, Request, Response};
 
 use crate::api::agent_auth::open;
-use crate::db::agent_cases::{self, Change};
+use crate::db::agent_cases::{self, Change, Reading};
 use crate::db::agent_tokens::{self, Agent};
 use crate::db::{outcomes, stores};
 use crate::jobs::{outbox, translate};
@@ -181,23 +181,27 @@ pub async fn trends(req: Request, env: &Env) -> Result<Response, ApiError> {
     ))
 }
 
-/// `GET /v1/agent/cases/{id}`. An agent who reads another language than the store's
-/// gets the shopper's texts translated into theirs: found, or made now (on the agent's
-/// request, within the store's allowance) and kept for the next time.
+/// `GET /v1/agent/cases/{id}`. The shopper's texts come translated into the agent's
+/// language (their own, or the store's): those the queue consumer has not translated
+/// into it (another language chosen by the agent, a text refused for a past day's
+/// allowance, one filed before a translator was set up) are translated now, on the
+/// agent's request and within the store's allowance, and kept for the next reading.
 pub async fn detail(req: Request, env: &Env, case_id: &str) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
-    let (mut detail, texts) = read_detail(&db, &agent, case_id).await?;
-    if let Some(language) = &agent.working_language {
-        let missing = texts.missing(&detail.translations, language, language::detect);
-        if !missing.is_empty() {
-            let translator = bindings::translator(env);
-            let settings = store_of(&db, &agent).await?.translation;
-            for (place, job) in missing {
-                let translation =
-                    translate::now(&db, translator.as_ref(), &agent.store_id, &settings, &job)
-                        .await?;
-                detail.translations.put(place, translation);
-            }
+    let Reading {
+        mut detail,
+        texts,
+        translation: settings,
+    } = read_detail(&db, &agent, case_id).await?;
+    if let Some(translator) = bindings::translator(env) {
+        let language = agent
+            .working_language
+            .as_deref()
+            .unwrap_or(&settings.working_language);
+        for (place, job) in texts.missing(&detail.translations, language, language::detect) {
+            let translation =
+                translate::now(&db, Some(&translator), &agent.store_id, &settings, &job).await?;
+            detail.translations.put(place, translation);
         }
     }
     Ok(http::json(200, &detail))
@@ -468,15 +472,14 @@ async fn detail_response(
     agent: &Agent,
     case_id: &str,
 ) -> Result<Response, ApiError> {
-    Ok(http::json(200, &read_detail(db, agent, case_id).await?.0))
+    Ok(http::json(
+        200,
+        &read_detail(db, agent, case_id).await?.detail,
+    ))
 }
 
-/// The case as the agent reads it, and its shopper texts.
-async fn read_detail(
-    db: &D1Database,
-    agent: &Agent,
-    case_id: &str,
-) -> Result<(CaseDetail, ShopperTexts), ApiError> {
+/// The case as the agent reads it.
+async fn read_detail(db: &D1Database, agent: &Agent, case_id: &str) -> Result<Reading, ApiError> {
     let reader = (agent.store_id.as_str(), agent.working_language.as_deref());
     agent_cases::detail(db, reader, case_id, &clock::now_rfc3339())
         .await?

@@ -33,9 +33,10 @@ pub async fn answer(req: Request, env: &Env, case_id: &str) -> Result<Response, 
     let (db, agent) = open(&req, env).await?;
     let now = clock::now_rfc3339();
     // The bundle is for a third party: its transcript holds what people wrote, as written.
-    let (detail, _) = agent_cases::detail(&db, (&agent.store_id, None), case_id, &now)
+    let detail = agent_cases::detail(&db, (&agent.store_id, None), case_id, &now)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(not_found)?
+        .detail;
     let (keys, sources): (Vec<String>, Vec<EvidenceSource>) =
         agent_cases::bundle_objects(&db, &agent.store_id, case_id)
             .await?

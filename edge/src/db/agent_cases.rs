@@ -258,6 +258,13 @@ pub async fn work_and_offers(
 }
 
 /// The case with its work state, deliveries and timeline.
+/// A case as an agent reads it, and what translating the rest of it for them takes.
+pub struct Reading {
+    pub detail: CaseDetail,
+    pub texts: ShopperTexts,
+    pub translation: TranslationSettings,
+}
+
 /// `language`: the agent's own, when they chose one; else shoppers' texts come with
 /// their translations into the store's.
 pub async fn detail(
@@ -265,7 +272,7 @@ pub async fn detail(
     (store_id, language): (&str, Option<&str>),
     case_id: &str,
     now: &str,
-) -> Result<Option<(CaseDetail, ShopperTexts)>> {
+) -> Result<Option<Reading>> {
     // One round trip: the work state (scoping the case to the store), deliveries,
     // timeline and the case itself.
     let [case, evidence] = cases::select(db, case_id);
@@ -297,6 +304,14 @@ pub async fn detail(
         &timeline,
     );
     let found = translations::for_reader(db, store_id, language, &texts.digests()).await?;
+    let config = super::rows::<StoreRow>(&results, 6)?
+        .into_iter()
+        .next()
+        .map(|row| row.into_config().0);
+    let (currencies, translation) = match config {
+        Some(config) => (config.currencies, config.translation),
+        None => (Vec::new(), TranslationSettings::default()),
+    };
     let detail = CaseDetail {
         translations: texts.translations(&found),
         case,
@@ -313,13 +328,13 @@ pub async fn detail(
         deliveries,
         timeline,
         offers: offer::as_of(offers::from_rows(super::rows(&results, 5)?)?, now),
-        currencies: super::rows::<StoreRow>(&results, 6)?
-            .into_iter()
-            .next()
-            .map(|row| row.into_config().0.currencies)
-            .unwrap_or_default(),
+        currencies,
     };
-    Ok(Some((detail, texts)))
+    Ok(Some(Reading {
+        detail,
+        texts,
+        translation,
+    }))
 }
 
 /// One agent change: the new work state and the events that describe it.

@@ -33,9 +33,9 @@ impl Stored {
         })
     }
 
-    /// Whether the provider need not be asked again.
+    /// Whether the provider need not be asked again (`Translation::is_final`).
     pub fn settled(&self) -> bool {
-        self.state != TranslationState::Pending.code()
+        self.translation().is_some_and(|t| t.is_final())
     }
 }
 
