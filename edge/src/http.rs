@@ -4,7 +4,7 @@ use redress_shared::rate_limit::RETRY_AFTER_SECONDS;
 use redress_shared::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{Headers, Request, Response};
+use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     match Response::from_json(body) {
@@ -158,4 +158,34 @@ fn plain_500(reason: &str) -> Response {
 #[allow(clippy::unwrap_used)] // Response::empty() cannot fail; this is the last resort.
 fn unreachable_response() -> Response {
     Response::empty().unwrap()
+}
+
+/// POSTs `json` to `url` with `headers` besides its content type: how the edge speaks to
+/// every outside service (webhooks, chats, mail, Turnstile, translators). Anything but a
+/// 2xx answer is an error, in words for the logs and the delivery record.
+pub async fn post_json(
+    url: &str,
+    json: String,
+    headers: &[(&str, &str)],
+) -> Result<Response, String> {
+    let set = Headers::new();
+    for (name, value) in headers
+        .iter()
+        .chain(&[("Content-Type", "application/json")])
+    {
+        set.set(name, value).map_err(|e| e.to_string())?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(set)
+        .with_body(Some(json.into()));
+    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    let response = Fetch::Request(request)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    match response.status_code() {
+        200..=299 => Ok(response),
+        status => Err(format!("answered {status}")),
+    }
 }

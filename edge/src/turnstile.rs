@@ -4,9 +4,9 @@
 use redress_shared::store::StoreConfig;
 use redress_shared::turnstile::{self, SiteverifyAnswer, SiteverifyRequest, TurnstileRefusal};
 use redress_shared::{ApiError, ComplaintSubmission};
-use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::{Env, Request};
 
-use crate::{bindings, rate_limits};
+use crate::{bindings, http, rate_limits};
 
 /// Passes when the store has no Turnstile, or siteverify vouches for the token on one
 /// of the store's sites. A retry under the same `Idempotency-Key` may verify again.
@@ -38,17 +38,8 @@ pub async fn verify(
     turnstile::judge(&answer, &store.allowed_origins).map_err(ApiError::from)
 }
 
-async fn ask(url: &str, question: &SiteverifyRequest<'_>) -> worker::Result<SiteverifyAnswer> {
-    let body =
-        serde_json::to_string(question).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json")?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(body.into()));
-    let mut response = Fetch::Request(Request::new_with_init(url, &init)?)
-        .send()
-        .await?;
-    response.json().await
+async fn ask(url: &str, question: &SiteverifyRequest<'_>) -> Result<SiteverifyAnswer, String> {
+    let body = serde_json::to_string(question).map_err(|e| e.to_string())?;
+    let mut response = http::post_json(url, body, &[]).await?;
+    response.json().await.map_err(|e| e.to_string())
 }

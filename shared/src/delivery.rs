@@ -134,6 +134,8 @@ impl Channel {
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
     Delivered,
+    /// Being sent now, by the consumer that took it (until its lease ends).
+    Sending,
     /// Failed so far; the queue tries again.
     Failing,
     /// Given up on after [`MAX_ATTEMPTS`]: agents see the channel as failed.
@@ -144,6 +146,7 @@ impl DeliveryState {
     pub fn code(self) -> &'static str {
         match self {
             DeliveryState::Delivered => "delivered",
+            DeliveryState::Sending => "sending",
             DeliveryState::Failing => "failing",
             DeliveryState::Failed => "failed",
         }
@@ -228,15 +231,24 @@ pub enum ChannelState {
     GaveUpEarlier,
     /// Its record could not be read or written: try the whole message again soon.
     Unknown,
+    /// Another consumer is sending it (a second message of the same event: a sweep's
+    /// while the first was slow, or a redelivery): ask again once that one is done.
+    Busy,
 }
 
+/// How long a consumer holds the sending of one event on one channel: a second message
+/// of the event sends nothing on that channel until then, so a channel hears an event
+/// once even when two consumers hold it. Longer than any send takes.
+pub const SENDING_LEASE_SECONDS: u32 = 60;
+
 impl ChannelState {
-    /// Before an attempt: a channel already delivered or given up on needs nothing more.
-    pub fn already(recorded: Option<DeliveryState>) -> Option<ChannelState> {
-        match recorded? {
-            DeliveryState::Delivered => Some(ChannelState::Delivered),
-            DeliveryState::Failed => Some(ChannelState::GaveUpEarlier),
-            DeliveryState::Failing => None,
+    /// When the sending could not be taken: delivered or given up on already, or being
+    /// sent by another consumer.
+    pub fn not_taken(recorded: Option<DeliveryState>) -> ChannelState {
+        match recorded {
+            Some(DeliveryState::Delivered) => ChannelState::Delivered,
+            Some(DeliveryState::Failed) => ChannelState::GaveUpEarlier,
+            Some(DeliveryState::Sending | DeliveryState::Failing) | None => ChannelState::Busy,
         }
     }
 
@@ -263,13 +275,15 @@ pub struct Settlement {
 
 /// Settles one message of `event` from its channels' states.
 pub fn settle(event: NotificationEvent, states: &[ChannelState]) -> Settlement {
-    // The most attempts any unsettled channel has had: the retry waits accordingly.
-    let retry_after = states
+    // The retry waits as the most tried unsettled channel wants, or for another
+    // consumer's lease to end.
+    let retry_after_seconds = states
         .iter()
         .filter_map(|state| match state {
-            ChannelState::Retrying { attempts } => Some(*attempts),
-            ChannelState::JustGaveUp => Some(MAX_ATTEMPTS),
-            ChannelState::Unknown => Some(1),
+            ChannelState::Retrying { attempts } => Some(retry_delay_seconds(*attempts)),
+            ChannelState::JustGaveUp => Some(retry_delay_seconds(MAX_ATTEMPTS)),
+            ChannelState::Unknown => Some(retry_delay_seconds(1)),
+            ChannelState::Busy => Some(SENDING_LEASE_SECONDS),
             ChannelState::Delivered | ChannelState::GaveUpEarlier => None,
         })
         .max();
@@ -292,7 +306,7 @@ pub fn settle(event: NotificationEvent, states: &[ChannelState]) -> Settlement {
     };
     Settlement {
         notify_state,
-        retry_after_seconds: retry_after.map(retry_delay_seconds),
+        retry_after_seconds,
     }
 }
 
@@ -395,17 +409,21 @@ mod tests {
     }
 
     #[test]
-    fn a_delivered_or_given_up_channel_is_not_tried_again() {
-        assert_eq!(ChannelState::already(None), None);
-        assert_eq!(ChannelState::already(Some(DeliveryState::Failing)), None);
-        assert_eq!(
-            ChannelState::already(Some(DeliveryState::Delivered)),
-            Some(Delivered)
-        );
-        assert_eq!(
-            ChannelState::already(Some(DeliveryState::Failed)),
-            Some(GaveUpEarlier)
-        );
+    fn a_channel_not_taken_was_delivered_or_given_up_or_is_being_sent_elsewhere() {
+        let not_taken = ChannelState::not_taken;
+        assert_eq!(not_taken(Some(DeliveryState::Delivered)), Delivered);
+        assert_eq!(not_taken(Some(DeliveryState::Failed)), GaveUpEarlier);
+        assert_eq!(not_taken(Some(DeliveryState::Sending)), Busy);
+        assert_eq!(not_taken(Some(DeliveryState::Failing)), Busy);
+    }
+
+    /// Regression: a second message of one event (the sweep's, while the first was
+    /// slow) sent it again, and the chat heard it twice (CI rehearsal of b588aad).
+    #[test]
+    fn a_second_message_of_an_event_being_sent_waits_for_the_first() {
+        let settled = settle(CaseCreated, &[Busy, Delivered]);
+        assert_eq!(settled.notify_state, None, "the case stays in the outbox");
+        assert_eq!(settled.retry_after_seconds, Some(SENDING_LEASE_SECONDS));
     }
 
     #[test]
@@ -459,6 +477,7 @@ mod tests {
     fn states_are_spelt_as_stored() {
         for (state, code) in [
             (DeliveryState::Delivered, "\"delivered\""),
+            (DeliveryState::Sending, "\"sending\""),
             (DeliveryState::Failing, "\"failing\""),
             (DeliveryState::Failed, "\"failed\""),
         ] {

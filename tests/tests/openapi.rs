@@ -119,6 +119,7 @@ fn documents_delivery_records_with_shared_events_channels_and_states() {
         strings(&record["state"]["enum"]),
         codes(&[
             DeliveryState::Delivered,
+            DeliveryState::Sending,
             DeliveryState::Failing,
             DeliveryState::Failed
         ])

@@ -8,35 +8,70 @@ use worker::{query, D1Database};
 
 use super::{Result, Statement};
 
-/// Where one event stands on one channel, once attempted.
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Recorded {
-    pub state: DeliveryState,
-    pub attempts: u32,
-}
-
 /// One event of a case: its kind and the timeline entry it announces (0 for none).
 pub type EventOf = (NotificationEvent, u64);
 
+/// Where one event stands on one channel, once attempted.
 pub async fn recorded(
     db: &D1Database,
     case_id: &str,
     (event, seq): EventOf,
     channel: ChannelKind,
-) -> Result<Option<Recorded>> {
-    super::first(query!(
+) -> Result<Option<DeliveryState>> {
+    #[derive(Deserialize)]
+    struct Recorded {
+        state: DeliveryState,
+    }
+    let recorded: Option<Recorded> = super::first(query!(
         db,
-        "SELECT state, attempts FROM deliveries
+        "SELECT state FROM deliveries
          WHERE case_id = ?1 AND event = ?2 AND seq = ?3 AND channel = ?4",
         case_id,
         event,
         seq,
         channel
     ))
-    .await
+    .await?;
+    Ok(recorded.map(|r| r.state))
 }
 
-/// Records one attempt. (The case leaves the outbox only once every channel is done
+/// Takes the sending of one event on one channel until `until`, unless it was
+/// delivered or given up on, or another consumer's lease on it has not ended: the
+/// attempts made so far when taken, `None` when not.
+pub async fn take(
+    db: &D1Database,
+    case_id: &str,
+    (event, seq): EventOf,
+    channel: ChannelKind,
+    (now, until): (&str, &str),
+) -> Result<Option<u32>> {
+    #[derive(Deserialize)]
+    struct Taken {
+        attempts: u32,
+    }
+    let taken: Option<Taken> = super::first(query!(
+        db,
+        "INSERT INTO deliveries (case_id, event, seq, channel, state, attempts, updated_at,
+                                 sending_until)
+         VALUES (?1, ?2, ?3, ?4, 'sending', 0, ?5, ?6)
+         ON CONFLICT (case_id, event, seq, channel) DO UPDATE
+           SET state = 'sending', sending_until = excluded.sending_until,
+               updated_at = excluded.updated_at
+           WHERE deliveries.state IN ('failing', 'sending')
+             AND (deliveries.sending_until IS NULL OR deliveries.sending_until < ?5)
+         RETURNING attempts",
+        case_id,
+        event,
+        seq,
+        channel,
+        now,
+        until
+    ))
+    .await?;
+    Ok(taken.map(|t| t.attempts))
+}
+
+/// Records one attempt, and lets the sending go. (The case leaves the outbox only once every channel is done
 /// with: `shared::delivery::settle` decides that.)
 pub async fn record(
     db: &D1Database,
@@ -53,7 +88,8 @@ pub async fn record(
          VALUES (?1, ?2, ?7, ?3, ?4, 1, ?5, ?6)
          ON CONFLICT (case_id, event, seq, channel) DO UPDATE
            SET state = excluded.state, attempts = deliveries.attempts + 1,
-               last_error = excluded.last_error, updated_at = excluded.updated_at",
+               last_error = excluded.last_error, updated_at = excluded.updated_at,
+               sending_until = NULL",
         case_id,
         event,
         channel,

@@ -23,14 +23,14 @@ use redress_shared::translation::TranslationSettings;
 use redress_shared::{webhook_signature, ApiError, CaseNotification};
 use wasm_bindgen::JsCast;
 use worker::{
-    D1Database, EmailAddress, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
-    QueueRetryOptionsBuilder, Request, RequestInit, SendEmailBuilder,
+    D1Database, EmailAddress, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder,
+    SendEmailBuilder,
 };
 
 use crate::bindings::{self, EmailProvider, ShopperMailer};
-use crate::clock;
 use crate::db::{cases, deliveries, events, stores};
 use crate::jobs::translate::{self, Step, Translator};
+use crate::{clock, http};
 
 /// The event's id under the name the first stores deduplicate on (now `webhook-id`).
 const LEGACY_EVENT_ID_HEADER: &str = "Redress-Event-Id";
@@ -257,7 +257,8 @@ fn injected_failure(message: &Message<String>, fails_first: u32) -> bool {
         })
 }
 
-/// One channel's delivery of one event, unless it was delivered or given up already.
+/// One channel's delivery of one event, unless it was delivered or given up already
+/// or another consumer is sending it.
 async fn deliver(
     db: &D1Database,
     senders: &Senders<'_>,
@@ -267,10 +268,13 @@ async fn deliver(
 ) -> Result<ChannelState, ApiError> {
     let case_id = notification.case.id.as_str();
     let (event, seq, kind) = (notification.event, notification.seq(), channel.kind());
-    let recorded = deliveries::recorded(db, case_id, (event, seq), kind).await?;
-    if let Some(state) = ChannelState::already(recorded.map(|r| r.state)) {
-        return Ok(state);
-    }
+    let now = clock::now_ms();
+    let until = rfc3339(now + i64::from(delivery::SENDING_LEASE_SECONDS) * 1000);
+    let taken = deliveries::take(db, case_id, (event, seq), kind, (&rfc3339(now), &until)).await?;
+    let Some(made_before) = taken else {
+        let recorded = deliveries::recorded(db, case_id, (event, seq), kind).await?;
+        return Ok(ChannelState::not_taken(recorded));
+    };
     let outcome = match channel {
         Channel::Webhook { url, secret } => match webhook_headers(notification, secret, json) {
             Ok(headers) => post(url, json, &headers).await,
@@ -299,7 +303,7 @@ async fn deliver(
             let name = kind.code();
             let event = event.code();
             worker::console_warn!("{name} delivery of {event} for case {case_id} failed: {e}");
-            Attempt::failed(e, recorded.map_or(0, |r| r.attempts))
+            Attempt::failed(e, made_before)
         }
     };
     deliveries::record(
@@ -489,24 +493,9 @@ fn webhook_headers(
 /// POSTs JSON with extra headers (an event id, a signature, a provider key); any 2xx is an
 /// acknowledgement.
 async fn post(url: &str, json: &str, extra: &[(&str, String)]) -> Result<(), String> {
-    let headers = Headers::new();
-    let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| e.to_string());
-    for (name, value) in extra {
-        set(name, value)?;
-    }
-    set("Content-Type", "application/json")?;
-    set("User-Agent", "Redress-Webhook/1")?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(json.into()));
-    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
-    let response = Fetch::Request(request)
-        .send()
+    let mut headers: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    headers.push(("User-Agent", "Redress-Webhook/1"));
+    http::post_json(url, json.to_owned(), &headers)
         .await
-        .map_err(|e| e.to_string())?;
-    match response.status_code() {
-        200..=299 => Ok(()),
-        status => Err(format!("answered {status}")),
-    }
+        .map(|_| ())
 }

@@ -10,10 +10,10 @@ use redress_shared::translation::{
     TranslationState, Unavailable, WorkersAiInput, WorkersAiOutput,
 };
 use redress_shared::{ApiError, CaseNotification};
-use worker::{Ai, D1Database, Fetch, Headers, Method, Request, RequestInit};
+use worker::{Ai, D1Database};
 
-use crate::clock;
 use crate::db::translations;
+use crate::{clock, http};
 
 /// Who translates: Workers AI (the `AI` binding) or an HTTP provider with LibreTranslate's
 /// API (`TRANSLATE_URL`, and `TRANSLATE_API_KEY` if it wants one).
@@ -152,22 +152,7 @@ async fn ask(translator: &Translator, job: &Job<'_>) -> Result<String, String> {
         Translator::Http { url, api_key } => {
             let body = serde_json::to_string(&ProviderRequest::new(job, api_key.as_deref()))
                 .map_err(|e| e.to_string())?;
-            let headers = Headers::new();
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(|e| e.to_string())?;
-            let mut init = RequestInit::new();
-            init.with_method(Method::Post)
-                .with_headers(headers)
-                .with_body(Some(body.into()));
-            let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
-            let mut response = Fetch::Request(request)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            if !(200..=299).contains(&response.status_code()) {
-                return Err(format!("answered {}", response.status_code()));
-            }
+            let mut response = http::post_json(url, body, &[]).await?;
             let answer: ProviderAnswer = response.json().await.map_err(|e| e.to_string())?;
             answer.translated_text
         }
