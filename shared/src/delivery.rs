@@ -232,23 +232,38 @@ pub enum ChannelState {
     /// Its record could not be read or written: try the whole message again soon.
     Unknown,
     /// Another consumer is sending it (a second message of the same event: a sweep's
-    /// while the first was slow, or a redelivery): ask again once that one is done.
-    Busy,
+    /// while the first was slow, or a redelivery): ask again once its lease ends, in
+    /// this many seconds.
+    Busy {
+        seconds: u32,
+    },
 }
 
 /// How long a consumer holds the sending of one event on one channel: a second message
 /// of the event sends nothing on that channel until then, so a channel hears an event
 /// once even when two consumers hold it. Longer than any send takes.
-pub const SENDING_LEASE_SECONDS: u32 = 60;
+pub const SENDING_LEASE_SECONDS: u32 = 30;
 
 impl ChannelState {
     /// When the sending could not be taken: delivered or given up on already, or being
-    /// sent by another consumer.
-    pub fn not_taken(recorded: Option<DeliveryState>) -> ChannelState {
+    /// sent by another consumer whose lease ends at `held_until` (RFC 3339).
+    pub fn not_taken(
+        recorded: Option<DeliveryState>,
+        held_until: Option<&str>,
+        now_ms: i64,
+    ) -> ChannelState {
         match recorded {
             Some(DeliveryState::Delivered) => ChannelState::Delivered,
             Some(DeliveryState::Failed) => ChannelState::GaveUpEarlier,
-            Some(DeliveryState::Sending | DeliveryState::Failing) | None => ChannelState::Busy,
+            Some(DeliveryState::Sending | DeliveryState::Failing) | None => {
+                let left_ms = held_until
+                    .and_then(crate::time::parse_rfc3339)
+                    .map_or(0, |until| until - now_ms);
+                let seconds = u32::try_from(left_ms.div_euclid(1000) + 1).unwrap_or(1);
+                ChannelState::Busy {
+                    seconds: seconds.clamp(1, SENDING_LEASE_SECONDS),
+                }
+            }
         }
     }
 
@@ -283,7 +298,7 @@ pub fn settle(event: NotificationEvent, states: &[ChannelState]) -> Settlement {
             ChannelState::Retrying { attempts } => Some(retry_delay_seconds(*attempts)),
             ChannelState::JustGaveUp => Some(retry_delay_seconds(MAX_ATTEMPTS)),
             ChannelState::Unknown => Some(retry_delay_seconds(1)),
-            ChannelState::Busy => Some(SENDING_LEASE_SECONDS),
+            ChannelState::Busy { seconds } => Some(*seconds),
             ChannelState::Delivered | ChannelState::GaveUpEarlier => None,
         })
         .max();
@@ -410,20 +425,37 @@ mod tests {
 
     #[test]
     fn a_channel_not_taken_was_delivered_or_given_up_or_is_being_sent_elsewhere() {
-        let not_taken = ChannelState::not_taken;
-        assert_eq!(not_taken(Some(DeliveryState::Delivered)), Delivered);
-        assert_eq!(not_taken(Some(DeliveryState::Failed)), GaveUpEarlier);
-        assert_eq!(not_taken(Some(DeliveryState::Sending)), Busy);
-        assert_eq!(not_taken(Some(DeliveryState::Failing)), Busy);
+        let now = crate::time::parse_rfc3339("2026-12-03T10:00:00.000Z").expect("a time");
+        let not_taken = |state, until| ChannelState::not_taken(Some(state), until, now);
+        assert_eq!(not_taken(DeliveryState::Delivered, None), Delivered);
+        assert_eq!(not_taken(DeliveryState::Failed, None), GaveUpEarlier);
+        // Asked again as the other consumer's lease ends.
+        let held = Some("2026-12-03T10:00:12.500Z");
+        assert_eq!(
+            not_taken(DeliveryState::Sending, held),
+            Busy { seconds: 13 }
+        );
+        assert_eq!(
+            not_taken(DeliveryState::Failing, held),
+            Busy { seconds: 13 }
+        );
+        let far = Some("2026-12-03T11:00:00.000Z");
+        assert_eq!(
+            not_taken(DeliveryState::Sending, far),
+            Busy {
+                seconds: SENDING_LEASE_SECONDS
+            }
+        );
+        assert_eq!(not_taken(DeliveryState::Sending, None), Busy { seconds: 1 });
     }
 
     /// Regression: a second message of one event (the sweep's, while the first was
     /// slow) sent it again, and the chat heard it twice (CI rehearsal of b588aad).
     #[test]
     fn a_second_message_of_an_event_being_sent_waits_for_the_first() {
-        let settled = settle(CaseCreated, &[Busy, Delivered]);
+        let settled = settle(CaseCreated, &[Busy { seconds: 13 }, Delivered]);
         assert_eq!(settled.notify_state, None, "the case stays in the outbox");
-        assert_eq!(settled.retry_after_seconds, Some(SENDING_LEASE_SECONDS));
+        assert_eq!(settled.retry_after_seconds, Some(13));
     }
 
     #[test]

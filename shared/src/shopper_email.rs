@@ -114,6 +114,13 @@ impl ShopperEmail {
                     None => words.fill("reply.lead", &[("store", store)]),
                 });
                 quoted = said;
+                // Sent translated: the shopper knows, and where the store's words are.
+                if n.activity
+                    .as_ref()
+                    .is_some_and(|a| a.entry.original.is_some())
+                {
+                    after.push(words.fill("reply.translated", &[]));
+                }
             }
             NotificationEvent::CaseStatusChanged => {
                 let status = said.and_then(CaseStatus::from_code)?;
@@ -611,6 +618,35 @@ mod tests {
         assert!(mail.html.contains("Ana Agent from Demo Store"));
         let subject = ShopperEmail::for_notification(&reply, &CX).expect("a reply email");
         assert_eq!(mail.subject, subject.subject, "the thread's subject stays");
+    }
+
+    #[test]
+    fn a_reply_sent_translated_says_so_in_the_shoppers_language() {
+        let mut reply = activity(
+            EventKind::Reply,
+            "새 램프를 오늘 보내드립니다.",
+            NotificationEvent::CaseAgentReplied,
+        );
+        reply.case.details.locale = "ko".into();
+        let plain = ShopperEmail::for_notification(&reply, &CX).expect("a reply email");
+        assert!(!plain.text.contains("기계 번역"), "{}", plain.text);
+        if let Some(activity) = reply.activity.as_mut() {
+            activity.entry.original = Some(crate::translation::Original {
+                language: "en".into(),
+                text: "We are sending a new lamp today.".into(),
+            });
+        }
+        let mail = ShopperEmail::for_notification(&reply, &CX).expect("a reply email");
+        assert!(
+            mail.text.contains("> 새 램프를 오늘 보내드립니다."),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("기계 번역되었습니다"), "{}", mail.text);
+        assert!(
+            !mail.text.contains("We are sending"),
+            "the original stays on the case page"
+        );
     }
 
     #[test]

@@ -11,28 +11,30 @@ use super::{Result, Statement};
 /// One event of a case: its kind and the timeline entry it announces (0 for none).
 pub type EventOf = (NotificationEvent, u64);
 
-/// Where one event stands on one channel, once attempted.
+/// Where one event stands on one channel, once attempted, and until when a consumer
+/// holds its sending.
+#[derive(Debug, Deserialize)]
+pub struct Recorded {
+    pub state: DeliveryState,
+    pub sending_until: Option<String>,
+}
+
 pub async fn recorded(
     db: &D1Database,
     case_id: &str,
     (event, seq): EventOf,
     channel: ChannelKind,
-) -> Result<Option<DeliveryState>> {
-    #[derive(Deserialize)]
-    struct Recorded {
-        state: DeliveryState,
-    }
-    let recorded: Option<Recorded> = super::first(query!(
+) -> Result<Option<Recorded>> {
+    super::first(query!(
         db,
-        "SELECT state FROM deliveries
+        "SELECT state, sending_until FROM deliveries
          WHERE case_id = ?1 AND event = ?2 AND seq = ?3 AND channel = ?4",
         case_id,
         event,
         seq,
         channel
     ))
-    .await?;
-    Ok(recorded.map(|r| r.state))
+    .await
 }
 
 /// Takes the sending of one event on one channel until `until`, unless it was

@@ -273,7 +273,12 @@ async fn deliver(
     let taken = deliveries::take(db, case_id, (event, seq), kind, (&rfc3339(now), &until)).await?;
     let Some(made_before) = taken else {
         let recorded = deliveries::recorded(db, case_id, (event, seq), kind).await?;
-        return Ok(ChannelState::not_taken(recorded));
+        let (state, held_until) = recorded.map(|r| (r.state, r.sending_until)).unzip();
+        return Ok(ChannelState::not_taken(
+            state,
+            held_until.flatten().as_deref(),
+            now,
+        ));
     };
     let outcome = match channel {
         Channel::Webhook { url, secret } => match webhook_headers(notification, secret, json) {
