@@ -24,17 +24,13 @@ export REDRESS_EDGE_BUILT=1
 cargo test --locked --all-targets --workspace --exclude redress-e2e
 cargo test --locked -p redress-e2e --lib --bins
 
-# The load test runs alone first: its faults (a restart, a down webhook) are timed
-# against delivery, and a loaded machine made it flaky in a lane.
-cargo test --locked -p redress-e2e --test load
-
 # Slowest first, so that the lanes end together; a file not named here runs last.
-slowest=(abuse e2e evidence metrics agent_api case_page regression resolution
+slowest=(load abuse e2e evidence metrics agent_api case_page regression resolution
   translation widget_access service_levels widget_languages)
 files=("${slowest[@]}")
 for path in tests/tests/*.rs; do
   name=$(basename "$path" .rs)
-  [[ " load ${slowest[*]} " == *" $name "* ]] || files+=("$name")
+  [[ " ${slowest[*]} " == *" $name "* ]] || files+=("$name")
 done
 
 logs=$(mktemp -d)
