@@ -110,6 +110,21 @@ fn reference(receipt: &Value) -> &str {
     receipt["reference"].as_str().expect("a reference")
 }
 
+/// What the shopper's case page is given once it shows the store's reply `text`.
+async fn shopper_reads_reply(app: &TestApp, case: &Filed, text: &str) -> Option<Value> {
+    eventually(Duration::from_secs(20), || async {
+        let (_, status) = app
+            .try_shopper_status(&case.reference, Some(&case.token))
+            .await;
+        status["timeline"]
+            .as_array()?
+            .iter()
+            .any(|e| e["kind"] == "reply" && e["value"] == text)
+            .then_some(status)
+    })
+    .await
+}
+
 /// The store's delivery of `event` about case `reference`, once it arrives.
 async fn delivered(webhook: &WebhookReceiver, reference: &str, event: &str) -> Value {
     eventually(Duration::from_secs(60), || async {
@@ -327,17 +342,7 @@ async fn a_saved_replys_korean_variant_fills_its_placeholders(
     browser
         .click_on(&format!("#{}", inbox_ids::REPLY_SEND))
         .await;
-    let status = eventually(Duration::from_secs(20), || async {
-        let (_, status) = app
-            .try_shopper_status(&case.reference, Some(&case.token))
-            .await;
-        status["timeline"]
-            .as_array()?
-            .iter()
-            .any(|e| e["kind"] == "reply" && e["value"] == reply.as_str())
-            .then_some(status)
-    })
-    .await;
+    let status = shopper_reads_reply(app, case, &reply).await;
     assert!(
         status.is_some(),
         "the shopper reads the reply on their case page"
@@ -476,18 +481,9 @@ async fn an_agents_english_reply_reaches_the_shopper_in_korean(
         .click_on(&format!("#{}", inbox_ids::REPLY_SEND))
         .await;
 
-    let status = eventually(Duration::from_secs(20), || async {
-        let (_, status) = app
-            .try_shopper_status(&case.reference, Some(&case.token))
-            .await;
-        status["timeline"]
-            .as_array()?
-            .iter()
-            .any(|e| e["kind"] == "reply" && e["value"] == sent.as_str())
-            .then_some(status)
-    })
-    .await
-    .expect("the shopper reads the reply in Korean");
+    let status = shopper_reads_reply(app, case, &sent)
+        .await
+        .expect("the shopper reads the reply in Korean");
     let entries = status["timeline"].as_array().expect("a timeline");
     let index = entries
         .iter()
