@@ -470,7 +470,7 @@ impl CaseUpdate {
     }
 }
 
-/// `POST .../notes` and `.../replies`, and the shopper's `POST /v1/status/{reference}/messages`.
+/// The shopper's `POST /v1/status/{reference}/messages` (agents write `AgentMessage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseMessage {
