@@ -15,7 +15,7 @@ use redress_shared::money::Money;
 use redress_shared::offer::{moves_money, Offer, OfferDraft, OfferState};
 use redress_shared::outcome;
 use redress_shared::outcome::{Done, Responsibility, RootCause};
-use redress_shared::saved_reply::{self, SavedReply, Values};
+use redress_shared::saved_reply::{self, SavedReply, SavedReplyList, Values};
 use redress_shared::translation::{self, Original, Translation};
 use redress_shared::{routes, widget_text, CaseEvidence, CaseStatus, UNDETERMINED_LANGUAGE};
 
@@ -708,11 +708,6 @@ fn SavedReplies(
         <button id=ids::SAVED_REPLY_INSERT on:click=move |_| insert()>"Insert in the reply"</button>
         <p id=ids::SAVED_REPLY_NOTE class="meta" role="status">{move || note.get()}</p>
     }
-}
-
-#[derive(serde::Deserialize)]
-struct SavedReplyList {
-    saved_replies: Vec<SavedReply>,
 }
 
 /// What the case gives a saved reply's placeholders, in the shopper's language.

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use redress_shared::categorize::Category;
 use redress_shared::inbox_ids as ids;
 use redress_shared::routes;
-use redress_shared::saved_reply::{SavedReply, SavedReplyDraft};
+use redress_shared::saved_reply::{SavedReply, SavedReplyDraft, SavedReplyList};
 
 use crate::api::Api;
 use crate::format::language_name;
@@ -33,11 +33,6 @@ impl Version {
             text: RwSignal::new(text.to_owned()),
         }
     }
-}
-
-#[derive(serde::Deserialize)]
-struct SavedReplyList {
-    saved_replies: Vec<SavedReply>,
 }
 
 #[component]

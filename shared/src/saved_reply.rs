@@ -139,6 +139,12 @@ fn unknown_placeholders(text: &str) -> Vec<String> {
     unknown
 }
 
+/// `GET /v1/agent/saved-replies`: the store's own, then the starter set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReplyList {
+    pub saved_replies: Vec<SavedReply>,
+}
+
 /// A saved reply as a store keeps it, or as Redress ships it (`starter`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedReply {

@@ -1,9 +1,8 @@
 //! The store's saved replies, for its agents: read beside Redress's starter set,
 //! written, replaced and deleted (`shared::saved_reply` checks them).
 
-use redress_shared::saved_reply::{self, SavedReplyDraft};
+use redress_shared::saved_reply::{self, SavedReplyDraft, SavedReplyList};
 use redress_shared::{hex, ApiError};
-use serde::Serialize;
 use worker::{Env, Request, Response};
 
 use crate::api::agent::not_found;
@@ -14,11 +13,6 @@ use crate::{clock, http};
 /// A reply in every language a store writes fits in this.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
-#[derive(Serialize)]
-struct SavedReplies {
-    saved_replies: Vec<saved_reply::SavedReply>,
-}
-
 /// `GET /v1/agent/saved-replies`: the store's own, then the starter set.
 pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
     let (db, agent) = open(&req, env).await?;
@@ -26,7 +20,7 @@ pub async fn list(req: Request, env: &Env) -> Result<Response, ApiError> {
     replies.extend(saved_reply::starters());
     Ok(http::json(
         200,
-        &SavedReplies {
+        &SavedReplyList {
             saved_replies: replies,
         },
     ))

@@ -521,31 +521,33 @@ pub async fn reply_context(
     case_id: &str,
 ) -> Result<Option<ReplyContext>> {
     #[derive(Deserialize)]
-    struct Row {
+    struct Locale {
         locale: String,
-        working_language: Option<String>,
-        translation_characters_per_day: Option<u64>,
     }
-    let row: Option<Row> = super::first(query!(
+    let results = super::batch(
         db,
-        "SELECT c.locale, s.working_language, s.translation_characters_per_day
-         FROM cases c LEFT JOIN stores s ON s.id = c.store_id
-         WHERE c.id = ?1 AND c.store_id = ?2",
-        case_id,
-        store_id
-    ))
+        vec![
+            query!(
+                db,
+                "SELECT locale FROM cases WHERE id = ?1 AND store_id = ?2",
+                case_id,
+                store_id
+            ),
+            stores::select(db, store_id),
+        ],
+    )
     .await?;
-    Ok(row.map(|row| {
-        let defaults = TranslationSettings::default();
-        ReplyContext {
-            locale: row.locale,
-            translation: TranslationSettings {
-                working_language: row.working_language.unwrap_or(defaults.working_language),
-                characters_per_day: row
-                    .translation_characters_per_day
-                    .unwrap_or(defaults.characters_per_day),
-            },
-        }
+    let Some(Locale { locale }) = super::rows::<Locale>(&results, 0)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let translation = super::rows::<StoreRow>(&results, 1)?
+        .into_iter()
+        .next()
+        .map(|row| row.into_config().0.translation)
+        .unwrap_or_default();
+    Ok(Some(ReplyContext {
+        locale,
+        translation,
     }))
 }
 

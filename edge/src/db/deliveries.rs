@@ -73,8 +73,8 @@ pub async fn take(
     Ok(taken.map(|t| t.attempts))
 }
 
-/// Records one attempt, and lets the sending go. (The case leaves the outbox only once every channel is done
-/// with: `shared::delivery::settle` decides that.)
+/// Records one attempt, and lets the sending go. (The case leaves the outbox only once
+/// every channel is done with: `shared::delivery::settle` decides that.)
 pub async fn record(
     db: &D1Database,
     case_id: &str,

@@ -147,12 +147,17 @@ pub fn append_to_store_case(
     )
 }
 
+/// What a timeline entry is read from (`timeline_from_rows`).
+const TIMELINE_COLUMNS: &str = "at, actor, kind, value, public, original, original_language";
+
 /// A case's timeline, oldest first; `only_public`: what the shopper may see.
 pub fn timeline_statement(db: &D1Database, case_id: &str, only_public: bool) -> Statement {
     query!(
         db,
-        "SELECT at, actor, kind, value, public, original, original_language FROM case_events
-         WHERE case_id = ?1 AND (?2 = 0 OR public = 1) ORDER BY seq",
+        format!(
+            "SELECT {TIMELINE_COLUMNS} FROM case_events
+             WHERE case_id = ?1 AND (?2 = 0 OR public = 1) ORDER BY seq"
+        ),
         case_id,
         u8::from(only_public)
     )
@@ -243,8 +248,7 @@ pub async fn stranded(
 pub async fn entry(db: &D1Database, case_id: &str, seq: u64) -> Result<Option<TimelineEvent>> {
     let rows = super::all(query!(
         db,
-        "SELECT at, actor, kind, value, public, original, original_language FROM case_events
-         WHERE case_id = ?1 AND seq = ?2",
+        format!("SELECT {TIMELINE_COLUMNS} FROM case_events WHERE case_id = ?1 AND seq = ?2"),
         case_id,
         seq
     ))

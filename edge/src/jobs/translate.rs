@@ -2,8 +2,9 @@
 //! shopper's request path): before an event with a shopper's text is delivered, its
 //! translation into the store's working language is found or made, so the webhook and
 //! the store's email carry it. And an agent's reply for the shopper, on the agent's
-//! request, for them to read and edit before sending. `shared::translation` decides what is translated, the
-//! allowance and the retries; this module asks the provider and stores the answer.
+//! request, for them to read and edit before sending. `shared::translation` decides
+//! what is translated, the allowance and the retries; this module asks the provider
+//! and stores the answer.
 
 use redress_shared::translation::{
     self, AfterFailure, Job, ProviderAnswer, ProviderRequest, Translation, TranslationSettings,
@@ -63,30 +64,17 @@ pub async fn step(
     let at = clock::now_rfc3339();
     let day = translation::usage_day(&at);
     let attempts = stored.map_or(0, |s| s.attempts) + 1;
-    let used = translations::used(db, store_id, day).await?;
     let (translation, attempts, retry_in) =
-        if !translation::within_allowance(used, job.characters, settings.characters_per_day) {
+        match ask_within_allowance(db, translator, (store_id, settings, day), &job).await? {
             // Not asked: this attempt costs nothing and counts as none.
-            (job.unavailable(Unavailable::DailyLimit), attempts - 1, None)
-        } else {
-            match ask(translator, &job).await {
-                Ok(text) => (job.translated(text), attempts, None),
-                Err(why) => {
-                    worker::console_warn!(
-                        "translation {}→{} failed (attempt {attempts}): {why}",
-                        job.source_language,
-                        job.language
-                    );
-                    match translation::after_failure(attempts) {
-                        AfterFailure::RetryIn { seconds } => {
-                            (job.pending(), attempts, Some(seconds))
-                        }
-                        AfterFailure::GiveUp => {
-                            (job.unavailable(Unavailable::ProviderFailed), attempts, None)
-                        }
-                    }
+            Asked::OverAllowance => (job.unavailable(Unavailable::DailyLimit), attempts - 1, None),
+            Asked::Translated(text) => (job.translated(text), attempts, None),
+            Asked::Failed => match translation::after_failure(attempts) {
+                AfterFailure::RetryIn { seconds } => (job.pending(), attempts, Some(seconds)),
+                AfterFailure::GiveUp => {
+                    (job.unavailable(Unavailable::ProviderFailed), attempts, None)
                 }
-            }
+            },
         };
     translations::record(db, &job, &translation, attempts, (store_id, day, &at)).await?;
     Ok(match retry_in {
@@ -118,25 +106,46 @@ pub async fn now(
     }
     let at = clock::now_rfc3339();
     let day = translation::usage_day(&at);
-    let used = translations::used(db, store_id, day).await?;
-    if !translation::within_allowance(used, job.characters, settings.characters_per_day) {
-        return Ok(job.unavailable(Unavailable::DailyLimit));
-    }
-    match ask(translator, job).await {
-        Ok(text) => {
+    match ask_within_allowance(db, translator, (store_id, settings, day), job).await? {
+        Asked::OverAllowance => Ok(job.unavailable(Unavailable::DailyLimit)),
+        Asked::Translated(text) => {
             let translation = job.translated(text);
             translations::record(db, job, &translation, 1, (store_id, day, &at)).await?;
             Ok(translation)
         }
-        Err(why) => {
-            worker::console_warn!(
-                "reply translation {}→{} failed: {why}",
-                job.source_language,
-                job.language
-            );
-            Ok(job.unavailable(Unavailable::ProviderFailed))
-        }
+        Asked::Failed => Ok(job.unavailable(Unavailable::ProviderFailed)),
     }
+}
+
+/// What one request for a job's translation came to.
+enum Asked {
+    Translated(String),
+    /// Not asked: the store had used its characters for the day.
+    OverAllowance,
+    /// The provider failed (the reason is logged).
+    Failed,
+}
+
+/// Asks the provider for the job's translation, unless store `store_id` has used its
+/// characters for `day`.
+async fn ask_within_allowance(
+    db: &D1Database,
+    translator: &Translator,
+    (store_id, settings, day): (&str, &TranslationSettings, &str),
+    job: &Job<'_>,
+) -> Result<Asked, ApiError> {
+    let used = translations::used(db, store_id, day).await?;
+    if !translation::within_allowance(used, job.characters, settings.characters_per_day) {
+        return Ok(Asked::OverAllowance);
+    }
+    Ok(match ask(translator, job).await {
+        Ok(text) => Asked::Translated(text),
+        Err(why) => {
+            let (from, into) = (&job.source_language, &job.language);
+            worker::console_warn!("translation {from}→{into} for {store_id} failed: {why}");
+            Asked::Failed
+        }
+    })
 }
 
 /// The provider's translation of the job's text.
