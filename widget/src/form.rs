@@ -1,15 +1,21 @@
-//! The complaint form: renders state, and calls `redress_shared` for every rule.
+//! The complaint form: drawn once as markup, then driven by a handful of event
+//! listeners over plain state; `redress_shared` decides every rule. No view framework:
+//! the form has one screen and a few texts that change, and a reactive runtime cost the
+//! widget about 40 KB of wasm (#21).
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use js_sys::Reflect;
 use redress_shared::categorize::{assess_with, Category, Lexicon};
 use redress_shared::spam_guard::MIN_FILL_MS;
 use redress_shared::widget_ids as ids;
 use redress_shared::{
     validate, ComplaintSubmission, FieldError, FieldErrorCode, Limits, Resolution,
 };
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::spawn_local;
 
 use crate::api::{self, Failure};
 use crate::config::WidgetConfig;
@@ -18,91 +24,181 @@ use crate::receipt;
 use crate::text::{self, t};
 use crate::uploads::Uploads;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Stage {
-    Editing,
-    /// What is happening now, announced to assistive technology.
-    Sending(String),
+/// The fields that show their own message, by wire name, with the control the message
+/// describes. Edge errors name files by position (`evidence[2]`); they show under
+/// `evidence`.
+const FIELDS: [(&str, &str); 6] = [
+    ("order_number", ids::ORDER_NUMBER),
+    ("email", ids::EMAIL),
+    ("description", ids::DESCRIPTION),
+    ("category", ids::CATEGORY),
+    ("resolution", ids::RESOLUTION),
+    ("evidence", ids::FILES),
+];
+
+/// How long typing must pause before the category is suggested again.
+const SUGGEST_AFTER_MS: i32 = 300;
+
+/// The form's elements, found once, and what it remembers between events.
+struct Form {
+    config: WidgetConfig,
+    host: web_sys::Element,
+    root: web_sys::Element,
+    dialog: web_sys::HtmlDialogElement,
+    form: web_sys::HtmlFormElement,
+    draft: Draft,
+    /// The edge refuses a form sent sooner than a person could fill it in; a quick
+    /// shopper's Send waits out the rest of that time instead (`spam_guard`).
+    opened_at: f64,
+    /// One key for the life of this form: a retried submit cannot file the case twice.
+    idempotency_key: String,
+    /// The shopper picked a category: the categorizer stops suggesting.
+    category_chosen: Cell<bool>,
+    /// Counts keystrokes, so that only the last one of a burst suggests.
+    typing: Cell<u32>,
+    /// The categorizer's cues: fetched on the first keystroke, then kept.
+    lexicon: RefCell<Option<Lexicon>>,
+    lexicon_requested: Cell<bool>,
+    /// Evidence uploads as it is added; the form waits for it (see `uploads`).
+    uploads: RefCell<Option<Uploads>>,
+    /// The shopper pressed Send while files were still uploading.
+    send_when_uploaded: Cell<bool>,
+    sending: Cell<bool>,
 }
 
-#[component]
-pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoView {
+/// Draws the form into `root` and wires it. `host` hears `redress:submitted`.
+pub fn show(
+    root: &web_sys::Element,
+    config: WidgetConfig,
+    host: web_sys::Element,
+) -> Result<(), JsValue> {
+    root.set_inner_html(&markup());
+    let find = |id: &str| -> Result<web_sys::Element, JsValue> {
+        root.query_selector(&format!("#{id}"))?
+            .ok_or_else(|| JsValue::from_str(id))
+    };
+    let draft = Draft::new(&config);
     // A draft the shopper left here earlier wins over what the page prefilled.
-    let draft = Rc::new(Draft::new(&config));
     let saved = draft.load().unwrap_or_default();
-    let or_prefill = |kept: String, prefill: &Option<String>| {
+    let kept_or = |kept: String, prefill: &Option<String>| {
         Some(kept)
             .filter(|k| !k.is_empty())
             .or_else(|| prefill.clone())
             .unwrap_or_default()
     };
-    let initial_order_number = or_prefill(saved.order_number, &config.order_number);
-    let initial_email = or_prefill(saved.email, &config.email);
-    let initial_description = saved.description.clone();
-    // The order number and email are read from their inputs when needed: two-way
-    // bindings would cost the widget generated code for nothing.
-    let order_input = NodeRef::<leptos::html::Input>::new();
-    let email_input = NodeRef::<leptos::html::Input>::new();
-    let typed = move |input: NodeRef<leptos::html::Input>| {
-        input.get_untracked().map(|i| i.value()).unwrap_or_default()
-    };
-    let description = RwSignal::new(saved.description);
-    let resolution = RwSignal::new(String::new());
-    // The category shown: the categorizer's suggestion until the shopper picks one.
-    let category = RwSignal::new(Category::Other);
-    let category_chosen = RwSignal::new(false);
-    let typing = RwSignal::new(0u32);
-    // Evidence uploads as it is added; the form waits for it (see `uploads`).
-    let uploads = StoredValue::new_local(None::<Uploads>);
-    let upload_list = NodeRef::<leptos::html::Ul>::new();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    // The edge refuses a form sent sooner than a person could fill it in; a quick
-    // shopper's Send waits out the rest of that time instead (`spam_guard`).
-    let opened_at = js_sys::Date::now();
-    // The shopper pressed Send while files were still uploading.
-    let send_when_uploaded = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let form_error = RwSignal::new(None::<String>);
-    let stage = RwSignal::new(Stage::Editing);
-    // The receipt, or a case's status, replaces the form here (`receipt`, `status`).
-    let outcome = NodeRef::<leptos::html::Div>::new();
-    // One key for the life of this form: a retried submit cannot file the case twice.
-    let idempotency_key = new_idempotency_key();
+    set_value(
+        &find(ids::ORDER_NUMBER)?,
+        &kept_or(saved.order_number, &config.order_number),
+    );
+    set_value(&find(ids::EMAIL)?, &kept_or(saved.email, &config.email));
+    set_value(&find(ids::DESCRIPTION)?, &saved.description);
+    set_value(&find(ids::CATEGORY)?, Category::Other.code());
 
-    let submit_config = config.clone();
-    let submit_host = host.clone();
-    let submit_draft = draft.clone();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let config = &submit_config;
-        ev.prevent_default();
-        if matches!(stage.get_untracked(), Stage::Sending(_)) {
+    let form = Rc::new(Form {
+        dialog: find(ids::PANEL)?.unchecked_into(),
+        form: find(ids::FORM)?.unchecked_into(),
+        root: root.clone(),
+        config,
+        host,
+        draft,
+        opened_at: js_sys::Date::now(),
+        idempotency_key: new_idempotency_key(),
+        category_chosen: Cell::new(false),
+        typing: Cell::new(0),
+        lexicon: RefCell::new(None),
+        lexicon_requested: Cell::new(false),
+        uploads: RefCell::new(None),
+        send_when_uploaded: Cell::new(false),
+        sending: Cell::new(false),
+    });
+
+    // Every listener lives as long as the page, and so does the form they share.
+    let on = |id: &str, event: &str, act: fn(&Rc<Form>, web_sys::Event)| {
+        let form = form.clone();
+        let element = find(id)?;
+        listen(&element, event, move |e| act(&form, e));
+        Ok::<_, JsValue>(())
+    };
+    on(ids::FORM, "submit", |form, e| {
+        e.prevent_default();
+        form.submit();
+    })?;
+    // Only once the shopper types is anything written to storage.
+    on(ids::FORM, "input", |form, _| form.save_draft())?;
+    on(ids::DESCRIPTION, "input", |form, _| form.typed())?;
+    on(ids::CATEGORY, "change", |form, e| {
+        let chosen = target(&e).and_then(|select| Category::from_code(&value(&select)));
+        if let Some(chosen) = chosen {
+            form.show_category(chosen);
+            form.category_chosen.set(true);
+        }
+    })?;
+    // Every way a file arrives ends in `attach`: picker, camera, drop, paste.
+    for picker in [ids::FILES, ids::CAMERA] {
+        on(picker, "change", |form, e| {
+            if let Some(input) = target(&e) {
+                let input: web_sys::HtmlInputElement = input.unchecked_into();
+                form.attach(input.files());
+                // The same file can be chosen again after it was removed.
+                input.set_value("");
+            }
+        })?;
+    }
+    on(ids::PANEL, "dragover", |_, e| e.prevent_default())?;
+    on(ids::PANEL, "drop", |form, e| {
+        e.prevent_default();
+        let drop: &web_sys::DragEvent = e.unchecked_ref();
+        form.attach(drop.data_transfer().and_then(|d| d.files()));
+    })?;
+    on(ids::PANEL, "paste", |form, e| {
+        // Pasted text stays text; pasted screenshots and files become evidence.
+        let paste: &web_sys::ClipboardEvent = e.unchecked_ref();
+        if form.attach(paste.clipboard_data().and_then(|d| d.files())) {
+            e.prevent_default();
+        }
+    })?;
+    // A real modal dialog: the loader opens it with `showModal()` (focus moves in and
+    // stays in, the page behind is inert, Escape closes, focus returns to the launcher).
+    on(ids::CLOSE, "click", |form, _| form.dialog.close())?;
+    Ok(())
+}
+
+impl Form {
+    fn element(&self, id: &str) -> Option<web_sys::Element> {
+        self.root.query_selector(&format!("#{id}")).ok()?
+    }
+
+    fn field(&self, id: &str) -> String {
+        self.element(id).map(|e| value(&e)).unwrap_or_default()
+    }
+
+    fn submit(self: &Rc<Self>) {
+        if self.sending.get() {
             return;
         }
+        let config = &self.config;
         let submission = ComplaintSubmission {
             store_id: config.store_id.clone(),
-            order_number: typed(order_input),
-            email: typed(email_input),
+            order_number: self.field(ids::ORDER_NUMBER),
+            email: self.field(ids::EMAIL),
             product_id: config.product_id.clone(),
             product_url: config.product_url.clone(),
-            description: description.get_untracked(),
-            resolution: resolution.get_untracked(),
+            description: self.field(ids::DESCRIPTION),
+            resolution: self.field(ids::RESOLUTION),
             evidence: Vec::new(),
             locale: Some(config.locale.clone()),
-            category: category_chosen
-                .get_untracked()
-                .then(|| category.get_untracked().code().to_owned()),
+            category: self
+                .category_chosen
+                .get()
+                .then(|| self.field(ids::CATEGORY)),
             order_value: None,
             form_token: config.form_token.clone(),
-            website: form_ref
-                .get_untracked()
-                .and_then(|form| filled_in(&form, "input[name=website]")),
-            // Left in the form by Cloudflare Turnstile's challenge, for a store that
-            // asks for it (the loader draws it there).
-            turnstile_token: form_ref
-                .get_untracked()
-                .and_then(|form| filled_in(&form, "input[name=cf-turnstile-response]")),
+            website: self.filled_in("input[name=website]"),
+            // Left in the form by Cloudflare Turnstile's challenge, for a store that asks
+            // for it (the loader draws it there).
+            turnstile_token: self.filled_in("input[name=cf-turnstile-response]"),
         };
-        let attached = uploads.with_value(|u| u.clone());
+        let attached = self.uploads.borrow().clone();
         let mut found = text::field_errors(
             validate(&submission, &Limits::default())
                 .err()
@@ -111,262 +207,317 @@ pub fn ComplaintForm(config: WidgetConfig, host: web_sys::Element) -> impl IntoV
         if let Some(failure) = attached.as_ref().and_then(Uploads::failure) {
             found.push(evidence_error(failure));
         }
-        form_error.set(None);
-        errors.set(found.clone());
+        self.show_errors(&found);
         if !found.is_empty() {
-            form_error.set(Some(t("correct_fields")));
+            self.show_form_error(&t("correct_fields"));
             return;
         }
+        self.show_form_error("");
         if attached.as_ref().is_some_and(|u| u.pending() > 0) {
-            send_when_uploaded.set(true);
-            stage.set(Stage::Sending(t("sending_after_uploads")));
+            self.send_when_uploaded.set(true);
+            self.show_sending(Some(&t("sending_after_uploads")));
             return;
         }
-        let tokens = attached.map(|u| u.tokens()).unwrap_or_default();
-
-        let config = config.clone();
-        let idempotency_key = idempotency_key.clone();
-        let host = submit_host.clone();
-        let draft = submit_draft.clone();
-        stage.set(Stage::Sending(t("sending")));
-        let early_by = opened_at + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
-        let send = async move {
-            let submission = ComplaintSubmission {
-                evidence: tokens,
-                ..submission
-            };
-            match api::submit(&config, &submission, &idempotency_key).await {
-                Ok(filed) => {
-                    draft.clear();
-                    stage.set(Stage::Editing);
-                    if let (Some(form), Some(outcome)) =
-                        (form_ref.get_untracked(), outcome.get_untracked())
-                    {
-                        let _ = form.set_attribute("hidden", "");
-                        receipt::show(&outcome, &config, &filed);
-                    }
-                    announce_submitted(&host, &filed.reference);
-                }
-                Err(failure) => {
-                    if let Failure::Refused { fields, .. } = &failure {
-                        errors.set(fields.clone());
-                    }
-                    show_failure(failure, form_error);
-                    stage.set(Stage::Editing);
-                }
-            }
+        let submission = ComplaintSubmission {
+            evidence: attached.map(|u| u.tokens()).unwrap_or_default(),
+            ..submission
         };
-        set_timeout(
-            move || spawn_local(send),
-            std::time::Duration::from_millis(early_by.max(0.0) as u64),
-        );
-    };
+        self.show_sending(Some(&t("sending")));
+        let early_by = self.opened_at + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
+        let form = self.clone();
+        after(early_by.max(0.0) as i32, move || {
+            spawn_local(async move {
+                let answer = api::submit(&form.config, &submission, &form.idempotency_key).await;
+                form.show_sending(None);
+                match answer {
+                    Ok(filed) => form.filed(&filed),
+                    Err(failure) => form.refused(failure),
+                }
+            })
+        });
+    }
 
-    // Suggest a category once typing pauses, so the categorizer never delays a keystroke.
-    // Its lexicon arrives on the first keystroke; a suggestion waits for it.
-    let lexicon = StoredValue::new_local(None::<Rc<Lexicon>>);
-    let lexicon_requested = StoredValue::new(false);
-    let suggest = move || {
-        if category_chosen.get_untracked() {
+    fn filed(&self, filed: &api::Filed) {
+        self.draft.clear();
+        let _ = self.form.set_attribute("hidden", "");
+        if let Some(outcome) = self.element(ids::OUTCOME) {
+            receipt::show(&outcome, &self.config, filed);
+        }
+        announce_submitted(&self.host, &filed.reference);
+    }
+
+    fn refused(&self, failure: Failure) {
+        let message = match failure {
+            Failure::Refused { fields, .. } if !fields.is_empty() => {
+                self.show_errors(&fields);
+                t("correct_fields")
+            }
+            Failure::Refused { message, .. } => message,
+            Failure::Unreachable(message) => message,
+        };
+        self.show_form_error(&message);
+    }
+
+    /// Whether a send is under way: said in the status line, and Send disabled.
+    fn show_sending(&self, what: Option<&str>) {
+        self.sending.set(what.is_some());
+        if let Some(status) = self.form.query_selector(".status").ok().flatten() {
+            status.set_text_content(what);
+        }
+        if let Some(submit) = self.element(ids::SUBMIT) {
+            set_flag(&submit, "disabled", what.is_some());
+        }
+    }
+
+    fn show_form_error(&self, message: &str) {
+        if let Some(line) = self.element(ids::FORM_ERROR) {
+            line.set_text_content(Some(message));
+        }
+    }
+
+    /// Each field's messages under it, and its control marked invalid; fields without
+    /// one are cleared.
+    fn show_errors(&self, errors: &[FieldError]) {
+        for (field, control) in FIELDS {
+            self.show_field_error(field, control, errors);
+        }
+    }
+
+    fn show_field_error(&self, field: &str, control: &str, errors: &[FieldError]) {
+        let message = errors
+            .iter()
+            .filter(|e| e.field.split('[').next() == Some(field))
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(line) = self.element(&ids::field_error(field)) {
+            line.set_text_content(Some(&message));
+        }
+        if let Some(control) = self.element(control) {
+            let _ = if message.is_empty() {
+                control.remove_attribute("aria-invalid")
+            } else {
+                control.set_attribute("aria-invalid", "true")
+            };
+        }
+    }
+
+    fn show_category(&self, category: Category) {
+        if let Some(select) = self.element(ids::CATEGORY) {
+            set_value(&select, category.code());
+        }
+    }
+
+    /// The value of the input `selector` finds in the form, unless it is empty.
+    fn filled_in(&self, selector: &str) -> Option<String> {
+        let input = self.form.query_selector(selector).ok()??;
+        Some(value(&input)).filter(|v| !v.is_empty())
+    }
+
+    fn save_draft(&self) {
+        self.draft.save(&DraftFields {
+            order_number: self.field(ids::ORDER_NUMBER),
+            email: self.field(ids::EMAIL),
+            description: self.field(ids::DESCRIPTION),
+        });
+    }
+
+    /// Suggests a category once typing pauses, so the categorizer never delays a
+    /// keystroke. Its lexicon arrives on the first keystroke; a suggestion waits for it.
+    fn typed(self: &Rc<Self>) {
+        if !self.lexicon_requested.replace(true) {
+            let form = self.clone();
+            spawn_local(async move {
+                // Without the lexicon the shopper simply picks the category themself.
+                if let Ok(loaded) = api::lexicon(&form.config).await {
+                    *form.lexicon.borrow_mut() = Some(loaded);
+                    form.suggest();
+                }
+            });
+        }
+        let generation = self.typing.get().wrapping_add(1);
+        self.typing.set(generation);
+        let form = self.clone();
+        after(SUGGEST_AFTER_MS, move || {
+            if form.typing.get() == generation {
+                form.suggest();
+            }
+        });
+    }
+
+    fn suggest(&self) {
+        if self.category_chosen.get() {
             return;
         }
-        if let Some(lexicon) = lexicon.get_value() {
-            category.set(assess_with(&lexicon, &description.get_untracked()).category);
+        if let Some(lexicon) = self.lexicon.borrow().as_ref() {
+            let description = self.field(ids::DESCRIPTION);
+            self.show_category(assess_with(lexicon, &description).category);
         }
-    };
-    let on_description = {
-        let config = config.clone();
-        move |ev: leptos::ev::Event| {
-            description.set(event_target_value(&ev));
-            if !lexicon_requested.get_value() {
-                lexicon_requested.set_value(true);
-                let config = config.clone();
-                spawn_local(async move {
-                    // Without the lexicon the shopper simply picks the category themself.
-                    if let Ok(loaded) = api::lexicon(&config).await {
-                        lexicon.set_value(Some(Rc::new(loaded)));
-                        suggest();
-                    }
-                });
-            }
-            let generation = typing.get_untracked().wrapping_add(1);
-            typing.set(generation);
-            set_timeout(
-                move || {
-                    if typing.get_untracked() == generation {
-                        suggest();
-                    }
-                },
-                SUGGEST_AFTER,
-            );
-        }
-    };
-    let on_category = move |ev: leptos::ev::Event| {
-        if let Some(chosen) = Category::from_code(&event_target_value(&ev)) {
-            category.set(chosen);
-            category_chosen.set(true);
-        }
-    };
+    }
 
-    // Every way a file arrives ends here: picker, camera, drop, paste.
-    let attach = {
-        let config = config.clone();
-        move |list: Option<web_sys::FileList>| {
-            let chosen: Vec<web_sys::File> = list
-                .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
-                .unwrap_or_default();
-            if chosen.is_empty() {
-                return false;
-            }
-            if uploads.with_value(Option::is_none) {
-                let Some(list) = upload_list.get_untracked() else {
+    /// Adds the files to the uploads; whether there were any.
+    fn attach(self: &Rc<Self>, list: Option<web_sys::FileList>) -> bool {
+        let chosen: Vec<web_sys::File> = list
+            .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+            .unwrap_or_default();
+        if chosen.is_empty() {
+            return false;
+        }
+        let uploads = self.uploads.borrow().clone();
+        let uploads = match uploads {
+            Some(uploads) => uploads,
+            None => {
+                let Some(list) = self.element(ids::UPLOADS) else {
                     return false;
                 };
-                let on_change = Rc::new(move || {
-                    let Some(attached) = uploads.with_value(|u| u.clone()) else {
-                        return;
-                    };
-                    let failure = attached.failure();
-                    errors.update(|e| {
-                        e.retain(|f| f.field != "evidence");
-                        e.extend(failure.clone().map(evidence_error));
-                    });
-                    if !send_when_uploaded.get_untracked() || attached.pending() > 0 {
-                        return;
-                    }
-                    send_when_uploaded.set(false);
-                    stage.set(Stage::Editing);
-                    match failure {
-                        Some(_) => form_error.set(Some(t("retry_or_remove"))),
-                        None => {
-                            if let Some(form) = form_ref.get_untracked() {
-                                let _ = form.request_submit();
-                            }
-                        }
-                    }
-                });
-                uploads.set_value(Some(Uploads::new(config.clone(), list.into(), on_change)));
+                let form = self.clone();
+                let uploads = Uploads::new(
+                    self.config.clone(),
+                    list,
+                    Rc::new(move || form.uploads_changed()),
+                );
+                *self.uploads.borrow_mut() = Some(uploads.clone());
+                uploads
             }
-            uploads.with_value(|u| u.as_ref().map(|u| u.add(chosen, config.limits)));
-            true
+        };
+        uploads.add(chosen, self.config.limits);
+        true
+    }
+
+    /// A file's upload moved on: its failure shows under the files, and a Send that
+    /// waited for the uploads goes now (or says what stops it).
+    fn uploads_changed(&self) {
+        let Some(uploads) = self.uploads.borrow().clone() else {
+            return;
+        };
+        let failure = uploads.failure();
+        let errors: Vec<FieldError> = failure.clone().map(evidence_error).into_iter().collect();
+        self.show_field_error("evidence", ids::FILES, &errors);
+        if !self.send_when_uploaded.get() || uploads.pending() > 0 {
+            return;
         }
-    };
-    let on_files = {
-        let attach = attach.clone();
-        move |ev: leptos::ev::Event| {
-            let input: web_sys::HtmlInputElement = event_target(&ev);
-            attach(input.files());
-            // The same file can be chosen again after it was removed.
-            input.set_value("");
+        self.send_when_uploaded.set(false);
+        self.show_sending(None);
+        match failure {
+            Some(_) => self.show_form_error(&t("retry_or_remove")),
+            None => {
+                let _ = self.form.request_submit();
+            }
         }
-    };
-    let on_drop = {
-        let attach = attach.clone();
-        move |ev: leptos::ev::DragEvent| {
-            ev.prevent_default();
-            attach(ev.data_transfer().and_then(|d| d.files()));
-        }
-    };
-    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
-        // Pasted text stays text; pasted screenshots and files become evidence.
-        if attach(ev.clipboard_data().and_then(|d| d.files())) {
-            ev.prevent_default();
-        }
-    };
-    // Only once the shopper types is anything written to storage.
-    let save_draft = move |_: leptos::ev::Event| {
-        draft.save(&DraftFields {
-            order_number: typed(order_input),
-            email: typed(email_input),
-            description: description.get_untracked(),
-        });
-    };
-    // A real modal dialog: the loader opens it with `showModal()` (focus moves in and
-    // stays in, the page behind is inert, Escape closes, focus returns to the launcher).
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let close = move |_| {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-    };
-    let sending = move || matches!(stage.get(), Stage::Sending(_));
-    let status = move || match stage.get() {
-        Stage::Sending(what) => what,
-        _ => String::new(),
-    };
-
-    view! {
-        <dialog id=ids::PANEL class="panel" node_ref=dialog aria-labelledby="redress-title"
-            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop on:paste=on_paste>
-            <header>
-                <h2 id="redress-title">{t("title")}</h2>
-                <button type="button" id=ids::CLOSE class="close" aria-label=t("close") on:click=close>"×"</button>
-            </header>
-            <form id=ids::FORM node_ref=form_ref novalidate=true on:submit=on_submit on:input=save_draft>
-                <label for=ids::ORDER_NUMBER>{t("order_number")}</label>
-                <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off" autofocus=true
-                    aria-describedby=ids::field_error("order_number") node_ref=order_input
-                    prop:value=initial_order_number />
-                <FieldMessage errors field="order_number" />
-
-                <label for=ids::EMAIL>{t("email")}</label>
-                <input id=ids::EMAIL name="email" type="email" autocomplete="email"
-                    aria-describedby=ids::field_error("email") node_ref=email_input
-                    prop:value=initial_email />
-                <FieldMessage errors field="email" />
-
-                <label for=ids::DESCRIPTION>{t("description")}</label>
-                <textarea id=ids::DESCRIPTION name="description" rows="4"
-                    aria-describedby=ids::field_error("description")
-                    prop:value=initial_description on:input=on_description></textarea>
-                <FieldMessage errors field="description" />
-
-                <label for=ids::CATEGORY>{t("category")}</label>
-                <select id=ids::CATEGORY name="category" aria-describedby=ids::field_error("category")
-                    inner_html=options("category.", Category::ALL.iter().map(|c| c.code()))
-                    prop:value=move || category.get().code() on:change=on_category>
-                </select>
-                <FieldMessage errors field="category" />
-
-                <label for=ids::RESOLUTION>{t("resolution")}</label>
-                <select id=ids::RESOLUTION name="resolution" aria-describedby=ids::field_error("resolution")
-                    inner_html=format!(
-                        "<option value=\"\" selected disabled>{}</option>{}",
-                        escape(&t("choose")),
-                        options("resolution.", Resolution::ALL.iter().map(|r| r.code()))
-                    )
-                    on:change=move |ev| resolution.set(event_target_value(&ev))>
-                </select>
-                <FieldMessage errors field="resolution" />
-
-                <label for=ids::FILES>{t("files")}</label>
-                <p class="hint">{t("files_hint")}</p>
-                <input id=ids::FILES name="evidence" type="file" multiple=true
-                    accept="image/*,video/mp4,video/quicktime,video/webm,application/pdf"
-                    aria-describedby=ids::field_error("evidence") on:change=on_files.clone() />
-                <label for=ids::CAMERA class="camera">{t("camera")}</label>
-                <input id=ids::CAMERA type="file" accept="image/*" capture="environment" on:change=on_files />
-                <ul id=ids::UPLOADS class="uploads" node_ref=upload_list></ul>
-                <FieldMessage errors field="evidence" />
-
-                <div class="hp" aria-hidden="true">
-                    <label for=ids::HONEYPOT>"Website"</label>
-                    <input id=ids::HONEYPOT name="website" tabindex="-1" autocomplete="off" />
-                </div>
-                <p id=ids::FORM_ERROR class="form-error" role="alert">{move || form_error.get()}</p>
-                <p class="status" aria-live="polite">{status}</p>
-                <button id=ids::SUBMIT type="submit" disabled=sending>{t("send")}</button>
-            </form>
-            <div id=ids::OUTCOME aria-live="polite" node_ref=outcome></div>
-        </dialog>
     }
 }
 
-/// How long typing must pause before the category is suggested again.
-const SUGGEST_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+/// The whole form as markup: ours, with the catalog's words escaped (they come over
+/// the network). Values the shopper typed are set as properties afterwards, never here.
+fn markup() -> String {
+    let field = |id: &str, label: String, control: String, wire: &str| {
+        format!(
+            "<label for=\"{id}\">{}</label>{control}<p id=\"{}\" class=\"field-error\"></p>",
+            escape(&label),
+            ids::field_error(wire)
+        )
+    };
+    let described = |wire: &str| format!("aria-describedby=\"{}\"", ids::field_error(wire));
+    let order = field(
+        ids::ORDER_NUMBER,
+        t("order_number"),
+        format!(
+            "<input id=\"{}\" name=\"order_number\" autocomplete=\"off\" autofocus {}>",
+            ids::ORDER_NUMBER,
+            described("order_number")
+        ),
+        "order_number",
+    );
+    let email = field(
+        ids::EMAIL,
+        t("email"),
+        format!(
+            "<input id=\"{}\" name=\"email\" type=\"email\" autocomplete=\"email\" {}>",
+            ids::EMAIL,
+            described("email")
+        ),
+        "email",
+    );
+    let description = field(
+        ids::DESCRIPTION,
+        t("description"),
+        format!(
+            "<textarea id=\"{}\" name=\"description\" rows=\"4\" {}></textarea>",
+            ids::DESCRIPTION,
+            described("description")
+        ),
+        "description",
+    );
+    let category = field(
+        ids::CATEGORY,
+        t("category"),
+        format!(
+            "<select id=\"{}\" name=\"category\" {}>{}</select>",
+            ids::CATEGORY,
+            described("category"),
+            options("category.", Category::ALL.iter().map(|c| c.code()))
+        ),
+        "category",
+    );
+    let resolution = field(
+        ids::RESOLUTION,
+        t("resolution"),
+        format!(
+            "<select id=\"{}\" name=\"resolution\" {}>\
+             <option value=\"\" selected disabled>{}</option>{}</select>",
+            ids::RESOLUTION,
+            described("resolution"),
+            escape(&t("choose")),
+            options("resolution.", Resolution::ALL.iter().map(|r| r.code()))
+        ),
+        "resolution",
+    );
+    let files = field(
+        ids::FILES,
+        t("files"),
+        format!(
+            "<p class=\"hint\">{}</p>\
+             <input id=\"{}\" name=\"evidence\" type=\"file\" multiple \
+             accept=\"image/*,video/mp4,video/quicktime,video/webm,application/pdf\" {}>\
+             <label for=\"{}\" class=\"camera\">{}</label>\
+             <input id=\"{}\" type=\"file\" accept=\"image/*\" capture=\"environment\">\
+             <ul id=\"{}\" class=\"uploads\"></ul>",
+            escape(&t("files_hint")),
+            ids::FILES,
+            described("evidence"),
+            ids::CAMERA,
+            escape(&t("camera")),
+            ids::CAMERA,
+            ids::UPLOADS
+        ),
+        "evidence",
+    );
+    format!(
+        "<dialog id=\"{}\" class=\"panel\" aria-labelledby=\"redress-title\">\
+         <header><h2 id=\"redress-title\">{}</h2>\
+         <button type=\"button\" id=\"{}\" class=\"close\" aria-label=\"{}\">×</button></header>\
+         <form id=\"{}\" novalidate>{order}{email}{description}{category}{resolution}{files}\
+         <div class=\"hp\" aria-hidden=\"true\"><label for=\"{}\">Website</label>\
+         <input id=\"{}\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\
+         <p id=\"{}\" class=\"form-error\" role=\"alert\"></p>\
+         <p class=\"status\" aria-live=\"polite\"></p>\
+         <button id=\"{}\" type=\"submit\">{}</button></form>\
+         <div id=\"{}\" aria-live=\"polite\"></div></dialog>",
+        ids::PANEL,
+        escape(&t("title")),
+        ids::CLOSE,
+        escape(&t("close")),
+        ids::FORM,
+        ids::HONEYPOT,
+        ids::HONEYPOT,
+        ids::FORM_ERROR,
+        ids::SUBMIT,
+        escape(&t("send")),
+        ids::OUTCOME,
+    )
+}
 
-/// A select's options as markup, labelled from the catalog (`<prefix><code>`): one
-/// string set once, rather than a view per option. Never the shopper's text.
+/// A select's options, labelled from the catalog (`<prefix><code>`).
 fn options<'a>(prefix: &str, codes: impl Iterator<Item = &'a str>) -> String {
     codes
         .map(|code| {
@@ -376,50 +527,63 @@ fn options<'a>(prefix: &str, codes: impl Iterator<Item = &'a str>) -> String {
         .collect()
 }
 
-/// Catalog text as markup text (the catalog is ours, but comes over the network).
+/// Catalog text as markup text or an attribute's value.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
 }
 
-/// The message under one field. Edge errors name files by position (`evidence[2]`);
-/// they show under their field.
-#[component]
-fn FieldMessage(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl IntoView {
-    let message = move || {
-        errors.with(|all| {
-            all.iter()
-                .filter(|e| e.field.split('[').next() == Some(field))
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+/// Calls `handler` on every `event` at `target`, for the life of the page.
+fn listen(
+    target: &web_sys::EventTarget,
+    event: &str,
+    handler: impl FnMut(web_sys::Event) + 'static,
+) {
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    let _ = target.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+    handler.forget();
+}
+
+/// Runs `then` after `ms` milliseconds. One boxed type, so one glue function for all.
+fn after(ms: i32, then: impl FnOnce() + 'static) {
+    let then: Box<dyn FnOnce()> = Box::new(then);
+    let callback = Closure::once_into_js(then);
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    }
+}
+
+fn target(event: &web_sys::Event) -> Option<web_sys::Element> {
+    event.target().map(JsCast::unchecked_into)
+}
+
+/// An input's, a textarea's or a select's value (one property for all three).
+fn value(control: &web_sys::Element) -> String {
+    Reflect::get(control, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+fn set_value(control: &web_sys::Element, value: &str) {
+    let _ = Reflect::set(control, &"value".into(), &value.into());
+}
+
+fn set_flag(element: &web_sys::Element, name: &str, on: bool) {
+    let _ = if on {
+        element.set_attribute(name, "")
+    } else {
+        element.remove_attribute(name)
     };
-    view! { <p id=ids::field_error(field) class="field-error">{message}</p> }
-}
-
-fn show_failure(failure: Failure, form_error: RwSignal<Option<String>>) {
-    let message = match failure {
-        Failure::Refused { fields, .. } if !fields.is_empty() => t("correct_fields"),
-        Failure::Refused { message, .. } => message,
-        Failure::Unreachable(message) => message,
-    };
-    form_error.set(Some(message));
-}
-
-/// The value of the input in `form` that `selector` finds, unless it is empty.
-fn filled_in(form: &web_sys::Element, selector: &str) -> Option<String> {
-    let input = form.query_selector(selector).ok()??;
-    js_sys::Reflect::get(&input, &"value".into())
-        .ok()?
-        .as_string()
-        .filter(|t| !t.is_empty())
 }
 
 /// Tells the storefront (through the loader) that a case was filed: the loader turns
 /// this into `redress:submitted` on the document and `Redress("on", "submitted")`.
 fn announce_submitted(host: &web_sys::Element, reference: &str) {
     let detail = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&detail, &"reference".into(), &reference.into());
+    let _ = Reflect::set(&detail, &"reference".into(), &reference.into());
     let init = web_sys::CustomEventInit::new();
     init.set_detail(&detail);
     if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("redress:submitted", &init) {

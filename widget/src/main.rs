@@ -11,7 +11,6 @@ mod receipt;
 mod text;
 mod uploads;
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -46,13 +45,8 @@ pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> 
     container.set_attribute("lang", &config.text_locale)?;
     container.set_attribute("dir", if config.right_to_left { "rtl" } else { "ltr" })?;
     root.append_child(&container)?;
-    let host = root.host();
     let originals_allowed = config.original_photos_allowed;
-    leptos::mount::mount_to(
-        container,
-        move || view! { <form::ComplaintForm config host /> },
-    )
-    .forget();
+    form::show(&container, config, root.host())?;
     if originals_allowed {
         if let Some(list) = root.get_element_by_id(redress_shared::widget_ids::UPLOADS) {
             uploads::offer_originals(&list);
