@@ -86,16 +86,19 @@
     return root.getElementById("redress-panel");
   }
 
-  // The app's glue and its wasm, compiled while it downloads, from the first sign of
-  // intent, so that the click finds it on its way. The store's settings (its limits,
-  // words and a fresh form token) wait for real intent: an idle page must not hold a
-  // form token nobody asked for.
+  // The app's glue and its wasm, compiled while it downloads, and the store's settings
+  // (its limits and words, cached briefly), from the first sign of intent, so that the
+  // click finds them on their way; with data-prefetch="idle", once the page is idle.
+  // The form token (spam_guard), never cached, waits for real intent: an idle page must
+  // not hold one nobody asked for.
   // The app's folder, named by a digest of its files at build time (scripts/build.sh):
   // they are cached for good, and a new build is a new folder.
   var dir = base + "/widget/@widget@";
   var wasm = dir + "/app.wasm";
-  var app, settings;
-  function fetchApp() {
+  var storeApi = edge + "/v1/stores/" + encodeURIComponent(data.store);
+  var app, settings, token;
+  function prefetch() {
+    settings = settings || get(storeApi + "/widget?locale=" + encodeURIComponent(wanted.join(",")));
     return (app =
       app ||
       Promise.all([
@@ -107,13 +110,8 @@
       ]));
   }
   function intent() {
-    settings =
-      settings ||
-      get(
-        edge + "/v1/stores/" + encodeURIComponent(data.store) + "/widget?locale=" +
-          encodeURIComponent(wanted.join(","))
-      );
-    return Promise.all([fetchApp(), settings]);
+    token = token || get(storeApi + "/form-token");
+    return Promise.all([prefetch(), settings]);
   }
 
   function open(options) {
@@ -136,6 +134,7 @@
             email: options.email || data.email,
             locale: wanted[0],
             nonce: nonce,
+            formToken: token,
           });
           if (store && store.turnstile) challenge(store.turnstile);
         });
@@ -187,7 +186,7 @@
   ["pointerenter", "touchstart", "focus"].forEach(function (type) {
     launcher.addEventListener(type, intent, { passive: true });
   });
-  if (data.prefetch === "idle") (window.requestIdleCallback || setTimeout)(fetchApp);
+  if (data.prefetch === "idle") (window.requestIdleCallback || setTimeout)(prefetch);
 
   function api(command, a, b) {
     if (command === "open") open(a);

@@ -56,6 +56,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Method::Get, routes::STORE_WIDGET, [store]) => {
             stores::widget_settings(req, env, store).await
         }
+        (Method::Get, routes::STORE_FORM_TOKEN, [store]) => {
+            stores::form_token(req, env, store).await
+        }
         (Method::Get, routes::AGENT_ME, _) => agent::me(req, env).await,
         (Method::Put, routes::AGENT_ME, _) => agent::set_language(req, env).await,
         (Method::Get, routes::AGENT_CASES, _) => agent::list(req, env).await,

@@ -16,6 +16,8 @@ pub const CASE_OFFER: &str = "/v1/status/{reference}/offers/{number}";
 /// The shopper rates how the store handled their resolved case, with their status token.
 pub const CASE_RATING: &str = "/v1/status/{reference}/rating";
 pub const STORE_WIDGET: &str = "/v1/stores/{store}/widget";
+/// A fresh form token (`spam_guard`), asked for when the shopper shows intent.
+pub const STORE_FORM_TOKEN: &str = "/v1/stores/{store}/form-token";
 pub const AGENT_CASES: &str = "/v1/agent/cases";
 /// Who the token names, and the language they read shoppers in.
 pub const AGENT_ME: &str = "/v1/agent/me";
@@ -51,6 +53,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", CASE_OFFER),
     ("POST", CASE_RATING),
     ("GET", STORE_WIDGET),
+    ("GET", STORE_FORM_TOKEN),
     ("GET", AGENT_ME),
     ("PUT", AGENT_ME),
     ("GET", AGENT_CASES),

@@ -39,7 +39,7 @@ impl From<SpamRefusal> for ApiError {
             ),
             SpamRefusal::FormTokenInvalid => (
                 ErrorCode::FormTokenInvalid,
-                "Send the form_token from GET /v1/stores/{store}/widget with the complaint.",
+                "Send the form_token from GET /v1/stores/{store}/form-token with the complaint.",
             ),
             SpamRefusal::SubmittedTooSoon => (
                 ErrorCode::SubmittedTooSoon,
@@ -52,6 +52,14 @@ impl From<SpamRefusal> for ApiError {
         };
         ApiError::new(code, message)
     }
+}
+
+/// `GET /v1/stores/{store}/form-token`: handed out when the shopper shows intent to
+/// write, never cached; `null` where the operator has not set a signing key (the edge
+/// then checks no token).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormToken {
+    pub form_token: Option<String>,
 }
 
 /// A token saying the edge handed out a form for `store_id` at `issued_ms`:

@@ -63,6 +63,12 @@ pub struct TurnstileKeys {
     pub secret: String,
 }
 
+/// How long a browser keeps a store's widget settings: fresh for five minutes, then
+/// shown at once while they are fetched again, for a week. A returning shopper's form
+/// opens without waiting for the network; a store's change reaches them a visit later
+/// (the edge, which enforces every limit, has it at once).
+pub const WIDGET_SETTINGS_CACHE: &str = "max-age=300, stale-while-revalidate=604800";
+
 /// What the widget needs to show a store's Turnstile challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TurnstileWidget {
@@ -72,8 +78,9 @@ pub struct TurnstileWidget {
 }
 
 /// What the widget may know of its store before the shopper sends anything: nothing
-/// in it is secret (`GET /v1/stores/{store}/widget`; the edge adds the catalog of
-/// `locale`, see `widget_text`).
+/// in it is secret, nor changes from one shopper to the next, so browsers keep it a
+/// while ([`WIDGET_SETTINGS_CACHE`]; `GET /v1/stores/{store}/widget`; the edge adds
+/// the catalog of `locale`, see `widget_text`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetSettings {
     pub name: String,
@@ -83,10 +90,6 @@ pub struct WidgetSettings {
     pub dir: String,
     pub evidence: EvidenceLimits,
     pub original_photos_allowed: bool,
-    /// Handed out with the form and sent back with the complaint (`spam_guard`); the
-    /// edge signs it, so it is not part of the store's own settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form_token: Option<String>,
     /// Present when the store asks shoppers to pass Turnstile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileWidget>,
@@ -380,7 +383,6 @@ impl StoreConfig {
             .to_owned(),
             evidence: self.evidence,
             original_photos_allowed: self.original_photos_allowed,
-            form_token: None,
             turnstile: None,
         }
     }

@@ -149,6 +149,17 @@ impl TestApp {
         body
     }
 
+    /// A form token the edge hands out for `store` now.
+    pub async fn form_token(&self, store: &str) -> String {
+        let path = routes::fill(routes::STORE_FORM_TOKEN, &[store]);
+        let (status, body) = agent_get(&self.http, &self.edge, None, &path).await;
+        assert_eq!(status, 200, "{body}");
+        body["form_token"]
+            .as_str()
+            .expect("a form token")
+            .to_owned()
+    }
+
     /// The emails sent to `address` so far, oldest first.
     pub async fn emails_to(&self, address: &str) -> Vec<crate::mailbox::SentEmail> {
         crate::mailbox::emails_to(&self.edge, address).await

@@ -339,13 +339,9 @@ async fn scripts_that_skip_the_form_are_refused_and_write_nothing(app: &TestApp)
     }
     assert_eq!(cases(edge), cases_before, "nothing refused was stored");
 
-    // The token the edge hands out with the widget's settings is one it accepts, once a
-    // person could have filled the form in.
-    let settings = app.widget_settings("demo-store", "en").await;
-    let handed_out = settings["form_token"]
-        .as_str()
-        .expect("a form token")
-        .to_owned();
+    // The token the edge hands out is one it accepts, once a person could have filled
+    // the form in.
+    let handed_out = app.form_token("demo-store").await;
     let mut body = with(json!(handed_out), Some(""));
     assert_refused(
         app.try_file_complaint(body.clone()).await,

@@ -28,49 +28,49 @@ async fn the_widget_serves_every_shopper_on_any_storefront() {
 
 /// A storefront pays for the loader alone until the shopper shows intent: focus on the
 /// launcher (a keyboard user's Tab, as a pointer over it or a touch) starts fetching
-/// the app and the store's settings before any click, and the click fetches nothing
-/// twice. A store that asks for `data-prefetch="idle"` gets the app once the page is
-/// idle, and still no settings (no form token before intent).
+/// the app, the store's settings and a form token before any click, and the click
+/// fetches nothing twice. A shopper coming back gets the app and the settings from the
+/// browser's cache and only a new form token from the network. A store that asks for
+/// `data-prefetch="idle"` gets the app and the settings once the page is idle, and no
+/// form token before intent.
 async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
     const WASM: &str = "/app.wasm";
     const SETTINGS: &str = "/widget?locale=";
+    const TOKEN: &str = "/form-token";
+    async fn counts(browser: &Browser) -> Vec<usize> {
+        let mut counts = Vec::new();
+        for part in [WASM, SETTINGS, TOKEN] {
+            counts.push(browser.fetched_when_idle(part).await);
+        }
+        counts
+    }
     let browser = Browser::start().await;
     browser.goto(&edge.url("/")).await;
     browser.widget(ids::LAUNCHER).await;
-    assert_eq!(browser.fetched_when_idle(WASM).await, 0, "no intent yet");
-    assert_eq!(browser.fetched_when_idle(SETTINGS).await, 0);
+    assert_eq!(counts(&browser).await, [0, 0, 0], "no intent yet");
     tab_until(&browser, ids::LAUNCHER, 20).await;
     let fetched = redress_e2e::eventually(Duration::from_secs(15), || async {
-        let (wasm, settings) = (
-            browser.fetched_when_idle(WASM).await,
-            browser.fetched_when_idle(SETTINGS).await,
-        );
-        (wasm == 1 && settings == 1).then_some(())
+        (counts(&browser).await == [1, 1, 1]).then_some(())
     })
     .await;
     assert!(fetched.is_some(), "focus on the launcher fetches the app");
     browser.press(&String::from(char::from(Key::Enter))).await;
     browser.widget(ids::DESCRIPTION).await;
-    assert_eq!(
-        browser.fetched_when_idle(WASM).await,
-        1,
-        "not fetched twice"
-    );
-    assert_eq!(browser.fetched_when_idle(SETTINGS).await, 1);
+    assert_eq!(counts(&browser).await, [1, 1, 1], "nothing fetched twice");
 
-    // The shopper comes back: the app comes from the browser's cache, the store's
-    // settings from the network.
+    // The shopper comes back.
     browser.goto(&edge.url("/")).await;
     tab_until(&browser, ids::LAUNCHER, 20).await;
     browser.press(&String::from(char::from(Key::Enter))).await;
     browser.widget(ids::DESCRIPTION).await;
+    assert_eq!(transferred(&browser, WASM).await, [0], "the app, cached");
     assert_eq!(
-        transferred(&browser, WASM).await,
-        vec![0],
-        "the app, cached"
+        transferred(&browser, SETTINGS).await,
+        [0],
+        "the settings, cached"
     );
-    let settings = transferred(&browser, SETTINGS).await;
-    assert!(settings.len() == 1 && settings[0] > 0, "{settings:?}");
+    let token = transferred(&browser, TOKEN).await;
+    assert!(token.len() == 1 && token[0] > 0, "a new token: {token:?}");
     browser.close().await;
 
     let browser = Browser::start().await;
@@ -81,14 +81,17 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
         )
         .await;
     let fetched = redress_e2e::eventually(Duration::from_secs(15), || async {
-        (browser.fetched_when_idle(WASM).await == 1).then_some(())
+        (counts(&browser).await[..2] == [1, 1]).then_some(())
     })
     .await;
-    assert!(fetched.is_some(), "an idle page fetches the app");
+    assert!(
+        fetched.is_some(),
+        "an idle page fetches the app and settings"
+    );
     assert_eq!(
-        browser.fetched_when_idle(SETTINGS).await,
+        browser.fetched_when_idle(TOKEN).await,
         0,
-        "no settings before intent"
+        "no form token before intent"
     );
     browser.close().await;
 }

@@ -54,6 +54,14 @@ pub async fn submit(
     })
 }
 
+/// The form token the loader asked for (`shared::spam_guard::FormToken`), once it has
+/// come; none if it could not be had (the edge then says so).
+pub async fn form_token(config: &WidgetConfig) -> Option<String> {
+    let asked = js_sys::Promise::resolve(&config.form_token);
+    let answer = JsFuture::from(asked).await.ok()?;
+    text_field(&answer, "form_token")
+}
+
 /// The categorizer's cue lexicon, fetched on the first keystroke rather than shipped in
 /// the wasm (see `redress_shared::categorize`).
 pub async fn lexicon(config: &WidgetConfig) -> Result<Lexicon, Failure> {

@@ -26,8 +26,9 @@ pub struct WidgetConfig {
     /// The language the widget speaks (the edge picked its catalog), for dates too.
     pub text_locale: String,
     pub right_to_left: bool,
-    /// The edge's signed note of when this form was handed out (`spam_guard`).
-    pub form_token: Option<String>,
+    /// The loader's request for the edge's signed note of when this form was handed out
+    /// (`spam_guard`): a promise of `shared::spam_guard::FormToken`, or null.
+    pub form_token: JsValue,
 }
 
 impl WidgetConfig {
@@ -78,7 +79,6 @@ impl WidgetConfig {
             .and_then(|v| v.as_string())
             .unwrap_or_else(|| "en".to_owned());
         let right_to_left = setting("dir").and_then(|v| v.as_string()).as_deref() == Some("rtl");
-        let form_token = setting("form_token").and_then(|v| v.as_string());
         Ok(WidgetConfig {
             store_id,
             api_base: api_base.trim_end_matches('/').to_owned(),
@@ -93,7 +93,7 @@ impl WidgetConfig {
             original_photos_allowed,
             text_locale,
             right_to_left,
-            form_token,
+            form_token: Reflect::get(value, &JsValue::from_str("formToken")).unwrap_or_default(),
         })
     }
 }

@@ -1,12 +1,13 @@
-//! The complaint form: drawn once as markup, then driven by a handful of event
-//! listeners over plain state; `redress_shared` decides every rule. No view framework:
-//! the form has one screen and a few texts that change, and a reactive runtime cost the
-//! widget about 40 KB of wasm (#21).
+//! The complaint form: Leptos draws it once, then a handful of DOM event listeners
+//! drive it over plain state; `redress_shared` decides every rule. No signals, effects
+//! or Leptos event handlers: the form has one screen and a few texts that change, and
+//! that machinery was 67 KB of the widget's 202 KB of wasm (#21).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Reflect;
+use leptos::prelude::*;
 use redress_shared::categorize::{assess_with, Category, Lexicon};
 use redress_shared::spam_guard::MIN_FILL_MS;
 use redress_shared::widget_ids as ids;
@@ -68,11 +69,11 @@ struct Form {
 
 /// Draws the form into `root` and wires it. `host` hears `redress:submitted`.
 pub fn show(
-    root: &web_sys::Element,
+    root: &web_sys::HtmlElement,
     config: WidgetConfig,
     host: web_sys::Element,
 ) -> Result<(), JsValue> {
-    root.set_inner_html(&markup());
+    leptos::mount::mount_to(root.clone(), form_view).forget();
     let find = |id: &str| -> Result<web_sys::Element, JsValue> {
         root.query_selector(&format!("#{id}"))?
             .ok_or_else(|| JsValue::from_str(id))
@@ -97,7 +98,7 @@ pub fn show(
     let form = Rc::new(Form {
         dialog: find(ids::PANEL)?.unchecked_into(),
         form: find(ids::FORM)?.unchecked_into(),
-        root: root.clone(),
+        root: root.clone().into(),
         config,
         host,
         draft,
@@ -192,7 +193,8 @@ impl Form {
                 .get()
                 .then(|| self.field(ids::CATEGORY)),
             order_value: None,
-            form_token: config.form_token.clone(),
+            // Asked for when the shopper showed intent; awaited only when sending.
+            form_token: None,
             website: self.filled_in("input[name=website]"),
             // Left in the form by Cloudflare Turnstile's challenge, for a store that asks
             // for it (the loader draws it there).
@@ -227,6 +229,10 @@ impl Form {
         let form = self.clone();
         after(early_by.max(0.0) as i32, move || {
             spawn_local(async move {
+                let submission = ComplaintSubmission {
+                    form_token: api::form_token(&form.config).await,
+                    ..submission
+                };
                 let answer = api::submit(&form.config, &submission, &form.idempotency_key).await;
                 form.show_sending(None);
                 match answer {
@@ -407,114 +413,72 @@ impl Form {
     }
 }
 
-/// The whole form as markup: ours, with the catalog's words escaped (they come over
-/// the network). Values the shopper typed are set as properties afterwards, never here.
-fn markup() -> String {
-    let field = |id: &str, label: String, control: String, wire: &str| {
-        format!(
-            "<label for=\"{id}\">{}</label>{control}<p id=\"{}\" class=\"field-error\"></p>",
-            escape(&label),
-            ids::field_error(wire)
-        )
-    };
-    let described = |wire: &str| format!("aria-describedby=\"{}\"", ids::field_error(wire));
-    let order = field(
-        ids::ORDER_NUMBER,
-        t("order_number"),
-        format!(
-            "<input id=\"{}\" name=\"order_number\" autocomplete=\"off\" autofocus {}>",
-            ids::ORDER_NUMBER,
-            described("order_number")
-        ),
-        "order_number",
-    );
-    let email = field(
-        ids::EMAIL,
-        t("email"),
-        format!(
-            "<input id=\"{}\" name=\"email\" type=\"email\" autocomplete=\"email\" {}>",
-            ids::EMAIL,
-            described("email")
-        ),
-        "email",
-    );
-    let description = field(
-        ids::DESCRIPTION,
-        t("description"),
-        format!(
-            "<textarea id=\"{}\" name=\"description\" rows=\"4\" {}></textarea>",
-            ids::DESCRIPTION,
-            described("description")
-        ),
-        "description",
-    );
-    let category = field(
-        ids::CATEGORY,
-        t("category"),
-        format!(
-            "<select id=\"{}\" name=\"category\" {}>{}</select>",
-            ids::CATEGORY,
-            described("category"),
-            options("category.", Category::ALL.iter().map(|c| c.code()))
-        ),
-        "category",
-    );
-    let resolution = field(
-        ids::RESOLUTION,
-        t("resolution"),
-        format!(
-            "<select id=\"{}\" name=\"resolution\" {}>\
-             <option value=\"\" selected disabled>{}</option>{}</select>",
-            ids::RESOLUTION,
-            described("resolution"),
-            escape(&t("choose")),
-            options("resolution.", Resolution::ALL.iter().map(|r| r.code()))
-        ),
-        "resolution",
-    );
-    let files = field(
-        ids::FILES,
-        t("files"),
-        format!(
-            "<p class=\"hint\">{}</p>\
-             <input id=\"{}\" name=\"evidence\" type=\"file\" multiple \
-             accept=\"image/*,video/mp4,video/quicktime,video/webm,application/pdf\" {}>\
-             <label for=\"{}\" class=\"camera\">{}</label>\
-             <input id=\"{}\" type=\"file\" accept=\"image/*\" capture=\"environment\">\
-             <ul id=\"{}\" class=\"uploads\"></ul>",
-            escape(&t("files_hint")),
-            ids::FILES,
-            described("evidence"),
-            ids::CAMERA,
-            escape(&t("camera")),
-            ids::CAMERA,
-            ids::UPLOADS
-        ),
-        "evidence",
-    );
-    format!(
-        "<dialog id=\"{}\" class=\"panel\" aria-labelledby=\"redress-title\">\
-         <header><h2 id=\"redress-title\">{}</h2>\
-         <button type=\"button\" id=\"{}\" class=\"close\" aria-label=\"{}\">×</button></header>\
-         <form id=\"{}\" novalidate>{order}{email}{description}{category}{resolution}{files}\
-         <div class=\"hp\" aria-hidden=\"true\"><label for=\"{}\">Website</label>\
-         <input id=\"{}\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\
-         <p id=\"{}\" class=\"form-error\" role=\"alert\"></p>\
-         <p class=\"status\" aria-live=\"polite\"></p>\
-         <button id=\"{}\" type=\"submit\">{}</button></form>\
-         <div id=\"{}\" aria-live=\"polite\"></div></dialog>",
-        ids::PANEL,
-        escape(&t("title")),
-        ids::CLOSE,
-        escape(&t("close")),
-        ids::FORM,
-        ids::HONEYPOT,
-        ids::HONEYPOT,
-        ids::FORM_ERROR,
-        ids::SUBMIT,
-        escape(&t("send")),
-        ids::OUTCOME,
-    )
+/// The whole form, as Leptos draws it once; what changes afterwards is set by `Form`.
+fn form_view() -> impl IntoView {
+    let described = |wire: &str| ids::field_error(wire);
+    view! {
+        <dialog id=ids::PANEL class="panel" aria-labelledby="redress-title">
+            <header>
+                <h2 id="redress-title">{t("title")}</h2>
+                <button type="button" id=ids::CLOSE class="close" aria-label=t("close")>"×"</button>
+            </header>
+            <form id=ids::FORM novalidate=true>
+                {label(ids::ORDER_NUMBER, t("order_number"))}
+                <input id=ids::ORDER_NUMBER name="order_number" autocomplete="off" autofocus=true
+                    aria-describedby=described("order_number") />
+                {field_error("order_number")}
+                {label(ids::EMAIL, t("email"))}
+                <input id=ids::EMAIL name="email" type="email" autocomplete="email"
+                    aria-describedby=described("email") />
+                {field_error("email")}
+                {label(ids::DESCRIPTION, t("description"))}
+                <textarea id=ids::DESCRIPTION name="description" rows="4"
+                    aria-describedby=described("description")></textarea>
+                {field_error("description")}
+                {label(ids::CATEGORY, t("category"))}
+                <select id=ids::CATEGORY name="category" aria-describedby=described("category")
+                    inner_html=options("category.", Category::ALL.iter().map(|c| c.code()))>
+                </select>
+                {field_error("category")}
+                {label(ids::RESOLUTION, t("resolution"))}
+                <select id=ids::RESOLUTION name="resolution" aria-describedby=described("resolution")
+                    inner_html=format!(
+                        "<option value=\"\" selected disabled>{}</option>{}",
+                        escape(&t("choose")),
+                        options("resolution.", Resolution::ALL.iter().map(|r| r.code()))
+                    )>
+                </select>
+                {field_error("resolution")}
+                {label(ids::FILES, t("files"))}
+                <p class="hint">{t("files_hint")}</p>
+                <input id=ids::FILES name="evidence" type="file" multiple=true
+                    accept="image/*,video/mp4,video/quicktime,video/webm,application/pdf"
+                    aria-describedby=described("evidence") />
+                <label for=ids::CAMERA class="camera">{t("camera")}</label>
+                <input id=ids::CAMERA type="file" accept="image/*" capture="environment" />
+                <ul id=ids::UPLOADS class="uploads"></ul>
+                {field_error("evidence")}
+                <div class="hp" aria-hidden="true">
+                    <label for=ids::HONEYPOT>"Website"</label>
+                    <input id=ids::HONEYPOT name="website" tabindex="-1" autocomplete="off" />
+                </div>
+                <p id=ids::FORM_ERROR class="form-error" role="alert"></p>
+                <p class="status" aria-live="polite"></p>
+                <button id=ids::SUBMIT type="submit">{t("send")}</button>
+            </form>
+            <div id=ids::OUTCOME aria-live="polite"></div>
+        </dialog>
+    }
+}
+
+/// A field's label: one function, so that its code is generated once.
+fn label(id: &'static str, text: String) -> impl IntoView {
+    view! { <label for=id>{text}</label> }
+}
+
+/// Where a field's messages show (`Form::show_field_error`).
+fn field_error(wire: &str) -> impl IntoView {
+    view! { <p id=ids::field_error(wire) class="field-error"></p> }
 }
 
 /// A select's options, labelled from the catalog (`<prefix><code>`).
