@@ -133,6 +133,12 @@ mod tests {
     }
 
     #[test]
+    fn a_form_token_is_null_where_the_edge_signs_none() {
+        let none = serde_json::to_string(&FormToken { form_token: None }).expect("json");
+        assert_eq!(none, r#"{"form_token":null}"#);
+    }
+
+    #[test]
     fn a_form_filled_in_by_a_person_passes() {
         let after_a_minute = OPENED + 60_000;
         assert_eq!(

@@ -1,5 +1,5 @@
 //! The Redress complaint widget. The loader (`site/embed.js`) creates a shadow root on
-//! the storefront page, imports this module when the shopper opens the launcher, and
+//! the storefront page, imports this module when the shopper shows intent, and
 //! calls [`mount`]; nothing here touches the host page outside that shadow root.
 
 mod api;
@@ -22,7 +22,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 fn main() {}
 
 /// Renders the complaint form into `root`. `config` is a plain object from the loader:
-/// `{store, api, product?, productUrl?, locale?, orderNumber?, email?}`.
+/// `{store, api, assets, settings?, product?, productUrl?, locale?, orderNumber?,
+/// email?, nonce?, formToken?}` (`formToken`: a promise of the edge's form token).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> {
     let config = config::WidgetConfig::from_js(&config)?;

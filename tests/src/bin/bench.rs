@@ -532,13 +532,13 @@ async fn page_fetches(edge: &Edge, report: &mut Report) {
     report.row(
         "over the network by then, first visit",
         kb(typed.3),
-        "transfer sizes (wrangler dev serves uncompressed)",
+        "transfer sizes (wrangler dev serves gzip)",
     );
     report.row(
         "over the network after opening, repeat visit",
         kb(again.3),
         &format!(
-            "{} resource(s): the loader revalidated, the settings; the app from the cache",
+            "{} resource(s): the loader revalidated, a form token; the app and the settings from the cache",
             again.1
         ),
     );
@@ -559,7 +559,7 @@ const TYPING_RUNS: usize = 5;
 /// feedback UI bundled from npm (the `peers` section's bundle) in the same run.
 async fn click_to_typing(edge: &Edge, out_dir: &Path, report: &mut Report) {
     report.section(&format!(
-        "Click to typing, median of {TYPING_RUNS} (wrangler dev serves uncompressed)"
+        "Click to typing, median of {TYPING_RUNS} (wrangler dev serves gzip)"
     ));
     let bundle = out_dir.join("peers/sentry_feedback.bundle.js");
     let Ok(sentry_js) = std::fs::read(&bundle) else {
