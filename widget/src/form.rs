@@ -74,10 +74,7 @@ pub fn show(
     host: web_sys::Element,
 ) -> Result<(), JsValue> {
     leptos::mount::mount_to(root.clone(), form_view).forget();
-    let find = |id: &str| -> Result<web_sys::Element, JsValue> {
-        root.query_selector(&format!("#{id}"))?
-            .ok_or_else(|| JsValue::from_str(id))
-    };
+    let find = |id: &str| by_id(root, id).ok_or_else(|| JsValue::from_str(id));
     let draft = Draft::new(&config);
     // A draft the shopper left here earlier wins over what the page prefilled.
     let saved = draft.load().unwrap_or_default();
@@ -166,7 +163,7 @@ pub fn show(
 
 impl Form {
     fn element(&self, id: &str) -> Option<web_sys::Element> {
-        self.root.query_selector(&format!("#{id}")).ok()?
+        by_id(&self.root, id)
     }
 
     fn field(&self, id: &str) -> String {
@@ -517,6 +514,10 @@ fn after(ms: i32, then: impl FnOnce() + 'static) {
         let _ = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
     }
+}
+
+fn by_id(root: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
+    root.query_selector(&format!("#{id}")).ok()?
 }
 
 fn target(event: &web_sys::Event) -> Option<web_sys::Element> {
