@@ -9,17 +9,18 @@ use std::rc::Rc;
 use js_sys::Reflect;
 use leptos::prelude::*;
 use redress_shared::categorize::{assess_with, Category, Lexicon};
+use redress_shared::html::escape;
 use redress_shared::spam_guard::MIN_FILL_MS;
 use redress_shared::widget_ids as ids;
 use redress_shared::{
     validate, ComplaintSubmission, FieldError, FieldErrorCode, Limits, Resolution,
 };
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::api::{self, Failure};
 use crate::config::WidgetConfig;
+use crate::dom::{after, by_id, listen, set_flag, set_value, target, value};
 use crate::draft::{Draft, DraftFields};
 use crate::receipt;
 use crate::text::{self, t};
@@ -242,7 +243,7 @@ impl Form {
 
     fn filed(&self, filed: &api::Filed) {
         self.draft.clear();
-        let _ = self.form.set_attribute("hidden", "");
+        set_flag(&self.form, "hidden", true);
         if let Some(outcome) = self.element(ids::OUTCOME) {
             receipt::show(&outcome, &self.config, filed);
         }
@@ -486,62 +487,6 @@ fn options<'a>(prefix: &str, codes: impl Iterator<Item = &'a str>) -> String {
             format!("<option value=\"{code}\">{label}</option>")
         })
         .collect()
-}
-
-/// Catalog text as markup text or an attribute's value.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;")
-}
-
-/// Calls `handler` on every `event` at `target`, for the life of the page.
-fn listen(
-    target: &web_sys::EventTarget,
-    event: &str,
-    handler: impl FnMut(web_sys::Event) + 'static,
-) {
-    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
-    let _ = target.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
-    handler.forget();
-}
-
-/// Runs `then` after `ms` milliseconds. One boxed type, so one glue function for all.
-fn after(ms: i32, then: impl FnOnce() + 'static) {
-    let then: Box<dyn FnOnce()> = Box::new(then);
-    let callback = Closure::once_into_js(then);
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
-    }
-}
-
-fn by_id(root: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
-    root.query_selector(&format!("#{id}")).ok()?
-}
-
-fn target(event: &web_sys::Event) -> Option<web_sys::Element> {
-    event.target().map(JsCast::unchecked_into)
-}
-
-/// An input's, a textarea's or a select's value (one property for all three).
-fn value(control: &web_sys::Element) -> String {
-    Reflect::get(control, &"value".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
-fn set_value(control: &web_sys::Element, value: &str) {
-    let _ = Reflect::set(control, &"value".into(), &value.into());
-}
-
-fn set_flag(element: &web_sys::Element, name: &str, on: bool) {
-    let _ = if on {
-        element.set_attribute(name, "")
-    } else {
-        element.remove_attribute(name)
-    };
 }
 
 /// Tells the storefront (through the loader) that a case was filed: the loader turns

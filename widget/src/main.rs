@@ -4,6 +4,7 @@
 
 mod api;
 mod config;
+mod dom;
 mod draft;
 mod form;
 mod photos;

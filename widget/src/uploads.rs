@@ -20,8 +20,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::config::WidgetConfig;
-use crate::photos;
 use crate::text::{self, t, with};
+use crate::{dom, photos};
 
 /// Offers "Send photos at full size" above the list: for stores that allow originals.
 pub fn offer_originals(list: &web_sys::Element) {
@@ -250,10 +250,8 @@ impl Uploads {
             return;
         };
         let uploads = self.clone();
-        let handler = Closure::<dyn FnMut()>::new(move || act(&uploads, id));
-        let _ = button.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
         // The row and its buttons live as long as the page; so may their handlers.
-        handler.forget();
+        dom::listen(&button, "click", move |_| act(&uploads, id));
     }
 
     fn show_thumbnail(&self, id: u32) {
@@ -462,10 +460,6 @@ fn set_text(row: &web_sys::Element, selector: &str, text: &str) {
 
 fn set_hidden(row: &web_sys::Element, selector: &str, hidden: bool) {
     if let Ok(Some(element)) = row.query_selector(selector) {
-        let _ = if hidden {
-            element.set_attribute("hidden", "")
-        } else {
-            element.remove_attribute("hidden")
-        };
+        dom::set_flag(&element, "hidden", hidden);
     }
 }
