@@ -1,9 +1,9 @@
 /* Redress loader. One tag on a storefront:
  *  <script src="https://EDGE/embed.js" data-store="STORE" async></script>
- * It adds a launcher inside a shadow root and fetches the WebAssembly app only when
- * the shopper shows intent (a pointer over the launcher, a touch, focus on it) or
- * opens it; with data-prefetch="idle", once the page is idle. Before that it costs
- * this file alone: no wasm, no fonts, no cookies, no storage.
+ * It adds a launcher inside a shadow root and fetches the WebAssembly app, which draws
+ * the form closed, only when the shopper shows intent (a pointer over the launcher, a
+ * touch, focus on it) or opens it; with data-prefetch="idle", once the page is idle.
+ * Before that it costs this file alone: no wasm, no fonts, no cookies, no storage.
  *
  * Page API, usable before this file has loaded (calls queue up):
  *   window.Redress = window.Redress || function () { (Redress.q = Redress.q || []).push(arguments); };
@@ -18,7 +18,7 @@
   var nonce = script.nonce || data.nonce || "";
   var src = new URL(script.src, location.href);
   var base = src.href.slice(0, src.href.lastIndexOf("/"));
-  var state = (window.__redress = { opened: null });
+  window.__redress = 1;
   var handlers = {};
   var edge = data.api || src.origin;
   // The shopper's languages, best first: the tag, the page, the browser. The edge picks
@@ -87,59 +87,57 @@
   }
 
   // The app's glue and its wasm, compiled while it downloads, and the store's settings
-  // (its limits and words, cached briefly), from the first sign of intent, so that the
-  // click finds them on their way; with data-prefetch="idle", once the page is idle.
-  // The form token (spam_guard), never cached, waits for real intent: an idle page must
-  // not hold one nobody asked for.
+  // (its limits and words, cached briefly), from the first sign of intent, then the
+  // form drawn closed, so that the click only opens it; with data-prefetch="idle", all
+  // of that once the page is idle. The form token (spam_guard), never cached, waits
+  // for real intent: an idle page must not hold one nobody asked for.
   // The app's folder, named by a digest of its files at build time (scripts/build.sh):
   // they are cached for good, and a new build is a new folder.
   var dir = base + "/widget/@widget@";
   var wasm = dir + "/app.wasm";
   var storeApi = edge + "/v1/stores/" + encodeURIComponent(data.store);
-  var app, settings, token;
-  function prefetch() {
-    settings = settings || get(storeApi + "/widget?locale=" + encodeURIComponent(wanted.join(",")));
-    return (app =
-      app ||
+  var drawn, token, turnstile;
+  function draw() {
+    return (drawn =
+      drawn ||
       Promise.all([
         import(dir + "/app.js"),
         // A server without application/wasm: the glue fetches it itself.
         WebAssembly.compileStreaming(fetch(wasm)).catch(function () {
           return wasm;
         }),
-      ]));
-  }
-  function intent() {
-    token = token || get(storeApi + "/form-token");
-    return Promise.all([prefetch(), settings]);
-  }
-
-  function open(options) {
-    options = options || {};
-    emit("opened", {});
-    state.opened =
-      state.opened ||
-      intent().then(function (got) {
-        var glue = got[0][0];
-        var store = got[1]; // the store's evidence limits and words; null: the defaults
-        return glue.default({ module_or_path: got[0][1] }).then(function () {
-          glue.mount(root, {
+        get(storeApi + "/widget?locale=" + encodeURIComponent(wanted.join(","))),
+      ]).then(function (got) {
+        var store = got[2]; // the store's evidence limits and words; null: the defaults
+        return got[0].default({ module_or_path: got[1] }).then(function () {
+          got[0].mount(root, {
             store: data.store,
             api: edge,
             settings: store,
             assets: dir,
-            product: options.productId || data.product,
+            product: data.product,
             productUrl: location.href.split("#")[0],
-            orderNumber: options.orderId || data.orderNumber,
-            email: options.email || data.email,
+            orderNumber: data.orderNumber,
+            email: data.email,
             locale: wanted[0],
             nonce: nonce,
-            formToken: token,
           });
-          if (store && store.turnstile) challenge(store.turnstile);
+          return store;
         });
-      });
-    return state.opened.then(function () {
+      }));
+  }
+  function intent() {
+    token = token || get(storeApi + "/form-token");
+    return draw();
+  }
+
+  // The page's options reach the widget at every opening (widget_ids::OPEN), with the
+  // form token's promise.
+  function open(options) {
+    emit("opened", {});
+    return intent().then(function (store) {
+      host.dispatchEvent(new CustomEvent("redress:open", { detail: [options, token] }));
+      if (store && store.turnstile && !turnstile) challenge((turnstile = store.turnstile));
       if (!panel().open) panel().showModal();
     });
   }
@@ -186,7 +184,7 @@
   ["pointerenter", "touchstart", "focus"].forEach(function (type) {
     launcher.addEventListener(type, intent, { passive: true });
   });
-  if (data.prefetch === "idle") (window.requestIdleCallback || setTimeout)(prefetch);
+  if (data.prefetch === "idle") (window.requestIdleCallback || setTimeout)(draw);
 
   function api(command, a, b) {
     if (command === "open") open(a);

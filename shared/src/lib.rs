@@ -34,6 +34,7 @@ pub mod notification;
 pub mod offer;
 pub mod outcome;
 pub mod photo;
+pub mod prefill;
 pub mod public_status;
 pub mod rate_limit;
 pub mod rating;

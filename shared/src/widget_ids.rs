@@ -39,6 +39,14 @@ pub const RESPOND_BY: &str = "redress-respond-by";
 /// The receipt's link to the shopper's case page.
 pub const STATUS_LINK: &str = "redress-status-link";
 
+/// Events on the host element between the loader and the widget. The loader sends
+/// `OPEN` at every opening, its detail `[options, formToken]`: the page's
+/// `Redress("open", {orderId, email, productId})` options (or undefined) and the promise
+/// of a form token (`spam_guard::FormToken`), asked for at intent. The widget sends
+/// `SUBMITTED`, its detail `{reference}`, which the loader passes on to the page.
+pub const OPEN: &str = "redress:open";
+pub const SUBMITTED: &str = "redress:submitted";
+
 /// The id of the message shown under a field, by the field's wire name
 /// (`email`, `order_number`, `evidence`...).
 pub fn field_error(field: &str) -> String {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use redress_e2e::{fixture, Browser, Edge};
+use redress_e2e::{fixture, Browser, Complaint, Edge};
 use redress_shared::widget_ids as ids;
 use serde_json::Value;
 
@@ -24,6 +24,7 @@ async fn the_widget_serves_every_shopper_on_any_storefront() {
     a_draft_survives_closing_and_reloading_until_it_is_sent(&edge).await;
     the_app_is_cached_for_good_and_the_loader_is_not(&edge).await;
     the_app_is_fetched_on_intent_and_not_before(&edge).await;
+    the_page_names_the_order_at_every_opening(&edge).await;
 }
 
 /// A storefront pays for the loader alone until the shopper shows intent: focus on the
@@ -31,8 +32,8 @@ async fn the_widget_serves_every_shopper_on_any_storefront() {
 /// the app, the store's settings and a form token before any click, and the click
 /// fetches nothing twice. A shopper coming back gets the app and the settings from the
 /// browser's cache and only a new form token from the network. A store that asks for
-/// `data-prefetch="idle"` gets the app and the settings once the page is idle, and no
-/// form token before intent.
+/// `data-prefetch="idle"` gets the app and the settings once the page is idle, and the
+/// form drawn closed, and no form token before intent.
 async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
     const WASM: &str = "/app.wasm";
     const SETTINGS: &str = "/widget?locale=";
@@ -80,19 +81,97 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
             &[("store", "demo-store"), ("prefetch", "idle")],
         )
         .await;
-    let fetched = redress_e2e::eventually(Duration::from_secs(15), || async {
-        (counts(&browser).await[..2] == [1, 1]).then_some(())
+    let drawn = redress_e2e::eventually(Duration::from_secs(15), || async {
+        (panel_open(&browser).await == Some(false)).then_some(())
     })
     .await;
-    assert!(
-        fetched.is_some(),
-        "an idle page fetches the app and settings"
-    );
+    assert!(drawn.is_some(), "an idle page draws the form, closed");
     assert_eq!(
-        browser.fetched_when_idle(TOKEN).await,
-        0,
-        "no form token before intent"
+        counts(&browser).await,
+        [1, 1, 0],
+        "the app and the settings, and no form token before intent"
     );
+    // A quick shopper on a form drawn long before (longer than the edge's minimum time
+    // to fill it in): their Send waits out that minimum from the form token's arrival
+    // at the click, not from the drawing.
+    tokio::time::sleep(Duration::from_millis(
+        redress_shared::spam_guard::MIN_FILL_MS + 1_000,
+    ))
+    .await;
+    browser.click(ids::LAUNCHER).await;
+    Complaint {
+        order_number: "I-1",
+        email: "idle@example.com",
+        description: "The kettle switch broke on the second day.",
+        resolution: "replacement",
+        file: None,
+    }
+    .file(&browser)
+    .await;
+    assert_eq!(
+        counts(&browser).await,
+        [1, 1, 1],
+        "one form token, at the click"
+    );
+    browser.close().await;
+}
+
+/// Whether the widget's dialog is open; `None` before the form is drawn.
+async fn panel_open(browser: &Browser) -> Option<bool> {
+    let open = browser
+        .client
+        .execute(
+            "return document.getElementById(arguments[0])?.shadowRoot
+               ?.getElementById(arguments[1])?.open ?? null;",
+            vec![ids::HOST.into(), ids::PANEL.into()],
+        )
+        .await
+        .expect("the panel's state");
+    open.as_bool()
+}
+
+/// A page listing orders opens the widget for one of them
+/// (`Redress("open", {orderId, email})`), then for another: each opening fills in
+/// what it names, but never over what the shopper typed.
+async fn the_page_names_the_order_at_every_opening(edge: &Edge) {
+    let browser = Browser::start().await;
+    browser.goto(&edge.url("/")).await;
+    browser.widget(ids::LAUNCHER).await;
+    let open = |options: Value| {
+        let client = browser.client.clone();
+        async move {
+            client
+                .execute("Redress('open', arguments[0]); return true;", vec![options])
+                .await
+                .expect("open through the page API");
+        }
+    };
+    let shows = |id: &'static str, expected: &'static str| {
+        let browser = &browser;
+        async move {
+            let shown = redress_e2e::eventually(Duration::from_secs(15), || async {
+                let value = browser.widget(id).await.prop("value").await.ok()??;
+                (value == expected).then_some(())
+            })
+            .await;
+            let now = browser.widget(id).await.prop("value").await;
+            assert!(shown.is_some(), "#{id} shows {expected:?}, not {now:?}");
+        }
+    };
+    open(serde_json::json!({ "orderId": "B-77", "email": "page@example.com" })).await;
+    shows(ids::ORDER_NUMBER, "B-77").await;
+    shows(ids::EMAIL, "page@example.com").await;
+    assert_eq!(panel_open(&browser).await, Some(true));
+
+    browser.press(&String::from(char::from(Key::Escape))).await;
+    open(serde_json::json!({ "orderId": "B-78" })).await;
+    shows(ids::ORDER_NUMBER, "B-78").await;
+    shows(ids::EMAIL, "page@example.com").await;
+
+    browser.type_into(ids::ORDER_NUMBER, " and B-80").await;
+    browser.press(&String::from(char::from(Key::Escape))).await;
+    open(serde_json::json!({ "orderId": "B-79" })).await;
+    shows(ids::ORDER_NUMBER, "B-78 and B-80").await;
     browser.close().await;
 }
 

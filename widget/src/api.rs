@@ -54,10 +54,10 @@ pub async fn submit(
     })
 }
 
-/// The form token the loader asked for (`shared::spam_guard::FormToken`), once it has
-/// come; none if it could not be had (the edge then says so).
-pub async fn form_token(config: &WidgetConfig) -> Option<String> {
-    let asked = js_sys::Promise::resolve(&config.form_token);
+/// The form token the loader asked for (`shared::spam_guard::FormToken`, `asked` being
+/// its promise), once it has come; none if it could not be had (the edge then says so).
+pub async fn form_token(asked: &JsValue) -> Option<String> {
+    let asked = js_sys::Promise::resolve(asked);
     let answer = JsFuture::from(asked).await.ok()?;
     text_field(&answer, "form_token")
 }

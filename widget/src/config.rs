@@ -26,9 +26,6 @@ pub struct WidgetConfig {
     /// The language the widget speaks (the edge picked its catalog), for dates too.
     pub text_locale: String,
     pub right_to_left: bool,
-    /// The loader's request for the edge's signed note of when this form was handed out
-    /// (`spam_guard`): a promise of `shared::spam_guard::FormToken`, or null.
-    pub form_token: JsValue,
 }
 
 impl WidgetConfig {
@@ -93,7 +90,6 @@ impl WidgetConfig {
             original_photos_allowed,
             text_locale,
             right_to_left,
-            form_token: Reflect::get(value, &JsValue::from_str("formToken")).unwrap_or_default(),
         })
     }
 }

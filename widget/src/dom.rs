@@ -1,6 +1,6 @@
 //! The DOM calls the widget makes over and over, each written once (one closure type
-//! for every listener, one for every timer). Values are read and set as properties
-//! through `Reflect`: one path for inputs, textareas and selects.
+//! for every listener, one promise for every timer). Values are read and set as
+//! properties through `Reflect`: one path for inputs, textareas and selects.
 
 use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
@@ -17,14 +17,14 @@ pub fn listen(
     handler.forget();
 }
 
-/// Runs `then` after `ms` milliseconds. One boxed type, so one glue function for all.
-pub fn after(ms: i32, then: impl FnOnce() + 'static) {
-    let then: Box<dyn FnOnce()> = Box::new(then);
-    let callback = Closure::once_into_js(then);
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
-    }
+/// Resolves after `ms` milliseconds (a `setTimeout` awaited).
+pub async fn sleep(ms: i32) {
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }
 
 /// The element with `id` under `root`.

@@ -1,6 +1,8 @@
 //! The shopper's unsent words, kept in local storage per store and product once they
 //! have typed, so closing the widget or the page loses nothing; cleared once the case
-//! is filed. Files are not kept (they upload at once, and expire unclaimed).
+//! is filed. Files are not kept (they upload at once, and expire unclaimed). The
+//! product is the page's (`data-product`): the draft belongs to the page it was
+//! written on, whichever product an opening then named.
 
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;

@@ -10,6 +10,7 @@ use js_sys::Reflect;
 use leptos::prelude::*;
 use redress_shared::categorize::{assess_with, Category, Lexicon};
 use redress_shared::html::escape;
+use redress_shared::prefill::Prefilled;
 use redress_shared::spam_guard::MIN_FILL_MS;
 use redress_shared::widget_ids as ids;
 use redress_shared::{
@@ -20,7 +21,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::api::{self, Failure};
 use crate::config::WidgetConfig;
-use crate::dom::{after, by_id, listen, set_flag, set_value, target, value};
+use crate::dom::{by_id, listen, set_flag, set_value, sleep, target, value};
 use crate::draft::{Draft, DraftFields};
 use crate::receipt;
 use crate::text::{self, t};
@@ -49,9 +50,18 @@ struct Form {
     dialog: web_sys::HtmlDialogElement,
     form: web_sys::HtmlFormElement,
     draft: Draft,
-    /// The edge refuses a form sent sooner than a person could fill it in; a quick
-    /// shopper's Send waits out the rest of that time instead (`spam_guard`).
-    opened_at: f64,
+    /// The product the complaint is about: the one the last opening named, or else the
+    /// page's.
+    product: RefCell<Option<String>>,
+    /// What the page put in the order number and the email fields (`prefill`).
+    prefilled: RefCell<[Prefilled; 2]>,
+    /// The promise of the form token the loader asked for at intent (first opening),
+    /// and when it came. The edge refuses a form sent sooner than a person could fill
+    /// it in after the token was signed; a quick shopper's Send waits out the rest of
+    /// that time instead (`spam_guard`). Counted from the token, not the drawing: an
+    /// idle page draws the form long before anyone opens it.
+    form_token: RefCell<JsValue>,
+    token_came_at: Cell<f64>,
     /// One key for the life of this form: a retried submit cannot file the case twice.
     idempotency_key: String,
     /// The shopper picked a category: the categorizer stops suggesting.
@@ -68,7 +78,8 @@ struct Form {
     sending: Cell<bool>,
 }
 
-/// Draws the form into `root` and wires it. `host` hears `redress:submitted`.
+/// Draws the form into `root` and wires it. `host` is where the loader says the form
+/// opened and hears that a case was filed (`widget_ids::OPEN`, `SUBMITTED`).
 pub fn show(
     root: &web_sys::HtmlElement,
     config: WidgetConfig,
@@ -77,22 +88,14 @@ pub fn show(
     leptos::mount::mount_to(root.clone(), form_view).forget();
     let find = |id: &str| by_id(root, id).ok_or_else(|| JsValue::from_str(id));
     let draft = Draft::new(&config);
-    // A draft the shopper left here earlier wins over what the page prefilled.
+    // A draft the shopper left here earlier wins over what the page knows (`prefill`).
     let saved = draft.load().unwrap_or_default();
-    let kept_or = |kept: String, prefill: &Option<String>| {
-        Some(kept)
-            .filter(|k| !k.is_empty())
-            .or_else(|| prefill.clone())
-            .unwrap_or_default()
-    };
-    set_value(
-        &find(ids::ORDER_NUMBER)?,
-        &kept_or(saved.order_number, &config.order_number),
-    );
-    set_value(&find(ids::EMAIL)?, &kept_or(saved.email, &config.email));
+    set_value(&find(ids::ORDER_NUMBER)?, &saved.order_number);
+    set_value(&find(ids::EMAIL)?, &saved.email);
     set_value(&find(ids::DESCRIPTION)?, &saved.description);
     set_value(&find(ids::CATEGORY)?, Category::Other.code());
 
+    let product = RefCell::new(config.product_id.clone());
     let form = Rc::new(Form {
         dialog: find(ids::PANEL)?.unchecked_into(),
         form: find(ids::FORM)?.unchecked_into(),
@@ -100,7 +103,10 @@ pub fn show(
         config,
         host,
         draft,
-        opened_at: js_sys::Date::now(),
+        product,
+        prefilled: RefCell::default(),
+        form_token: RefCell::new(JsValue::UNDEFINED),
+        token_came_at: Cell::new(0.0),
         idempotency_key: new_idempotency_key(),
         category_chosen: Cell::new(false),
         typing: Cell::new(0),
@@ -110,6 +116,13 @@ pub fn show(
         send_when_uploaded: Cell::new(false),
         sending: Cell::new(false),
     });
+
+    form.prefill(
+        form.config.order_number.as_deref(),
+        form.config.email.as_deref(),
+    );
+    let opening = form.clone();
+    listen(&form.host, ids::OPEN, move |e| opening.opened(e));
 
     // Every listener lives as long as the page, and so does the form they share.
     let on = |id: &str, event: &str, act: fn(&Rc<Form>, web_sys::Event)| {
@@ -171,6 +184,43 @@ impl Form {
         self.element(id).map(|e| value(&e)).unwrap_or_default()
     }
 
+    /// The loader opened the dialog (`widget_ids::OPEN`): the page's options fill in
+    /// what they name, and the first opening brings the form token's promise.
+    fn opened(self: &Rc<Self>, event: web_sys::Event) {
+        let detail = Reflect::get(&event, &"detail".into()).unwrap_or_default();
+        let options = Reflect::get(&detail, &0.into()).unwrap_or_default();
+        let option = |key: &str| {
+            Reflect::get(&options, &key.into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .filter(|v| !v.trim().is_empty())
+        };
+        *self.product.borrow_mut() = option("productId").or_else(|| self.config.product_id.clone());
+        self.prefill(option("orderId").as_deref(), option("email").as_deref());
+        if self.form_token.borrow().is_undefined() {
+            let asked = Reflect::get(&detail, &1.into()).unwrap_or_default();
+            *self.form_token.borrow_mut() = asked.clone();
+            let form = self.clone();
+            spawn_local(async move {
+                api::form_token(&asked).await;
+                form.token_came_at.set(js_sys::Date::now());
+            });
+        }
+    }
+
+    /// Puts what the page knows into the fields the shopper has not written in.
+    fn prefill(&self, order_number: Option<&str>, email: Option<&str>) {
+        let mut prefilled = self.prefilled.borrow_mut();
+        let offers = [(ids::ORDER_NUMBER, order_number), (ids::EMAIL, email)];
+        for ((id, offered), field) in offers.into_iter().zip(prefilled.iter_mut()) {
+            if let Some(control) = self.element(id) {
+                if let Some(new) = field.offer(&value(&control), offered) {
+                    set_value(&control, new);
+                }
+            }
+        }
+    }
+
     fn submit(self: &Rc<Self>) {
         if self.sending.get() {
             return;
@@ -180,7 +230,7 @@ impl Form {
             store_id: config.store_id.clone(),
             order_number: self.field(ids::ORDER_NUMBER),
             email: self.field(ids::EMAIL),
-            product_id: config.product_id.clone(),
+            product_id: self.product.borrow().clone(),
             product_url: config.product_url.clone(),
             description: self.field(ids::DESCRIPTION),
             resolution: self.field(ids::RESOLUTION),
@@ -223,21 +273,30 @@ impl Form {
             ..submission
         };
         self.show_sending(Some(&t("sending")));
-        let early_by = self.opened_at + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
         let form = self.clone();
-        after(early_by.max(0.0) as i32, move || {
-            spawn_local(async move {
-                let submission = ComplaintSubmission {
-                    form_token: api::form_token(&form.config).await,
-                    ..submission
-                };
-                let answer = api::submit(&form.config, &submission, &form.idempotency_key).await;
-                form.show_sending(None);
-                match answer {
-                    Ok(filed) => form.filed(&filed),
-                    Err(failure) => form.refused(failure),
+        spawn_local(async move {
+            let asked = form.form_token.borrow().clone();
+            let form_token = api::form_token(&asked).await;
+            if form_token.is_some() {
+                if form.token_came_at.get() == 0.0 {
+                    form.token_came_at.set(js_sys::Date::now());
                 }
-            })
+                let early_by =
+                    form.token_came_at.get() + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
+                if early_by > 0.0 {
+                    sleep(early_by as i32).await;
+                }
+            }
+            let submission = ComplaintSubmission {
+                form_token,
+                ..submission
+            };
+            let answer = api::submit(&form.config, &submission, &form.idempotency_key).await;
+            form.show_sending(None);
+            match answer {
+                Ok(filed) => form.filed(&filed),
+                Err(failure) => form.refused(failure),
+            }
         });
     }
 
@@ -342,7 +401,8 @@ impl Form {
         let generation = self.typing.get().wrapping_add(1);
         self.typing.set(generation);
         let form = self.clone();
-        after(SUGGEST_AFTER_MS, move || {
+        spawn_local(async move {
+            sleep(SUGGEST_AFTER_MS).await;
             if form.typing.get() == generation {
                 form.suggest();
             }
@@ -496,7 +556,7 @@ fn announce_submitted(host: &web_sys::Element, reference: &str) {
     let _ = Reflect::set(&detail, &"reference".into(), &reference.into());
     let init = web_sys::CustomEventInit::new();
     init.set_detail(&detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("redress:submitted", &init) {
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(ids::SUBMITTED, &init) {
         let _ = host.dispatch_event(&event);
     }
 }

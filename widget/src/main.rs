@@ -22,9 +22,9 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 /// Trunk builds a binary; the loader calls [`mount`] instead.
 fn main() {}
 
-/// Renders the complaint form into `root`. `config` is a plain object from the loader:
-/// `{store, api, assets, settings?, product?, productUrl?, locale?, orderNumber?,
-/// email?, nonce?, formToken?}` (`formToken`: a promise of the edge's form token).
+/// Draws the complaint form, closed, into `root`. `config` is a plain object from the
+/// loader: `{store, api, assets, settings?, product?, productUrl?, locale?,
+/// orderNumber?, email?, nonce?}`. The loader then opens it (`widget_ids::OPEN`).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> {
     let config = config::WidgetConfig::from_js(&config)?;

@@ -695,12 +695,19 @@ async fn visit(browser: &Browser, widget: &Widget) -> (f64, f64) {
     if widget.prefetch_idle {
         let tag = [("store", "demo-store"), ("prefetch", "idle")];
         browser.storefront_with(&widget.page, &tag).await;
-        // The app fetched (and compiling) while the page was idle, as the store asked.
-        let fetched = redress_e2e::eventually(Duration::from_secs(60), || async {
-            (browser.fetched_when_idle(".wasm").await > 0).then_some(())
+        // The form drawn, closed, while the page was idle, as the store asked.
+        let drawn = redress_e2e::eventually(Duration::from_secs(60), || async {
+            let panel = browser
+                .client
+                .execute(
+                    "return !!document.getElementById(arguments[0])?.shadowRoot
+                       ?.getElementById(arguments[1]);",
+                    vec![ids::HOST.into(), ids::PANEL.into()],
+                )
+                .await;
+            (panel.ok()? == Value::Bool(true)).then_some(())
         });
-        fetched.await.expect("the app, fetched when idle");
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        drawn.await.expect("the form, drawn when idle");
     } else {
         browser.goto(&widget.page).await;
     }
