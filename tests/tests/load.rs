@@ -190,18 +190,8 @@ async fn each_case_reaches_each_channel_once(
         if arrived != last.0 {
             last = (arrived, Instant::now());
         } else if last.1.elapsed() > Duration::from_secs(15) {
-            let pending =
-                edge.count("SELECT COUNT(*) AS n FROM cases WHERE notify_state = 'pending'");
-            println!("{arrived} of {expected} arrived; sweeping {pending} pending case(s)");
-            edge.execute(
-                "UPDATE cases SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-15 minutes'),
-                                  enqueued_at = strftime('%Y-%m-%dT%H:%M:%fZ', enqueued_at, '-15 minutes')
-                 WHERE notify_state = 'pending'",
-            );
-            // Each run re-enqueues a bounded batch (outbox::SWEEP_LIMIT, 50).
-            for _ in 0..pending.div_ceil(50) {
-                edge.run_scheduled().await;
-            }
+            let pending = edge.sweep_pending_cases_as_if_later().await;
+            println!("{arrived} of {expected} arrived; swept {pending} pending case(s)");
             last.1 = Instant::now();
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
