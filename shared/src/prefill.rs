@@ -15,7 +15,7 @@ impl Prefilled {
     /// `current`, or `None` to leave it: the page's value goes into an empty field or
     /// over the page's own earlier value, never over the shopper's words.
     pub fn offer<'a>(&mut self, current: &str, offered: Option<&'a str>) -> Option<&'a str> {
-        let offered = offered.map(str::trim).filter(|o| !o.is_empty())?;
+        let offered = offered.filter(|o| !o.is_empty())?;
         let page_wrote_it = current.is_empty() || self.from_page.as_deref() == Some(current);
         if !page_wrote_it || current == offered {
             return None;
@@ -51,10 +51,10 @@ mod tests {
     }
 
     #[test]
-    fn no_offer_or_a_blank_one_leaves_the_field() {
+    fn no_offer_or_an_empty_one_leaves_the_field() {
         let mut field = Prefilled::default();
         assert_eq!(field.offer("", None), None);
-        assert_eq!(field.offer("", Some("  ")), None);
+        assert_eq!(field.offer("", Some("")), None);
         assert_eq!(field.offer("B-77", Some("B-77")), None);
     }
 }

@@ -17,7 +17,7 @@ use redress_shared::{
     validate, ComplaintSubmission, FieldError, FieldErrorCode, Limits, Resolution,
 };
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use crate::api::{self, Failure};
 use crate::config::WidgetConfig;
@@ -55,13 +55,9 @@ struct Form {
     product: RefCell<Option<String>>,
     /// What the page put in the order number and the email fields (`prefill`).
     prefilled: RefCell<[Prefilled; 2]>,
-    /// The promise of the form token the loader asked for at intent (first opening),
-    /// and when it came. The edge refuses a form sent sooner than a person could fill
-    /// it in after the token was signed; a quick shopper's Send waits out the rest of
-    /// that time instead (`spam_guard`). Counted from the token, not the drawing: an
-    /// idle page draws the form long before anyone opens it.
+    /// The form token the loader asked for at intent, as the first opening brought it:
+    /// a promise, held back until a person could have filled the form in (`opened`).
     form_token: RefCell<JsValue>,
-    token_came_at: Cell<f64>,
     /// One key for the life of this form: a retried submit cannot file the case twice.
     idempotency_key: String,
     /// The shopper picked a category: the categorizer stops suggesting.
@@ -106,7 +102,6 @@ pub fn show(
         product,
         prefilled: RefCell::default(),
         form_token: RefCell::new(JsValue::UNDEFINED),
-        token_came_at: Cell::new(0.0),
         idempotency_key: new_idempotency_key(),
         category_chosen: Cell::new(false),
         typing: Cell::new(0),
@@ -186,25 +181,29 @@ impl Form {
 
     /// The loader opened the dialog (`widget_ids::OPEN`): the page's options fill in
     /// what they name, and the first opening brings the form token's promise.
-    fn opened(self: &Rc<Self>, event: web_sys::Event) {
+    fn opened(&self, event: web_sys::Event) {
         let detail = Reflect::get(&event, &"detail".into()).unwrap_or_default();
         let options = Reflect::get(&detail, &0.into()).unwrap_or_default();
         let option = |key: &str| {
             Reflect::get(&options, &key.into())
                 .ok()
                 .and_then(|v| v.as_string())
-                .filter(|v| !v.trim().is_empty())
+                .filter(|v| !v.is_empty())
         };
         *self.product.borrow_mut() = option("productId").or_else(|| self.config.product_id.clone());
         self.prefill(option("orderId").as_deref(), option("email").as_deref());
         if self.form_token.borrow().is_undefined() {
             let asked = Reflect::get(&detail, &1.into()).unwrap_or_default();
-            *self.form_token.borrow_mut() = asked.clone();
-            let form = self.clone();
-            spawn_local(async move {
-                api::form_token(&asked).await;
-                form.token_came_at.set(js_sys::Date::now());
+            // The edge refuses a form sent sooner than `MIN_FILL_MS` after its token was
+            // signed: the token is held back that long from its arrival, so a quick
+            // shopper's Send waits out the rest. Counted from the token, not from the
+            // drawing: an idle page draws the form long before anyone opens it.
+            let held = future_to_promise(async move {
+                let token = JsFuture::from(js_sys::Promise::resolve(&asked)).await;
+                sleep(MIN_FILL_MS as i32 + 500).await;
+                token
             });
+            *self.form_token.borrow_mut() = held.into();
         }
     }
 
@@ -276,19 +275,8 @@ impl Form {
         let form = self.clone();
         spawn_local(async move {
             let asked = form.form_token.borrow().clone();
-            let form_token = api::form_token(&asked).await;
-            if form_token.is_some() {
-                if form.token_came_at.get() == 0.0 {
-                    form.token_came_at.set(js_sys::Date::now());
-                }
-                let early_by =
-                    form.token_came_at.get() + MIN_FILL_MS as f64 + 500.0 - js_sys::Date::now();
-                if early_by > 0.0 {
-                    sleep(early_by as i32).await;
-                }
-            }
             let submission = ComplaintSubmission {
-                form_token,
+                form_token: api::form_token(&asked).await,
                 ..submission
             };
             let answer = api::submit(&form.config, &submission, &form.idempotency_key).await;

@@ -191,11 +191,12 @@ impl Lexicon {
                 if cue.word_start && previous != ' ' {
                     continue;
                 }
-                let rest = &text[i..];
-                if !rest.starts_with(&cue.pattern) {
+                // No indexing into the text: a str index's panic path (its message
+                // formatting) is 7 KB of the widget's wasm.
+                let Some(after) = text.get(i..).and_then(|r| r.strip_prefix(&*cue.pattern)) else {
                     continue;
-                }
-                if cue.word_end && !rest[cue.pattern.len()..].starts_with(' ') {
+                };
+                if cue.word_end && !after.starts_with(' ') {
                     continue;
                 }
                 // A text matches a few dozen cues at most: a linear check beats sorting.
