@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use redress_e2e::load::{self, Report};
 use redress_e2e::{fixture, Edge, WebhookReceiver};
+use redress_shared::delivery::{retry_delay_seconds, MAX_ATTEMPTS};
 use serde_json::Value;
 use xtask::stores::StoreChanges;
 
@@ -165,9 +166,10 @@ fn every_acknowledged_case_is_stored_once_with_its_evidence(edge: &Edge, report:
 }
 
 /// Waits for every case to reach the webhook and the chat. What the restart took out
-/// of the local queue is the outbox's to send: once nothing has arrived for a while,
-/// the cases still pending are aged past the sweep's patience (ten minutes, which a
-/// test does not wait out) and the scheduled sweep runs, as its cron would.
+/// of the local queue is the outbox's to send: once nothing has arrived for longer than
+/// the queue's longest retry delay, the cases still pending are aged past the sweep's
+/// patience (ten minutes, which a test does not wait out) and the scheduled sweep runs,
+/// as its cron would.
 async fn each_case_reaches_each_channel_once(
     edge: &Edge,
     receiver: &WebhookReceiver,
@@ -177,6 +179,11 @@ async fn each_case_reaches_each_channel_once(
     let expected = COMPLAINTS * 2;
     let deadline = Instant::now() + Duration::from_secs(600);
     let mut last = (0, Instant::now());
+    // Nothing arriving for longer than the queue's longest wait before a retry: what is
+    // still pending is lost, not waiting (sweeping sooner sends a case the queue still
+    // holds a second time, at once: seen under CI load with 15 s).
+    let longest_retry = retry_delay_seconds(MAX_ATTEMPTS);
+    let quiet_long_enough = Duration::from_secs(u64::from(longest_retry) + 10);
     loop {
         let arrived = receiver.created_deliveries().len();
         if arrived >= expected {
@@ -189,7 +196,7 @@ async fn each_case_reaches_each_channel_once(
         );
         if arrived != last.0 {
             last = (arrived, Instant::now());
-        } else if last.1.elapsed() > Duration::from_secs(15) {
+        } else if last.1.elapsed() > quiet_long_enough {
             let pending = edge.sweep_pending_cases_as_if_later().await;
             println!("{arrived} of {expected} arrived; swept {pending} pending case(s)");
             last.1 = Instant::now();
