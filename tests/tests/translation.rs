@@ -125,9 +125,11 @@ async fn shopper_reads_reply(app: &TestApp, case: &Filed, text: &str) -> Option<
     .await
 }
 
-/// The store's delivery of `event` about case `reference`, once it arrives.
+/// The store's delivery of `event` about case `reference`, once it arrives: after an
+/// outage, behind the translation's and the queue's growing retry delays (up to 32 s
+/// each), which a loaded machine stretches (60 s was once too short in CI).
 async fn delivered(webhook: &WebhookReceiver, reference: &str, event: &str) -> Value {
-    eventually(Duration::from_secs(60), || async {
+    eventually(Duration::from_secs(150), || async {
         webhook
             .notifications_for(reference)
             .into_iter()
