@@ -216,6 +216,20 @@ impl Browser {
         found.unwrap_or_else(|| panic!("no #{id} in the widget's shadow root"))
     }
 
+    /// Whether the widget's dialog is open; `None` before the form is drawn.
+    pub async fn panel_open(&self) -> Option<bool> {
+        let open = self
+            .client
+            .execute(
+                "return document.getElementById(arguments[0])?.shadowRoot
+                   ?.getElementById(arguments[1])?.open ?? null;",
+                vec![widget_ids::HOST.into(), widget_ids::PANEL.into()],
+            )
+            .await
+            .expect("the panel's state");
+        open.as_bool()
+    }
+
     /// An element of the page itself (outside any shadow root), waiting for it.
     pub async fn page(&self, selector: &str) -> Element {
         let found = eventually(Duration::from_secs(30), || async {

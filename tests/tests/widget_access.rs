@@ -82,7 +82,7 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
         )
         .await;
     let drawn = redress_e2e::eventually(Duration::from_secs(15), || async {
-        (panel_open(&browser).await == Some(false)).then_some(())
+        (browser.panel_open().await == Some(false)).then_some(())
     })
     .await;
     assert!(drawn.is_some(), "an idle page draws the form, closed");
@@ -116,20 +116,6 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
     browser.close().await;
 }
 
-/// Whether the widget's dialog is open; `None` before the form is drawn.
-async fn panel_open(browser: &Browser) -> Option<bool> {
-    let open = browser
-        .client
-        .execute(
-            "return document.getElementById(arguments[0])?.shadowRoot
-               ?.getElementById(arguments[1])?.open ?? null;",
-            vec![ids::HOST.into(), ids::PANEL.into()],
-        )
-        .await
-        .expect("the panel's state");
-    open.as_bool()
-}
-
 /// A page listing orders opens the widget for one of them
 /// (`Redress("open", {orderId, email})`), then for another: each opening fills in
 /// what it names, but never over what the shopper typed.
@@ -161,7 +147,7 @@ async fn the_page_names_the_order_at_every_opening(edge: &Edge) {
     open(serde_json::json!({ "orderId": "B-77", "email": "page@example.com" })).await;
     shows(ids::ORDER_NUMBER, "B-77").await;
     shows(ids::EMAIL, "page@example.com").await;
-    assert_eq!(panel_open(&browser).await, Some(true));
+    assert_eq!(browser.panel_open().await, Some(true));
 
     browser.press(&String::from(char::from(Key::Escape))).await;
     open(serde_json::json!({ "orderId": "B-78" })).await;

@@ -697,15 +697,7 @@ async fn visit(browser: &Browser, widget: &Widget) -> (f64, f64) {
         browser.storefront_with(&widget.page, &tag).await;
         // The form drawn, closed, while the page was idle, as the store asked.
         let drawn = redress_e2e::eventually(Duration::from_secs(60), || async {
-            let panel = browser
-                .client
-                .execute(
-                    "return !!document.getElementById(arguments[0])?.shadowRoot
-                       ?.getElementById(arguments[1]);",
-                    vec![ids::HOST.into(), ids::PANEL.into()],
-                )
-                .await;
-            (panel.ok()? == Value::Bool(true)).then_some(())
+            browser.panel_open().await.map(|_| ())
         });
         drawn.await.expect("the form, drawn when idle");
     } else {
