@@ -10,7 +10,7 @@ use fantoccini::key::Key;
 use fantoccini::Locator;
 use redress_e2e::{fixture, Browser, Complaint, Edge};
 use redress_shared::widget_ids as ids;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_serves_every_shopper_on_any_storefront() {
@@ -86,6 +86,28 @@ async fn the_app_is_fetched_on_intent_and_not_before(edge: &Edge) {
     })
     .await;
     assert!(drawn.is_some(), "an idle page draws the form, closed");
+    // Laid out ahead so that the click only shows it, the closed form is unseen: not
+    // visible, out of focus's reach, and a click where it will show reaches the page.
+    let unseen = browser
+        .client
+        .execute(
+            "const host = document.getElementById(arguments[0]);
+             const panel = host.shadowRoot.getElementById(arguments[1]);
+             const field = host.shadowRoot.getElementById(arguments[2]);
+             field.focus();
+             const box = panel.getBoundingClientRect();
+             const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+             return [box.height > 0, field.checkVisibility({ visibilityProperty: true }),
+                     host.shadowRoot.activeElement === field, hit === host];",
+            vec![ids::HOST.into(), ids::PANEL.into(), ids::DESCRIPTION.into()],
+        )
+        .await
+        .expect("the closed form");
+    assert_eq!(
+        unseen,
+        json!([true, false, false, false]),
+        "laid out; seen, focused, hit"
+    );
     assert_eq!(
         counts(&browser).await,
         [1, 1, 0],

@@ -38,7 +38,10 @@ pub fn mount(root: web_sys::ShadowRoot, config: JsValue) -> Result<(), JsValue> 
     }
     // The CSS lives inside the shadow root: none of it reaches the host page, and the
     // host's inherited styles stop at `:host`. (No comments in the file: it ships in
-    // the wasm.)
+    // the wasm.) The closed panel is laid out but unseen (`visibility: hidden`: not
+    // focusable, not hit by clicks, not in the accessibility tree), not `display:
+    // none`: drawn ahead of the click (intent, an idle page), its style and layout are
+    // done by then and the click only shows it.
     style.set_text_content(Some(include_str!("../widget.css")));
     root.append_child(&style)?;
     let container: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;
