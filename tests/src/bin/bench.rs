@@ -21,6 +21,7 @@ const LATENCY_REQUESTS: usize = 200;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    process::stop_all_on_panic();
     let root = repo_root();
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir).expect("target/bench");
