@@ -173,19 +173,25 @@ impl Edge {
         );
     }
 
-    /// The outbox sweep as its cron runs it ten minutes on: every case still `pending`
-    /// is aged past the sweep's window (`edge/src/jobs/outbox.rs`) and re-enqueued.
-    /// The local queue simulator can strand a message (a retry never redelivered); in
-    /// production this sweep is what brings such a case back. Answers how many cases
+    /// The outbox sweep as its cron runs it ten minutes on: every case and timeline
+    /// entry still `pending` is aged past the sweep's window (`edge/src/jobs/outbox.rs`)
+    /// and re-enqueued. The local queue simulator can strand a message (a retry never
+    /// redelivered); in production this sweep is what brings it back. Answers how many
     /// were pending.
-    pub async fn sweep_pending_cases_as_if_later(&self) -> u64 {
-        let pending = self.count("SELECT COUNT(*) AS n FROM cases WHERE notify_state = 'pending'");
-        self.execute(
-            "UPDATE cases SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-15 minutes'),
-                              enqueued_at = strftime('%Y-%m-%dT%H:%M:%fZ', enqueued_at, '-15 minutes')
-             WHERE notify_state = 'pending'",
-        );
-        // Each run re-enqueues a bounded batch (outbox::SWEEP_LIMIT, 50).
+    pub async fn sweep_pending_as_if_later(&self) -> u64 {
+        let pending = self.count("SELECT COUNT(*) AS n FROM cases WHERE notify_state = 'pending'")
+            + self.count("SELECT COUNT(*) AS n FROM case_events WHERE notify_state = 'pending'");
+        let earlier = |column: &str| {
+            format!("{column} = strftime('%Y-%m-%dT%H:%M:%fZ', {column}, '-15 minutes')")
+        };
+        for (table, written) in [("cases", "created_at"), ("case_events", "at")] {
+            self.execute(&format!(
+                "UPDATE {table} SET {}, {} WHERE notify_state = 'pending'",
+                earlier(written),
+                earlier("enqueued_at")
+            ));
+        }
+        // Each run re-enqueues a bounded batch of each (outbox::SWEEP_LIMIT, 50).
         for _ in 0..pending.div_ceil(50).max(1) {
             self.run_scheduled().await;
         }

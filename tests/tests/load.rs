@@ -197,7 +197,7 @@ async fn each_case_reaches_each_channel_once(
         if arrived != last.0 {
             last = (arrived, Instant::now());
         } else if last.1.elapsed() > quiet_long_enough {
-            let pending = edge.sweep_pending_cases_as_if_later().await;
+            let pending = edge.sweep_pending_as_if_later().await;
             println!("{arrived} of {expected} arrived; swept {pending} pending case(s)");
             last.1 = Instant::now();
         }

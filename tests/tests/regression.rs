@@ -214,7 +214,7 @@ async fn a_case_stays_in_the_outbox_while_one_channel_still_fails(
     // simulator has been seen to strand a retried message under load).
     let mut came = delivered().await;
     if came.is_none() {
-        app.edge.sweep_pending_cases_as_if_later().await;
+        app.edge.sweep_pending_as_if_later().await;
         came = delivered().await;
     }
     assert!(came.is_some(), "{}", app.edge.log_tail());
