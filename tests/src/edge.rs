@@ -198,6 +198,25 @@ impl Edge {
         pending
     }
 
+    /// What `probe` finds within `patience`; failing that, the outbox sweep runs
+    /// (`sweep_pending_as_if_later`: the local queue simulator has been seen to strand a
+    /// retried message under load) and `probe` gets `patience` again.
+    pub async fn eventually_or_swept<T, F, Fut>(
+        &self,
+        patience: Duration,
+        mut probe: F,
+    ) -> Option<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        if let Some(found) = eventually(patience, &mut probe).await {
+            return Some(found);
+        }
+        self.sweep_pending_as_if_later().await;
+        eventually(patience, probe).await
+    }
+
     /// Writes to the local D1 behind the worker's back: for fault-injection tests.
     pub fn execute(&self, sql: &str) {
         self.d1()

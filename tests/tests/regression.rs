@@ -205,18 +205,13 @@ async fn a_case_stays_in_the_outbox_while_one_channel_still_fails(
     };
     assert_eq!(state(), "pending", "the webhook has not had it yet");
     webhook.set_down(false);
-    let delivered = || {
-        eventually(Duration::from_secs(30), || async {
+    // The queue's own retry brings it, or else the outbox sweep.
+    let came = app
+        .edge
+        .eventually_or_swept(Duration::from_secs(30), || async {
             (state() == "delivered").then_some(())
         })
-    };
-    // The queue's own retry brings it, or else the outbox sweep (the local queue
-    // simulator has been seen to strand a retried message under load).
-    let mut came = delivered().await;
-    if came.is_none() {
-        app.edge.sweep_pending_as_if_later().await;
-        came = delivered().await;
-    }
+        .await;
     assert!(came.is_some(), "{}", app.edge.log_tail());
     assert_eq!(webhook.notifications_for(&reference).len(), 1);
 }

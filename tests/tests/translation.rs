@@ -127,29 +127,23 @@ async fn shopper_reads_reply(app: &TestApp, case: &Filed, text: &str) -> Option<
 
 /// The store's delivery of `event` about case `reference`, once it arrives: after an
 /// outage, behind the translation's and the queue's growing retry delays (up to 32 s
-/// each), which a loaded machine stretches. The local queue simulator has been seen to
-/// strand a retried message under load (150 s of waiting once saw nothing in CI): then
-/// the outbox sweep brings it, as it would in production.
+/// each), which a loaded machine stretches; or else the outbox sweep's (150 s of
+/// waiting once saw nothing in CI: the local queue had stranded the retry).
 async fn delivered(
     app: &TestApp,
     webhook: &WebhookReceiver,
     reference: &str,
     event: &str,
 ) -> Value {
-    let arrived = || {
-        eventually(Duration::from_secs(90), || async {
+    app.edge
+        .eventually_or_swept(Duration::from_secs(90), || async {
             webhook
                 .notifications_for(reference)
                 .into_iter()
                 .find(|n| n["event"] == event)
         })
-    };
-    let mut came = arrived().await;
-    if came.is_none() {
-        app.edge.sweep_pending_as_if_later().await;
-        came = arrived().await;
-    }
-    came.unwrap_or_else(|| panic!("no {event} for {reference}: {}", app.edge.log_tail()))
+        .await
+        .unwrap_or_else(|| panic!("no {event} for {reference}: {}", app.edge.log_tail()))
 }
 
 async fn a_korean_complaint_arrives_with_its_english_translation(
